@@ -1,0 +1,29 @@
+# Two commands on a fresh machine:  `make run`  and  `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8501
+
+.PHONY: run test install build-data bench
+
+$(VENV)/.installed: requirements.txt
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+## Install, load the embedded default data on first start, and serve the app.
+run: install
+	$(PY) -m streamlit run app.py --server.port $(PORT)
+
+## Install what the tests need (Python packages; Chromium and PostgreSQL from Debian when we may) and run them.
+test: install
+	bash scripts/test.sh
+
+## Rebuild data/extract from the raw published files (default ../shared/data).
+build-data: install
+	$(PY) -m regional build-data
+
+bench: install
+	$(PY) -m bench

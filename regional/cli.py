@@ -1,0 +1,109 @@
+"""`python -m regional ...`: build-data, load, show, indicators, export."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from regional.errors import DataError
+
+SHOW_COLUMNS = ["council_code", "council_name", "indicator", "period", "value", "status", "source"]
+
+
+def _store():
+    from regional import db
+    from regional.store import load_store
+
+    engine = db.get_engine()
+    db.ensure_loaded(engine)
+    return load_store(engine)
+
+
+def format_number(value: float | None) -> str:
+    if value is None or pd.isna(value):
+        return ""
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.6g}"
+
+
+def show_frame(store, indicator: str, councils: list[str] | None, period: str | None, source: str) -> pd.DataFrame:
+    """What `show` prints: one figure per area and period for ``dfe`` (DfE over LAIT), every row otherwise."""
+    codes = [store.index.resolve(c, column="--council") for c in councils] if councils else None
+    if source == "dfe":
+        rows = store.preferred(indicator, codes, published_only=True)
+    else:
+        rows = store.observations_for(indicator, codes, source=source, breakdown=None)
+    if period:
+        from regional.observations import parse_period
+        try:
+            wanted = pd.Timestamp(parse_period(period)[0])
+        except ValueError as exc:
+            raise DataError(str(exc), column="--period", expected="YYYY-MM-DD") from None
+        rows = rows[rows["period"] == wanted]
+    level_order = store.areas.set_index("code")["level"].map({"england": 0, "region": 1, "subregion": 2, "la": 3})
+    rows = rows.assign(_lvl=rows["area_code"].map(level_order)).sort_values(["_lvl", "area_name", "period", "source_id"])
+    indicator_label = rows["indicator_id"] + rows["breakdown"].map(lambda b: f" ({b})" if b else "")
+    return pd.DataFrame({
+        "council_code": rows["area_code"], "council_name": rows["area_name"], "indicator": indicator_label,
+        "period": rows["period"].dt.strftime("%Y-%m-%d"), "value": rows["value"].map(format_number),
+        "status": rows["status"], "source": rows["source_id"],
+    })[SHOW_COLUMNS]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m regional", description="Regional Care Benchmark data tools")
+    sub = parser.add_subparsers(dest="command", required=True)
+    build = sub.add_parser("build-data", help="derive data/extract from the raw published files")
+    build.add_argument("--source", type=Path, default=None, help="folder holding dfe/, lait/ ... (../shared/data)")
+    sub.add_parser("load", help="(re)load the embedded default into the database")
+    ret = sub.add_parser("load-return", help="validate and load a council return (CSV or XLSX)")
+    ret.add_argument("path", type=Path)
+    show = sub.add_parser("show", help="print one indicator as CSV")
+    show.add_argument("indicator")
+    show.add_argument("--council", action="append", help="name, ONS code or DfE number; repeatable")
+    show.add_argument("--period", help="YYYY-MM-DD, e.g. 2025-03-31")
+    show.add_argument("--source", choices=["dfe", "council", "all"], default="dfe")
+    sub.add_parser("indicators", help="list the indicator catalogue")
+    args = parser.parse_args(argv)
+    try:
+        return _run(args)
+    except DataError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # `... | head` closed the pipe: not an error
+        sys.stderr.close()
+        return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "build-data":
+        from regional.build import build_data
+        from regional.settings import SHARED_DATA_DIR
+
+        counts = build_data(args.source or SHARED_DATA_DIR)
+        for name, rows in counts.items():
+            print(f"{name}: {rows:,} rows")
+        return 0
+    if args.command == "load":
+        from regional import db
+
+        rows = db.load_default(db.get_engine())
+        print(f"loaded {rows:,} observations")
+        return 0
+    if args.command == "load-return":
+        from regional import db
+
+        engine = db.get_engine()
+        db.ensure_loaded(engine)
+        print(f"loaded {db.load_council_return(args.path, engine):,} observations from {args.path.name}")
+        return 0
+    store = _store()
+    if args.command == "indicators":
+        sources = store.observations.groupby("indicator_id")["source_kind"].agg(lambda s: ", ".join(sorted(set(s))))
+        out = store.indicators.assign(sources=store.indicators["id"].map(sources).fillna("none loaded"))
+        out[["id", "label", "unit", "polarity", "topic", "sources"]].to_csv(sys.stdout, index=False)
+        return 0
+    frame = show_frame(store, args.indicator, args.council, args.period, args.source)
+    frame.to_csv(sys.stdout, index=False)
+    return 0

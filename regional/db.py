@@ -1,0 +1,197 @@
+"""Engine, schema and loads. Every load is one transaction: it lands whole or not at all."""
+from __future__ import annotations
+
+import getpass
+import hashlib
+import math
+from datetime import date, datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import Engine, delete, func, insert, select
+from sqlmodel import Session, SQLModel, create_engine
+
+from regional import models
+from regional.authorities import AreaIndex, DEFAULT_RCC_ID, region_groupings
+from regional.errors import DataError
+from regional.importers.council_return import read_council_return
+from regional.indicators import read_catalogue
+from regional.settings import DATA_DIR, EXTRACT_DIR, RETURNS_DIR, database_url
+
+GROUPS_FILE = DATA_DIR / "groups.csv"
+_BATCH = 5000
+
+
+@lru_cache(maxsize=8)
+def get_engine(url: str | None = None) -> Engine:
+    url = url or database_url()
+    kwargs = {"connect_args": {"check_same_thread": False}} if url.startswith("sqlite") else {"pool_pre_ping": True}
+    engine = create_engine(url, **kwargs)
+    SQLModel.metadata.create_all(engine)
+    return engine
+
+
+def default_files() -> list[Path]:
+    """Everything the embedded default load reads; their fingerprint says when to reload."""
+    files = [DATA_DIR / "indicators.csv", GROUPS_FILE, *sorted(EXTRACT_DIR.glob("*.csv")),
+             *sorted(RETURNS_DIR.glob("*.csv")), *sorted(RETURNS_DIR.glob("*.xlsx"))]
+    return [f for f in files if f.exists()]
+
+
+def fingerprint(files: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "unknown"
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as dicts with NaN/NA made None, which every driver accepts."""
+    out = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    for rec in out:
+        for key, value in rec.items():
+            if isinstance(value, float) and math.isnan(value):
+                rec[key] = None
+    return out
+
+
+def _insert(session: Session, table, frame: pd.DataFrame) -> None:
+    rows = _records(frame)
+    for start in range(0, len(rows), _BATCH):
+        session.execute(insert(table), rows[start:start + _BATCH])
+
+
+def read_extract_observations() -> pd.DataFrame:
+    frames = [pd.read_csv(p, dtype={"period_label": str, "raw": str, "section": str, "note": str, "breakdown": str},
+                          keep_default_na=False, na_values={"value": [""]})
+              for p in sorted(EXTRACT_DIR.glob("observations_*.csv"))]
+    obs = pd.concat(frames, ignore_index=True)
+    obs["period"] = pd.to_datetime(obs["period"]).dt.date
+    return obs
+
+
+def read_areas() -> pd.DataFrame:
+    areas = pd.read_csv(EXTRACT_DIR / "areas.csv", dtype={"region_code": str})
+    areas["old_la_code"] = areas["old_la_code"].astype("Int64")
+    areas["region_code"] = areas["region_code"].where(areas["region_code"].notna(), None)
+    return areas
+
+
+def read_groups(areas: AreaIndex) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Regions from the extract plus the RCC groups in data/groups.csv (editable)."""
+    groupings, members = region_groupings(areas.areas)
+    if GROUPS_FILE.exists():
+        frame = pd.read_csv(GROUPS_FILE, dtype=str, keep_default_na=False)
+        extra = frame[["grouping_id", "name", "kind", "description"]].drop_duplicates("grouping_id")
+        codes = [areas.resolve(m, file=GROUPS_FILE.name, row=i + 2, column="member")
+                 for i, m in enumerate(frame["member"])]
+        groupings = pd.concat([groupings, extra.rename(columns={"grouping_id": "id"})], ignore_index=True)
+        members = pd.concat([members, pd.DataFrame({"grouping_id": frame["grouping_id"], "area_code": codes})],
+                            ignore_index=True)
+    return groupings, members.drop_duplicates()
+
+
+def load_default(engine: Engine | None = None) -> int:
+    """(Re)load the embedded default: extract + council returns, replacing what is there.
+
+    Everything is read and validated before the database is touched; the writes are
+    one transaction, so a failure leaves the database exactly as it was.
+    """
+    engine = engine or get_engine()
+    catalogue = read_catalogue()
+    areas = read_areas()
+    index = AreaIndex(areas)
+    groupings, members = read_groups(index)
+    neighbours = pd.read_csv(EXTRACT_DIR / "statistical_neighbours.csv", dtype=str, keep_default_na=False)
+    sources = pd.read_csv(EXTRACT_DIR / "sources.csv", dtype=str, keep_default_na=False)
+    sources["published"] = None
+    obs = read_extract_observations()
+    ids = set(catalogue["id"])
+    for path in sorted(RETURNS_DIR.glob("*.csv")) + sorted(RETURNS_DIR.glob("*.xlsx")):
+        ret, ret_sources = read_council_return(path, index, ids)
+        obs = pd.concat([obs, ret], ignore_index=True)
+        sources = pd.concat([sources, ret_sources], ignore_index=True)
+    sources = sources.drop_duplicates("id")
+    unknown = set(obs["indicator_id"]) - ids
+    if unknown:
+        raise DataError(f"observations use indicators missing from the catalogue: {', '.join(sorted(unknown))}",
+                        file="indicators.csv")
+    now = datetime.now(timezone.utc)
+    sources["loaded_at"] = now
+    sources["loaded_by"] = _user()
+    files = default_files()
+    with Session(engine) as session, session.begin():
+        for table in (models.Observation, models.GroupMember, models.StatisticalNeighbour, models.Grouping,
+                      models.Source, models.Indicator, models.Area):
+            session.execute(delete(table))
+        _insert(session, models.Area, areas)
+        _insert(session, models.Indicator, catalogue)
+        _insert(session, models.Source, sources)
+        _insert(session, models.Grouping, groupings)
+        _insert(session, models.GroupMember, members)
+        neighbours["rank"] = neighbours["rank"].astype(int)
+        _insert(session, models.StatisticalNeighbour, neighbours)
+        _insert(session, models.Observation, obs)
+        session.add(models.LoadRecord(kind="default", detail=f"embedded default from {len(files)} files",
+                                      fingerprint=fingerprint(files), rows=len(obs), loaded_at=now, loaded_by=_user()))
+    return len(obs)
+
+
+def ensure_loaded(engine: Engine | None = None) -> bool:
+    """Load the embedded default on first start, or when its files changed. True if it loaded."""
+    engine = engine or get_engine()
+    wanted = fingerprint(default_files())
+    with Session(engine) as session:
+        last = session.execute(select(models.LoadRecord.fingerprint)
+                               .where(models.LoadRecord.kind == "default")
+                               .order_by(models.LoadRecord.id.desc()).limit(1)).scalar()
+    if last == wanted:
+        return False
+    load_default(engine)
+    return True
+
+
+def load_council_return(path: Path, engine: Engine | None = None, *, display_name: str | None = None,
+                        loaded_by: str | None = None) -> int:
+    """Validate a council return and store it, replacing earlier rows from the same documents."""
+    engine = engine or get_engine()
+    snapshot_areas = read_table(engine, models.Area)
+    snapshot_areas["old_la_code"] = snapshot_areas["old_la_code"].astype("Int64")
+    ids = set(read_table(engine, models.Indicator)["id"])
+    obs, sources = read_council_return(Path(path), AreaIndex(snapshot_areas), ids, display_name=display_name)
+    now = datetime.now(timezone.utc)
+    sources = sources.assign(loaded_at=now, loaded_by=loaded_by or _user())
+    with Session(engine) as session, session.begin():
+        session.execute(delete(models.Observation).where(models.Observation.source_id.in_(list(sources["id"]))))
+        session.execute(delete(models.Source).where(models.Source.id.in_(list(sources["id"]))))
+        _insert(session, models.Source, sources)
+        _insert(session, models.Observation, obs)
+        session.add(models.LoadRecord(kind="council_return", detail=display_name or Path(path).name,
+                                      rows=len(obs), loaded_at=now, loaded_by=loaded_by or _user()))
+    return len(obs)
+
+
+def read_table(engine: Engine, table) -> pd.DataFrame:
+    with engine.connect() as conn:
+        return pd.read_sql(select(table), conn)
+
+
+def data_version(engine: Engine | None = None) -> str:
+    """Changes whenever anything is loaded: the key page caches hang on."""
+    engine = engine or get_engine()
+    with Session(engine) as session:
+        last = session.execute(select(func.max(models.LoadRecord.id))).scalar()
+    return f"{engine.url.render_as_string(hide_password=True)}#{last}"
+
+
+__all__ = ["get_engine", "ensure_loaded", "load_default", "load_council_return", "read_table", "data_version",
+           "DEFAULT_RCC_ID", "date"]

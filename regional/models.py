@@ -1,0 +1,116 @@
+"""Database tables. One typed class per table; codes are ONS codes throughout.
+
+Import this module once; SQLModel's metadata is global (see DESIGN.md).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Optional
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+#: Observation statuses. A suppressed or missing figure is kept as a row with no value.
+STATUSES = ("ok", "suppressed", "missing", "provisional")
+
+
+class Area(SQLModel, table=True):
+    """A council, a region or England: anything an observation can be about."""
+
+    code: str = Field(primary_key=True, max_length=12)  # ONS code, e.g. E06000058
+    name: str
+    level: str = Field(index=True)  # "la", "region", "subregion", "england"
+    old_la_code: Optional[int] = Field(default=None, index=True)  # DfE number, e.g. 839
+    region_code: Optional[str] = Field(default=None, max_length=12)
+    active: bool = True  # false for councils abolished before the latest DfE statistical neighbour model
+
+
+class Grouping(SQLModel, table=True):
+    """A named set of councils: a region, a Regional Care Cooperative."""
+
+    id: str = Field(primary_key=True)
+    name: str
+    kind: str  # "region" or "rcc"
+    description: str = ""
+
+
+class GroupMember(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("grouping_id", "area_code"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    grouping_id: str = Field(foreign_key="grouping.id", index=True)
+    area_code: str = Field(foreign_key="area.code")
+
+
+class StatisticalNeighbour(SQLModel, table=True):
+    """One of a council's 10 nearest neighbours in a DfE model (2025 or 2021)."""
+
+    __table_args__ = (UniqueConstraint("model", "area_code", "rank"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    model: str = Field(index=True)  # "2025" or "2021"
+    area_code: str = Field(foreign_key="area.code", index=True)
+    neighbour_code: str = Field(foreign_key="area.code")
+    rank: int
+    closeness: str = ""
+
+
+class Source(SQLModel, table=True):
+    """Where figures came from: a published file or a council's document/return."""
+
+    id: str = Field(primary_key=True)
+    kind: str  # "dfe", "lait", "ofsted", "ons", "council", "synthetic"
+    publisher: str
+    title: str
+    edition: str = ""
+    url: str = ""
+    licence: str = ""
+    published: Optional[date] = None
+    loaded_at: Optional[datetime] = None
+    loaded_by: str = ""
+
+
+class Indicator(SQLModel, table=True):
+    id: str = Field(primary_key=True)
+    label: str
+    unit: str  # count, rate_per_10k, percent, ratio, currency_gbp
+    polarity: str  # high_good, low_good, neutral
+    topic: str
+    description: str = ""
+    lait_measure: str = ""
+    dfe_population_type: str = ""
+
+
+class Observation(SQLModel, table=True):
+    """One figure: council x indicator x period x source (x breakdown).
+
+    ``value`` is None whenever ``status`` is suppressed or missing; ``raw`` keeps the
+    publisher's own code (``c``, ``z``, ``-``) so nothing is lost.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("area_code", "indicator_id", "period", "source_id", "breakdown"),
+        Index("ix_observation_indicator_period", "indicator_id", "period"),
+    )
+    id: Optional[int] = Field(default=None, primary_key=True)
+    area_code: str = Field(foreign_key="area.code", index=True)
+    indicator_id: str = Field(foreign_key="indicator.id")
+    period: date  # end of the period: 31 March for DfE's "at 31 March" and financial years
+    period_label: str  # as the source writes it: "2025", "2024-25", "2026-03"
+    value: Optional[float] = None
+    status: str = "ok"
+    source_id: str = Field(foreign_key="source.id", index=True)
+    breakdown: str = ""  # "" for the figure itself; "sn_average", "target", "forecast" when a document quotes those
+    section: str = ""  # where in the source document the figure is
+    note: str = ""
+    raw: str = ""
+
+
+class LoadRecord(SQLModel, table=True):
+    """What was loaded, when and by whom: the Data page's catalogue reads this."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    kind: str  # "default", "council_return", ...
+    detail: str
+    fingerprint: str = ""
+    rows: int = 0
+    loaded_at: datetime
+    loaded_by: str = ""

@@ -1,0 +1,124 @@
+"""Read the database into frames once; pages and the CLI query these in memory.
+
+Observations number tens of thousands, so one read and pandas filters beat a query
+per chart; the page caches the Store keyed on :func:`regional.db.data_version`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from regional import models
+from regional.authorities import AreaIndex, ENGLAND_CODE
+from regional.db import read_table
+from regional.errors import DataError
+
+#: When two sources give the same council/indicator/period, the first listed wins.
+SOURCE_PRIORITY = {"dfe": 0, "lait": 1, "ofsted": 2, "ons": 3, "council": 4, "synthetic": 5}
+
+
+@dataclass
+class Store:
+    areas: pd.DataFrame
+    groupings: pd.DataFrame
+    members: pd.DataFrame
+    neighbours: pd.DataFrame
+    indicators: pd.DataFrame
+    sources: pd.DataFrame
+    observations: pd.DataFrame
+    index: AreaIndex = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.index = AreaIndex(self.areas)
+
+    # --- areas and groups -------------------------------------------------
+    def name(self, code: str) -> str:
+        return self.index.name_of(code)
+
+    def councils(self, active_only: bool = True) -> pd.DataFrame:
+        las = self.areas[self.areas["level"] == "la"]
+        return (las[las["active"]] if active_only else las).sort_values("name")
+
+    def group_members(self, grouping_id: str) -> list[str]:
+        if grouping_id not in set(self.groupings["id"]):
+            raise DataError(f"unknown group '{grouping_id}'", expected=", ".join(self.groupings["id"]))
+        codes = self.members.loc[self.members["grouping_id"] == grouping_id, "area_code"]
+        return self.areas[self.areas["code"].isin(codes)].sort_values("name")["code"].tolist()
+
+    def region_of(self, code: str) -> str | None:
+        match = self.areas.loc[self.areas["code"] == code, "region_code"]
+        return match.iloc[0] if len(match) and pd.notna(match.iloc[0]) else None
+
+    def statistical_neighbours(self, code: str, model: str = "2025") -> list[str]:
+        """The council's 10 neighbours in rank order; empty if the model has none for it."""
+        rows = self.neighbours[(self.neighbours["model"] == model) & (self.neighbours["area_code"] == code)]
+        return rows.sort_values("rank")["neighbour_code"].tolist()
+
+    def indicator(self, indicator_id: str) -> pd.Series:
+        match = self.indicators[self.indicators["id"] == indicator_id]
+        if match.empty:
+            raise DataError(f"unknown indicator '{indicator_id}'",
+                            expected="an id listed by `python -m regional indicators`")
+        return match.iloc[0]
+
+    # --- observations -----------------------------------------------------
+    def observations_for(self, indicator_id: str | list[str], codes: list[str] | None = None, *,
+                         source: str = "all", breakdown: str | None = "") -> pd.DataFrame:
+        """Rows for one or more indicators, with area names and source kind/title attached.
+
+        ``source`` is ``dfe`` (DfE and LAIT published), ``council`` (council returns) or ``all``.
+        """
+        ids = [indicator_id] if isinstance(indicator_id, str) else list(indicator_id)
+        for i in ids:
+            self.indicator(i)
+        obs = self.observations
+        rows = obs[obs["indicator_id"].isin(ids)]
+        if codes is not None:
+            rows = rows[rows["area_code"].isin(codes)]
+        if breakdown is not None:
+            rows = rows[rows["breakdown"] == breakdown]
+        if source == "dfe":
+            rows = rows[rows["source_kind"].isin(["dfe", "lait"])]
+        elif source == "council":
+            rows = rows[rows["source_kind"] == "council"]
+        elif source != "all":
+            raise DataError(f"unknown source '{source}'", expected="dfe, council or all")
+        return rows
+
+    def preferred(self, indicator_id: str | list[str], codes: list[str] | None = None, *,
+                  published_only: bool = True) -> pd.DataFrame:
+        """One figure per area, indicator and period, chosen by SOURCE_PRIORITY.
+
+        With ``published_only`` the figures are DfE's (LAIT fills years DfE's file lacks);
+        otherwise council returns fill periods the published data does not have.
+        """
+        rows = self.observations_for(indicator_id, codes, source="dfe" if published_only else "all")
+        rows = rows.sort_values(["area_code", "indicator_id", "period", "source_rank"])
+        return rows.drop_duplicates(["area_code", "indicator_id", "period"], keep="first")
+
+
+def load_store(engine: Engine) -> Store:
+    areas = read_table(engine, models.Area)
+    areas["old_la_code"] = areas["old_la_code"].astype("Int64")
+    sources = read_table(engine, models.Source)
+    obs = read_table(engine, models.Observation).drop(columns="id")
+    obs["period"] = pd.to_datetime(obs["period"])
+    kind = sources.set_index("id")["kind"]
+    obs["source_kind"] = obs["source_id"].map(kind)
+    obs["source_title"] = obs["source_id"].map(sources.set_index("id")["title"])
+    obs["source_rank"] = obs["source_kind"].map(SOURCE_PRIORITY).fillna(9).astype(int)
+    obs["area_name"] = obs["area_code"].map(areas.set_index("code")["name"])
+    return Store(
+        areas=areas,
+        groupings=read_table(engine, models.Grouping),
+        members=read_table(engine, models.GroupMember),
+        neighbours=read_table(engine, models.StatisticalNeighbour),
+        indicators=read_table(engine, models.Indicator),
+        sources=sources,
+        observations=obs,
+    )
+
+
+__all__ = ["Store", "load_store", "ENGLAND_CODE", "SOURCE_PRIORITY"]
