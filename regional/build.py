@@ -9,6 +9,10 @@ from pathlib import Path
 
 import pandas as pd
 
+import importlib
+import pkgutil
+
+import regional.importers
 from regional.importers import dfe, lait
 from regional.indicators import read_catalogue
 from regional.settings import DATA_DIR, EXTRACT_DIR
@@ -86,8 +90,30 @@ def build_data(source_dir: Path, out_dir: Path = EXTRACT_DIR) -> dict[str, int]:
     for name, frame in outputs.items():
         frame.to_csv(out_dir / name, index=False, lineterminator="\n")
         counts[name] = len(frame)
+    context = {"areas": areas, "catalogue": catalogue}
+    for module in topic_modules():
+        step_counts, step_sources = module.build_extract(source_dir, out_dir, context)
+        counts.update(step_counts)
+        sources.extend(step_sources)
+    for source in sources:
+        source.setdefault("licence", OGL)
+        source.setdefault("published", "")
+    pd.DataFrame(sources).to_csv(out_dir / "sources.csv", index=False, lineterminator="\n")
     _write_readme(out_dir, pd.DataFrame(sources), counts, skipped)
     return counts
+
+
+def topic_modules() -> list:
+    """Importer modules that add their own part to the extract.
+
+    A module in ``regional/importers`` that defines
+    ``build_extract(source_dir, out_dir, context) -> (counts, sources)`` is run by
+    build-data after the core files; ``context`` holds ``areas`` and ``catalogue``.
+    Each source is a dict with id, kind, publisher, title, edition, url (licence OGL by default).
+    """
+    modules = [importlib.import_module(f"regional.importers.{m.name}")
+               for m in pkgutil.iter_modules(regional.importers.__path__)]
+    return [m for m in sorted(modules, key=lambda m: m.__name__) if hasattr(m, "build_extract")]
 
 
 def _write_readme(out_dir: Path, sources: pd.DataFrame, counts: dict[str, int], skipped: dict[str, int]) -> None:

@@ -34,8 +34,8 @@ def get_engine(url: str | None = None) -> Engine:
 
 def default_files() -> list[Path]:
     """Everything the embedded default load reads; their fingerprint says when to reload."""
-    files = [DATA_DIR / "indicators.csv", GROUPS_FILE, *sorted(EXTRACT_DIR.glob("*.csv")),
-             *sorted(RETURNS_DIR.glob("*.csv")), *sorted(RETURNS_DIR.glob("*.xlsx"))]
+    files = [DATA_DIR / "indicators.csv", GROUPS_FILE, *sorted(EXTRACT_DIR.glob("*.*")),
+             *sorted(p for p in DATA_DIR.glob("*/*.*") if p.parent.name not in ("extract", "templates"))]
     return [f for f in files if f.exists()]
 
 
@@ -125,11 +125,23 @@ def load_default(engine: Engine | None = None) -> int:
     if unknown:
         raise DataError(f"observations use indicators missing from the catalogue: {', '.join(sorted(unknown))}",
                         file="indicators.csv")
+    extra_tables: dict = {}
+    for module in default_row_modules():
+        for table, frame in module.default_rows(index, catalogue).items():
+            if table is models.Observation:
+                obs = pd.concat([obs, frame], ignore_index=True)
+            elif table is models.Source:
+                sources = pd.concat([sources, frame], ignore_index=True)
+            else:
+                extra_tables[table] = pd.concat([extra_tables.get(table), frame], ignore_index=True)
+    sources = sources.drop_duplicates("id")
     now = datetime.now(timezone.utc)
     sources["loaded_at"] = now
     sources["loaded_by"] = _user()
     files = default_files()
     with Session(engine) as session, session.begin():
+        for table in extra_tables:
+            session.execute(delete(table))
         for table in (models.Observation, models.GroupMember, models.StatisticalNeighbour, models.Grouping,
                       models.Source, models.Indicator, models.Area):
             session.execute(delete(table))
@@ -141,9 +153,30 @@ def load_default(engine: Engine | None = None) -> int:
         neighbours["rank"] = neighbours["rank"].astype(int)
         _insert(session, models.StatisticalNeighbour, neighbours)
         _insert(session, models.Observation, obs)
+        for table, frame in extra_tables.items():
+            _insert(session, table, frame)
         session.add(models.LoadRecord(kind="default", detail=f"embedded default from {len(files)} files",
                                       fingerprint=fingerprint(files), rows=len(obs), loaded_at=now, loaded_by=_user()))
     return len(obs)
+
+
+def default_row_modules() -> list:
+    """Importer modules that contribute to the embedded default load.
+
+    A module in ``regional/importers`` that defines
+    ``default_rows(index: AreaIndex, catalogue) -> {TableClass: DataFrame}`` has its
+    rows inserted in the same transaction as the rest of the default. Returning
+    ``models.Observation`` or ``models.Source`` adds to those tables; any other table
+    is emptied and refilled. Files they read belong in :func:`default_files`'s folders.
+    """
+    import importlib
+    import pkgutil
+
+    import regional.importers
+
+    modules = [importlib.import_module(f"regional.importers.{m.name}")
+               for m in pkgutil.iter_modules(regional.importers.__path__)]
+    return [m for m in sorted(modules, key=lambda m: m.__name__) if hasattr(m, "default_rows")]
 
 
 def ensure_loaded(engine: Engine | None = None) -> bool:

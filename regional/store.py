@@ -28,10 +28,20 @@ class Store:
     indicators: pd.DataFrame
     sources: pd.DataFrame
     observations: pd.DataFrame
+    engine: Engine | None = None
     index: AreaIndex = field(init=False)
+    _tables: dict = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.index = AreaIndex(self.areas)
+
+    def table(self, model) -> pd.DataFrame:
+        """Any other table (providers, episodes, ...), read once per Store."""
+        if model not in self._tables:
+            if self.engine is None:
+                raise RuntimeError("this Store has no database to read from")
+            self._tables[model] = read_table(self.engine, model)
+        return self._tables[model]
 
     # --- areas and groups -------------------------------------------------
     def name(self, code: str) -> str:
@@ -118,6 +128,7 @@ def load_store(engine: Engine) -> Store:
         indicators=read_table(engine, models.Indicator),
         sources=sources,
         observations=obs,
+        engine=engine,
     )
 
 
