@@ -1,4 +1,4 @@
-"""Altair chart builders: a frame in, a chart out. No Streamlit here.
+"""Altair chart builders: a frame in, a chart out. No Streamlit here. Common parts here, one module per page topic beside it.
 
 Colour is never the only carrier of meaning: highlighted councils also get a
 marker shape and a label, and every chart is shown with its table beside it.
