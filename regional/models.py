@@ -87,7 +87,7 @@ class Observation(SQLModel, table=True):
     """
 
     __table_args__ = (
-        UniqueConstraint("area_code", "indicator_id", "period", "source_id", "breakdown"),
+        UniqueConstraint("area_code", "indicator_id", "period", "source_id", "breakdown", "section"),
         Index("ix_observation_indicator_period", "indicator_id", "period"),
     )
     id: Optional[int] = Field(default=None, primary_key=True)

@@ -84,11 +84,12 @@ def read_council_return(path: Path, areas: AreaIndex, indicator_ids: set[str], *
         raise ReturnInvalid(problems)
 
     tidy = pd.DataFrame(records)
-    dupes = tidy.duplicated(["area_code", "indicator_id", "period", "document", "breakdown"], keep=False)
+    # One document may quote two figures for the same thing in different sections: both stay.
+    dupes = tidy.duplicated(["area_code", "indicator_id", "period", "document", "breakdown", "section"], keep=False)
     if dupes.any():
         rows = [int(i) + 2 for i in tidy.index[dupes]]
         raise ReturnInvalid([DataError(f"rows {', '.join(map(str, rows[:6]))} give the same council, indicator, "
-                                       "period and document twice", file=name, row=rows[0], column="value")])
+                                       "period, document and section twice", file=name, row=rows[0], column="value")])
     sources = _sources(tidy, areas, name)
     tidy["source_id"] = tidy["document_key"].map(dict(zip(sources["key"], sources["id"])))
     return tidy[OBS_COLUMNS].reset_index(drop=True), sources.drop(columns="key")
@@ -122,8 +123,8 @@ def _row(rec: dict, row: int, name: str, areas: AreaIndex, indicator_ids: set[st
             raise fail("value", f"'{rec['value']}' is not a number", "a number, or blank with status missing/suppressed") from None
         if status in ("suppressed", "missing"):
             raise fail("value", f"a value is given but status is '{status}'", "blank value for suppressed/missing")
-        if value < 0:
-            raise fail("value", f"negative value {value:g}", "zero or more")
+        if value < 0 and not indicator.endswith("_change"):
+            raise fail("value", f"negative value {value:g}", "zero or more (only *_change indicators may be negative)")
     breakdown = str(rec["breakdown"]).strip().lower()
     if breakdown not in BREAKDOWNS:
         raise fail("breakdown", f"unknown breakdown '{breakdown}'", "blank, sn_average, target or forecast")
