@@ -114,3 +114,33 @@ class LoadRecord(SQLModel, table=True):
     rows: int = 0
     loaded_at: datetime
     loaded_by: str = ""
+
+
+class FosteringPipeline(SQLModel, table=True):
+    """One council's fostering recruitment counts for one month or quarter and household type.
+
+    Wide, as councils fill in the template (data/templates/fostering_pipeline.md). A blank
+    count is "not reported" (None), never 0: kinship rows usually skip the enquiry stages.
+    """
+
+    __tablename__ = "fostering_pipeline"
+    __table_args__ = (UniqueConstraint("area_code", "period", "household_type", "source_id",
+                                       name="uq_fostering_pipeline_row"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    area_code: str = Field(foreign_key="area.code", index=True)
+    period: date  # last day of the month or quarter
+    period_start: date
+    period_label: str  # as written: "2025-Q3", "2026-01"
+    period_kind: str  # "month" or "quarter"
+    household_type: str = "all"  # "mainstream", "kinship" or "all"
+    enquiries: Optional[int] = None
+    initial_visits: Optional[int] = None
+    applications: Optional[int] = None
+    assessments_started: Optional[int] = None
+    approvals: Optional[int] = None
+    deregistrations: Optional[int] = None
+    deregistration_reasons: str = ""  # "retirement: 2; change in circumstances: 1"
+    transfers_in: Optional[int] = None
+    transfers_out: Optional[int] = None
+    source_id: str = Field(foreign_key="source.id", index=True)
+    note: str = ""
