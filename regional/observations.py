@@ -72,9 +72,10 @@ def parse_period(text: object) -> tuple[date, str]:
     value = str(text).strip()
     if m := _DAY.match(value):
         return date(int(m[1]), int(m[2]), int(m[3])), value
-    if m := _FY.match(value):
+    if (m := _FY.match(value)) and (len(m[2]) == 4 or int(m[2]) == (int(m[1]) + 1) % 100):
+        # "2024-25" is a financial year; "2026-03" (not the next year's two digits) is a month.
         start = int(m[1])
-        end = int(m[2]) if len(m[2]) == 4 else (start // 100) * 100 + int(m[2])
+        end = int(m[2]) if len(m[2]) == 4 else start + 1
         if end != start + 1:
             raise ValueError(f"financial year '{value}' must span consecutive years")
         return march_31(end), f"{start}-{str(end)[-2:]}"

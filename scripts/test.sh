@@ -28,14 +28,14 @@ if [ -z "${TEST_DATABASE_URL:-}" ]; then
     pg_lsclusters -h 2>/dev/null | grep -q "^$version main" || pg_createcluster "$version" main >/dev/null 2>&1
     pg_ctlcluster "$version" main start >/dev/null 2>&1 || true
     for _ in 1 2 3 4 5 6 7 8 9 10; do
-      su postgres -c "psql -h 127.0.0.1 -qtAc 'select 1'" >/dev/null 2>&1 && break
+      pg_isready -q -h 127.0.0.1 -p 5432 && break
       sleep 1
     done
     su postgres -c "psql -qtAc \"select 1 from pg_roles where rolname='regional'\"" | grep -q 1 \
       || su postgres -c "psql -qc \"create role regional login password 'regional' createdb\"" >/dev/null
     su postgres -c "psql -qtAc \"select 1 from pg_database where datname='regional_test'\"" | grep -q 1 \
       || su postgres -c "createdb -O regional regional_test" >/dev/null
-    if su postgres -c "psql -h 127.0.0.1 -qtAc 'select 1'" >/dev/null 2>&1; then
+    if PGPASSWORD=regional psql -h 127.0.0.1 -U regional -d regional_test -qtAc 'select 1' >/dev/null 2>&1; then
       export TEST_DATABASE_URL="postgresql+psycopg://regional:regional@127.0.0.1:5432/regional_test"
       echo "test.sh: PostgreSQL $version running on 127.0.0.1:5432"
     fi
