@@ -73,9 +73,16 @@ st.caption("What councils publish between DfE releases: more recent, not yet val
            "defined exactly as DfE defines them. Each figure names the document it comes from.")
 returns = metrics.council_return_latest(store, sel.members)
 if returns.empty:
-    st.info("No member of this group has submitted a return yet. Councils can upload one on the Data page.")
+    st.info("No member of this group has submitted a return yet. A council loads one with "
+            "`python -m regional load-return FILE` (template: data/templates/council_return.md).")
 else:
-    st.dataframe(returns, hide_index=True, width="stretch")
+    reporting = list(dict.fromkeys(returns["council"]))
+    st.markdown(f"Councils with returns: {', '.join(reporting)}.")
+    for name in reporting:
+        with st.expander(f"{name}: {(returns['council'] == name).sum()} figures", expanded=name == council_name):
+            st.dataframe(returns[returns["council"] == name].drop(columns="council"), hide_index=True, width="stretch")
+    st.download_button("Download CSV", returns.to_csv(index=False).encode(), "council_returns_latest.csv", "text/csv",
+                       key="dl_overview_returns")
 
 st.subheader("Data freshness")
 st.dataframe(metrics.freshness(store, sel.members), hide_index=True, width="stretch")

@@ -20,35 +20,39 @@ REGION = "#009E73"
 def ranked_bars(frame: pd.DataFrame, *, value_label: str, highlight: str | None = None,
                 england: float | None = None, region: float | None = None, region_name: str = "Region",
                 zero_based: bool = True) -> alt.Chart:
-    """Horizontal bars, highest first, with England and region as labelled rules.
+    """Horizontal bars, highest first; England and the region are bars of their own
+    (as in DfE's LAIT) and England is also a dashed line across the chart.
 
-    ``frame`` needs area_name, value, period_label, source_id; the council of
+    ``frame`` needs area_code, area_name, value, period_label, source_id; the council of
     interest is drawn in another colour and marked with a triangle.
     """
     data = frame.dropna(subset=["value"]).copy()
     data["role"] = ["Council of interest" if c == highlight else "Member" for c in data["area_code"]]
+    refs = [(n, v, r) for n, v, r in (("England", england, "England"), (region_name, region, "Region"))
+            if v is not None and pd.notna(v)]
+    if refs:
+        extra = pd.DataFrame({"area_name": [n for n, _, _ in refs], "value": [v for _, v, _ in refs],
+                              "role": [r for _, _, r in refs]})
+        data = pd.concat([data, extra], ignore_index=True)
     order = data.sort_values("value", ascending=False)["area_name"].tolist()
-    scale = alt.Scale(zero=zero_based, nice=True)
+    domain = ["Council of interest", "Member", "England", "Region"]
+    tooltip = [alt.Tooltip("area_name:N", title="Area"), alt.Tooltip("value:Q", title=value_label)]
+    if "period_label" in data:
+        tooltip += [alt.Tooltip("period_label:N", title="Period"), alt.Tooltip("source_id:N", title="Source")]
     base = alt.Chart(data).encode(
-        y=alt.Y("area_name:N", sort=order, title=None),
-        x=alt.X("value:Q", title=value_label, scale=scale),
-        tooltip=[alt.Tooltip("area_name:N", title="Council"), alt.Tooltip("value:Q", title=value_label),
-                 alt.Tooltip("period_label:N", title="Period"), alt.Tooltip("source_id:N", title="Source")],
+        y=alt.Y("area_name:N", sort=order, title=None, axis=alt.Axis(labelOverlap=False, labelLimit=260)),
+        x=alt.X("value:Q", title=value_label, scale=alt.Scale(zero=zero_based, nice=True)),
+        tooltip=tooltip,
     )
     bars = base.mark_bar().encode(
-        color=alt.Color("role:N", scale=alt.Scale(domain=["Council of interest", "Member"], range=[HIGHLIGHT, MEMBER]),
+        color=alt.Color("role:N", scale=alt.Scale(domain=domain, range=[HIGHLIGHT, MEMBER, ENGLAND, REGION]),
                         legend=alt.Legend(title=None, orient="bottom")))
     labels = base.mark_text(align="left", dx=3).encode(text=alt.Text("value:Q", format=",.0f"))
     marker = base.transform_filter(alt.datum.role == "Council of interest").mark_point(
         shape="triangle-left", size=90, filled=True, color=HIGHLIGHT).encode(x=alt.value(-8))
     layers = [bars, labels, marker]
-    refs = [(n, v, c) for n, v, c in (("England", england, ENGLAND), (region_name, region, REGION))
-            if v is not None and pd.notna(v)]
-    for name, value, colour in refs:
-        ref = pd.DataFrame({"value": [value], "label": [f"{name} {value:,.0f}"]})
-        rule = alt.Chart(ref).mark_rule(color=colour, strokeDash=[6, 3], size=2).encode(x="value:Q")
-        text = alt.Chart(ref).mark_text(color=colour, align="left", dx=4, dy=-6, fontWeight="bold").encode(
-            x="value:Q", y=alt.value(0), text="label:N")
-        layers += [rule, text]
-    height = max(160, 22 * len(order))
-    return alt.layer(*layers).properties(height=height, width="container")
+    if england is not None and pd.notna(england):
+        rule = alt.Chart(pd.DataFrame({"value": [england]})).mark_rule(
+            color=ENGLAND, strokeDash=[6, 3], size=1.5).encode(x="value:Q")
+        layers.append(rule)
+    return alt.layer(*layers).properties(height=max(160, 24 * len(order)), width="container")

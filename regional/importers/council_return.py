@@ -152,7 +152,7 @@ def _sources(tidy: pd.DataFrame, areas: AreaIndex, name: str) -> pd.DataFrame:
             "key": (document, published),
             "id": f"council-{slug(publisher)[:40]}-{slug(document)[:60]}-{published or 'undated'}",
             "kind": "council", "publisher": publisher, "title": document,
-            "edition": published, "url": "", "licence": "Published by the council; figures transcribed verbatim",
+            "edition": published, "url": "", "licence": "The council's own published figures",
             "published": date.fromisoformat(published) if published else None,
         })
     return pd.DataFrame(rows)
