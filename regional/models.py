@@ -144,3 +144,71 @@ class FosteringPipeline(SQLModel, table=True):
     transfers_out: Optional[int] = None
     source_id: str = Field(foreign_key="source.id", index=True)
     note: str = ""
+
+
+class OfstedProvider(SQLModel, table=True):
+    """A residential setting on Ofsted's register (children's homes, family centres) on one date.
+
+    ``places`` is None when Ofsted gives none; ``grade`` is the latest full inspection's
+    overall judgement, or "Not yet inspected".
+    """
+
+    __tablename__ = "ofsted_provider"
+    __table_args__ = (UniqueConstraint("snapshot", "urn", name="uq_ofsted_provider_snapshot_urn"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    snapshot: date  # the register's date, 31 March 2023
+    urn: str = Field(index=True)
+    area_code: str = Field(foreign_key="area.code", index=True)
+    ofsted_la_name: str = ""  # as Ofsted writes it: "Bournemouth, Christchurch & Poole"
+    setting: str  # "Children's home", "Children's home (short breaks only)", "Secure children's home", ...
+    sector: str  # "Local authority", "Private", "Voluntary", "Health authority", "Academy"
+    places: Optional[int] = None
+    registration_date: Optional[date] = None
+    grade: str = ""
+    grade_date: Optional[date] = None
+    source_id: str = Field(foreign_key="source.id")
+
+
+class OfstedRegisterChange(SQLModel, table=True):
+    """A residential provider that joined and/or left Ofsted's register in the year to ``year_end``."""
+
+    __tablename__ = "ofsted_register_change"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    year_end: date = Field(index=True)  # 31 March closing the year
+    urn: str
+    area_code: str = Field(foreign_key="area.code", index=True)
+    ofsted_la_name: str = ""
+    setting: str
+    sector: str
+    places: Optional[int] = None
+    joined: bool = False
+    left: bool = False
+    source_id: str = Field(foreign_key="source.id")
+
+
+class LocalProvision(SQLModel, table=True):
+    """One line of a council's local-market return: beds in its area and who fills them.
+
+    A blank figure is "not given" (None), never 0. ``setting_name`` is blank when the
+    line covers every local setting of the type (the councils' published figures are totals).
+    """
+
+    __tablename__ = "local_provision"
+    __table_args__ = (UniqueConstraint("area_code", "period", "setting_type", "setting_name", "source_id",
+                                       name="uq_local_provision_line"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    area_code: str = Field(foreign_key="area.code", index=True)
+    period: date
+    period_label: str
+    setting_type: str  # childrens_home, supported_accommodation, parent_and_child, short_breaks
+    setting_name: str = ""
+    urn: str = ""
+    beds: Optional[int] = None
+    occupied_own: Optional[int] = None
+    occupied_other: Optional[int] = None
+    vacant: Optional[int] = None
+    own_use_pct: Optional[float] = None  # share of beds used by the council's own children, as published
+    grade: str = ""
+    section: str = ""
+    note: str = ""
+    source_id: str = Field(foreign_key="source.id", index=True)
