@@ -1,0 +1,249 @@
+"""``python -m bench``: build, load, page data preparation, placement distance and AppTest timings
+at national scale. Prints a table and writes it to bench/results.md with the machine's description.
+
+Everything runs against temporary copies (data folder, SQLite file) in a temporary directory:
+the project's data/extract and the developer's database are never touched.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from bench import machine
+from bench.child import RESULT_PREFIX
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+RESULTS_FILE = PROJECT_DIR / "bench" / "results.md"
+PAGE_GOAL_MS = 200
+DISTANCE_GOAL_S = 2.0
+LAIT_FILE = ("lait", "bds_long_0.parquet")
+LAIT_DICTIONARY = ("lait", "lait_data_dictionary.csv")
+
+
+@dataclass
+class Row:
+    section: str
+    measurement: str
+    scale: str
+    result: str
+    goal: str = ""
+    verdict: str = ""
+
+
+def shared_data_dir() -> Path:
+    return Path(os.environ.get("REGIONAL_SHARED_DATA", PROJECT_DIR.parent / "shared" / "data"))
+
+
+def run_child(task: str, args: dict, env: dict[str, str], timeout: int = 900) -> dict:
+    """Run one measurement in a fresh interpreter and return its JSON result (or the error it hit)."""
+    proc = subprocess.run([sys.executable, "-m", "bench.child", task, json.dumps(args)], cwd=PROJECT_DIR,
+                          env={**os.environ, **env}, capture_output=True, text=True, timeout=timeout)
+    for line in reversed(proc.stdout.splitlines()):
+        if line.startswith(RESULT_PREFIX):
+            return json.loads(line[len(RESULT_PREFIX):])
+    tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
+    return {"error": f"exit {proc.returncode}: " + " | ".join(tail)}
+
+
+def copy_data(dest: Path, *, with_extract: bool) -> Path:
+    """A private copy of data/ (catalogue, groups, council returns, ...), optionally without the extract."""
+    ignore = None if with_extract else shutil.ignore_patterns("extract")
+    shutil.copytree(PROJECT_DIR / "data", dest, ignore=ignore)
+    return dest
+
+
+def add_every_lait_measure(data_dir: Path, shared: Path) -> int:
+    """Append every LAIT measure the catalogue does not name yet, so build-data takes the whole file.
+
+    This is the national-scale data set: all councils, every year and measure in LAIT.
+    """
+    catalogue_path = data_dir / "indicators.csv"
+    catalogue = pd.read_csv(catalogue_path, dtype=str, keep_default_na=False)
+    lait = pd.read_parquet(shared.joinpath(*LAIT_FILE), columns=["Short Desc"])
+    dictionary = pd.read_csv(shared.joinpath(*LAIT_DICTIONARY), dtype=str, keep_default_na=False,
+                             encoding_errors="replace")
+    titles = dict(zip(dictionary["Measure_short"], dictionary["Chart_title"]))
+    axes = dict(zip(dictionary["Measure_short"], dictionary["y_axis_name"]))
+    taken, ids = set(catalogue["lait_measure"]), set(catalogue["id"])
+    rows = []
+    for measure in sorted(set(lait["Short Desc"].dropna()) - taken):
+        slug = "lait_" + re.sub(r"[^a-z0-9]+", "_", measure.lower()).strip("_")
+        while slug in ids:
+            slug += "_"
+        ids.add(slug)
+        rows.append({"id": slug, "label": titles.get(measure) or measure,
+                     "unit": "percent" if "%" in axes.get(measure, "") else "ratio", "polarity": "neutral",
+                     "topic": "LAIT (benchmark scale)", "lait_measure": measure, "dfe_population_type": "",
+                     "description": f"LAIT measure {measure}, added by the benchmark to load the whole file."})
+    pd.concat([catalogue, pd.DataFrame(rows)], ignore_index=True).to_csv(catalogue_path, index=False,
+                                                                        lineterminator="\n")
+    return len(rows)
+
+
+def discover_pages() -> list[str]:
+    pages = sorted(p for p in (PROJECT_DIR / "pages").glob("*.py") if not p.name.startswith("_"))
+    return ["app.py", *(str(p.relative_to(PROJECT_DIR)) for p in pages)]
+
+
+def _mb(result: dict, key: str = "peak_mb") -> str:
+    return f"{result[key]:,.0f} MB peak RSS (imports alone {result['baseline_mb']:,.0f} MB)"
+
+
+def measure_build_and_load(tmp: Path, shared: Path | None, rows: list[Row]) -> dict[str, str]:
+    """build-data and the first load, for the project's catalogue and for the whole LAIT file.
+
+    Returns the environment the later measurements should run in (the national-scale copy when
+    the raw files are there, otherwise a copy of the embedded default).
+    """
+    section = "Build and first load"
+    if shared is None or not shared.exists():
+        rows.append(Row(section, "build-data from the raw files", "-", "not measured: raw files not found "
+                        f"at {shared} (set REGIONAL_SHARED_DATA)"))
+        data = copy_data(tmp / "data_default", with_extract=True)
+        env = {"REGIONAL_DATA_DIR": str(data), "DATABASE_URL": f"sqlite:///{tmp / 'default.sqlite'}",
+               "REGIONAL_VAR_DIR": str(tmp / "var")}
+        loaded = run_child("load", {}, env)
+        _load_rows(section, "embedded default", loaded, rows)
+        return env
+
+    variants = [("default", "project catalogue (embedded default)"),
+                ("national", "every LAIT measure, all councils and years")]
+    env_out: dict[str, str] = {}
+    for key, scale in variants:
+        data = copy_data(tmp / f"data_{key}", with_extract=False)
+        if key == "national":
+            added = add_every_lait_measure(data, shared)
+            scale = f"{scale} (+{added} LAIT measures)"
+        env = {"REGIONAL_DATA_DIR": str(data), "DATABASE_URL": f"sqlite:///{tmp / f'{key}.sqlite'}",
+               "REGIONAL_VAR_DIR": str(tmp / "var"), "REGIONAL_SHARED_DATA": str(shared)}
+        built = run_child("build", {"source": str(shared), "out": str(data / "extract")}, env)
+        if "error" in built:
+            rows.append(Row(section, "build-data from the raw files", scale, f"failed: {built['error']}"))
+            continue
+        rows.append(Row(section, "build-data from the raw files", scale,
+                        f"{built['seconds']:.1f} s; {_mb(built)}; {built['observations']:,} observation rows "
+                        f"in {built['files']} files"))
+        loaded = run_child("load", {}, env)
+        _load_rows(section, scale, loaded, rows)
+        env_out = env
+    return env_out
+
+
+def _load_rows(section: str, scale: str, loaded: dict, rows: list[Row]) -> None:
+    if "error" in loaded:
+        rows.append(Row(section, "first load into an empty SQLite file", scale, f"failed: {loaded['error']}"))
+        return
+    rows.append(Row(section, "first load into an empty SQLite file", scale,
+                    f"{loaded['seconds']:.1f} s; {_mb(loaded)}; {loaded['observations']:,} observations"))
+    rows.append(Row(section, "Store read from SQLite (the app's cached data, once per load)", scale,
+                    f"{loaded['store_seconds']:.2f} s; {loaded['store_peak_mb']:,.0f} MB peak RSS"))
+
+
+def measure_pages(env: dict[str, str], rows: list[Row]) -> None:
+    from bench.pages import PREPARATION
+
+    section = "Page data preparation (median, warm)"
+    prep = run_child("prep", {}, env)
+    if "error" in prep:
+        rows.append(Row(section, "all pages", "-", f"failed: {prep['error']}"))
+        return
+    for item in prep["results"]:
+        label = f"{item['page']}: {item['scope']} ({item['members']} councils)"
+        if "error" in item:
+            rows.append(Row(section, label, f"{prep['observations']:,} observations", f"failed: {item['error']}",
+                            f"< {PAGE_GOAL_MS} ms", "FAIL"))
+            continue
+        rows.append(Row(section, label, f"{prep['observations']:,} observations",
+                        f"{item['ms']:.1f} ms (median of {item['runs']})", f"< {PAGE_GOAL_MS} ms",
+                        "ok" if item["ms"] < PAGE_GOAL_MS else "over"))
+    for page in discover_pages():
+        if page not in PREPARATION:
+            rows.append(Row(section, page, "-", "not measured: no data preparation registered in bench/pages.py"))
+
+
+def measure_distance(env: dict[str, str], rows: list[Row]) -> None:
+    section = "Placement distance (150,000 episodes)"
+    result = run_child("distance", {"episodes": 150_000}, env)
+    if "error" in result:
+        rows.append(Row(section, "PL_DISTANCE derivation", "-", f"not measured: {result['error']}"))
+        return
+    scale = f"{result['episodes']:,} synthetic episodes, {result['children']:,} children"
+    rows.append(Row(section, "synthetic SSDA903 episodes generated", scale, f"{result['generate_s']:.1f} s"))
+    rows.append(Row(section, "PL_DISTANCE, vectorised", scale, f"{result['vector_s']:.3f} s (median of "
+                    f"{result['vector_runs']})", f"< {DISTANCE_GOAL_S:.0f} s",
+                    "ok" if result["vector_s"] < DISTANCE_GOAL_S else "over"))
+    rows.append(Row(section, "PL_DISTANCE, row by row (baseline, same run)", scale,
+                    f"{result['scalar_s']:.2f} s ({result['scalar_rows']:,} rows timed, scaled to all)"))
+    rows.append(Row(section, "speed-up, vectorised over row by row", scale, f"{result['ratio']:,.0f}x; "
+                    f"results agree on {result['agree_pct']:.2f}% of rows (to 0.1 mile)"))
+
+
+def measure_apptest(env: dict[str, str], rows: list[Row]) -> None:
+    section = "Full AppTest run per page"
+    for page in discover_pages():
+        result = run_child("apptest", {"page": page, "warm_runs": 3}, env)
+        if "error" in result:
+            rows.append(Row(section, page, "national", f"failed: {result['error']}", verdict="FAIL"))
+            continue
+        rows.append(Row(section, page, "national",
+                        f"{result['first_s']:.1f} s first run in a fresh process; {result['warm_s']:.2f} s warm"))
+
+
+def render(rows: list[Row], desc: dict[str, str], total_s: float) -> str:
+    lines = ["# Benchmarks", "",
+             f"Written by `python -m bench` (`make bench`) in {total_s:.0f} s. Figures, not pass/fail tests; "
+             "each build/load/page measurement ran in a fresh process against temporary copies of the data.", "",
+             "## Machine", "", *[f"- {k}: {v}" for k, v in desc.items()], "",
+             "## Results", "",
+             "| section | measurement | scale | result | goal | |", "|---|---|---|---|---|---|",
+             *[f"| {r.section} | {r.measurement} | {r.scale} | {r.result} | {r.goal} | {r.verdict} |" for r in rows],
+             "", "## How to read this", "",
+             "- *National scale*: every council (~153), every year and every measure in DfE's LAIT file "
+             "(641k rows in the raw file) loaded as observations, plus the project's own catalogue.",
+             "- *Peak RSS* is the whole process's peak resident memory (`getrusage`), imports included.",
+             "- *Page data preparation* times the `regional` calls a page makes (see `bench/pages.py`), "
+             "not the drawing, with the Store already in memory as the app's cache holds it; median of repeated runs.",
+             "- *AppTest*: `streamlit.testing` runs the whole page script headless; the first run includes "
+             "imports and reading the database, warm runs reuse the process's caches.", ""]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--skip-apptest", action="store_true", help="leave out the AppTest runs")
+    parser.add_argument("--output", type=Path, default=RESULTS_FILE, help="where to write the table")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="regional-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        print("bench: build-data and first load ...", flush=True)
+        env = measure_build_and_load(tmp, shared_data_dir(), rows)
+        print("bench: page data preparation ...", flush=True)
+        measure_pages(env, rows)
+        print("bench: placement distance ...", flush=True)
+        measure_distance(env, rows)
+        if not args.skip_apptest:
+            print("bench: AppTest runs ...", flush=True)
+            measure_apptest(env, rows)
+    text = render(rows, machine.describe(), time.perf_counter() - started)
+    args.output.write_text(text)
+    print()
+    print(text)
+    print(f"bench: written to {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

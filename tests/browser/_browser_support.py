@@ -1,0 +1,151 @@
+"""What the browser tests share: where Chromium is, which pages the app has, and how to
+wait for a Streamlit page to finish drawing (charts and maps included) before asserting."""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from streamlit.source_util import page_icon_and_name
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+CHROMIUM = Path(os.environ.get("REGIONAL_CHROMIUM", "/usr/bin/chromium"))
+#: Software rendering, no outside requests: what works in a headless container.
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+SCREENSHOT_DIR = PROJECT_DIR / "artifacts" / "screenshots"
+VIEWPORT = {"width": 1400, "height": 900}
+
+CHART = '[data-testid="stVegaLiteChart"]'
+MAP = '[data-testid="stDeckGlJsonChart"]'
+STATUS = '[data-testid="stStatusWidget"]'
+EXCEPTION = '[data-testid="stException"]'
+ERROR_ALERT = '[data-testid="stAlertContentError"]'
+MAIN = '[data-testid="stMain"]'
+
+#: Generous: the first visit loads the embedded data into a fresh SQLite file.
+LOAD_TIMEOUT_MS = 90_000
+
+
+def discover_pages() -> list[Path]:
+    """The Overview (app.py) and every page file Streamlit would list, in its order."""
+    pages = sorted((p for p in (PROJECT_DIR / "pages").glob("*.py") if not p.name.startswith("_")),
+                   key=lambda p: _sort_key(p.name))
+    return [PROJECT_DIR / "app.py", *pages]
+
+
+def _sort_key(name: str) -> tuple[float, str]:
+    number, label = re.match(r"([0-9]*)[_ -]*(.*)\.py", name).groups()
+    return (float(number) if number else float("inf"), label.lower())
+
+
+def url_path(page: Path) -> str:
+    """The URL path Streamlit serves a page at ('' for the main script), by Streamlit's own rule."""
+    if page.name == "app.py":
+        return ""
+    return page_icon_and_name(page)[1]
+
+
+def page_id(page: Path) -> str:
+    return "overview" if page.name == "app.py" else page.stem
+
+
+# --- waiting -----------------------------------------------------------------
+_ALL_DRAWN_JS = """([chart, map]) => {
+  const visible = e => e.offsetParent !== null && e.getBoundingClientRect().width > 0;
+  const drawn = (e, sel) => Array.from(e.querySelectorAll(sel)).some(c => {
+      const r = c.getBoundingClientRect(); return r.width > 0 && r.height > 0; });
+  const charts = Array.from(document.querySelectorAll(chart)).filter(visible);
+  const maps = Array.from(document.querySelectorAll(map)).filter(visible);
+  return charts.every(e => drawn(e, 'canvas, svg')) && maps.every(e => drawn(e, 'canvas'));
+}"""
+
+_COUNTS_JS = """([chart, map]) => {
+  const visible = e => e.offsetParent !== null && e.getBoundingClientRect().width > 0;
+  const drawn = (e, sel) => Array.from(e.querySelectorAll(sel)).some(c => {
+      const r = c.getBoundingClientRect(); return r.width > 0 && r.height > 0; });
+  const out = {};
+  for (const [kind, sel, inner] of [['chart', chart, 'canvas, svg'], ['map', map, 'canvas']]) {
+    const all = Array.from(document.querySelectorAll(sel));
+    out[kind] = {total: all.length, visible: all.filter(visible).length,
+                 drawn: all.filter(e => visible(e) && drawn(e, inner)).length};
+  }
+  return out;
+}"""
+
+
+_SNAPSHOT_JS = """([main, status]) => {
+  const m = document.querySelector(main);
+  if (!m) return null;
+  return [!!document.querySelector(status), m.querySelectorAll('[data-testid]').length,
+          m.querySelectorAll('.stale-element, [data-stale="true"]').length, m.innerText.length];
+}"""
+
+
+def wait_until_idle(page, timeout_ms: int = LOAD_TIMEOUT_MS, quiet_ms: int = 1000) -> None:
+    """Wait until the script run has finished: no running indicator, no stale elements, and the
+    page unchanged for ``quiet_ms`` (Streamlit adds elements as the script goes, so a lull is the signal)."""
+    step = 200
+    page.wait_for_timeout(step)  # let a rerun triggered by a widget start
+    waited, quiet, last = 0, 0, None
+    while waited < timeout_ms:
+        snap = page.evaluate(_SNAPSHOT_JS, [MAIN, STATUS])
+        busy = snap is None or snap[0] or snap[2] > 0
+        if not busy and snap == last:
+            quiet += step
+            if quiet >= quiet_ms:
+                return
+        else:
+            quiet = 0
+        last = snap
+        page.wait_for_timeout(step)
+        waited += step
+    raise TimeoutError(f"the page was still changing after {timeout_ms / 1000:.0f} s")
+
+
+def wait_for_drawn(page, timeout_ms: int = 45_000) -> None:
+    """Wait until every visible Vega chart has its canvas/SVG and every deck.gl map its canvas."""
+    page.wait_for_function(_ALL_DRAWN_JS, arg=[CHART, MAP], timeout=timeout_ms)
+
+
+def figure_counts(page) -> dict:
+    return page.evaluate(_COUNTS_JS, [CHART, MAP])
+
+
+def open_page(page, base_url: str, path: Path) -> None:
+    """Go to a page and wait until its title is up, its script has finished and its figures are drawn."""
+    page.goto(f"{base_url}/{url_path(path)}", wait_until="domcontentloaded")
+    page.wait_for_selector(f"{MAIN} h1", timeout=LOAD_TIMEOUT_MS)
+    wait_until_idle(page)
+    wait_for_drawn(page)
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick an option in a Streamlit selectbox by its label, as a user would (type, then click)."""
+    box = page.get_by_role("combobox", name=label, exact=True)
+    box.click()
+    box.fill(option)
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_until_idle(page)
+    wait_for_drawn(page)
+
+
+def main_text(page) -> str:
+    return page.locator(MAIN).inner_text()
+
+
+def headings(page) -> list[str]:
+    return [t.strip() for t in page.locator(f'{MAIN} [data-testid="stHeading"]').all_inner_texts()]
+
+
+def full_page_screenshot(page, name: str) -> Path:
+    """Streamlit scrolls inside its main pane, so grow the viewport to the content before shooting."""
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    height = page.evaluate(f"() => document.querySelector('{MAIN}').scrollHeight")
+    page.set_viewport_size({"width": VIEWPORT["width"], "height": max(VIEWPORT["height"], min(int(height) + 40, 20_000))})
+    page.wait_for_timeout(500)  # charts re-lay out to the new size
+    wait_for_drawn(page)
+    out = SCREENSHOT_DIR / f"{name}.png"
+    page.screenshot(path=str(out), full_page=True)
+    page.set_viewport_size(VIEWPORT)
+    return out

@@ -1,0 +1,87 @@
+"""The Overview in Chromium: the headings and figures a meeting reads, and the view following
+the sidebar's group and council and the page's measure picker."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from _browser_support import CHART, MAIN, PROJECT_DIR, choose, headings, open_page
+
+pytestmark = pytest.mark.browser
+
+APP = PROJECT_DIR / "app.py"
+RAW_CLA = PROJECT_DIR.parent / "shared" / "data" / "dfe" / "cla_number_and_rate_per_10k_children.csv"
+AT_31_MARCH = "Children looked after on 31 March each year"
+
+
+def published_cic(code: str) -> tuple[int, str]:
+    """Latest year and count of children in care for a council, read straight from DfE's file
+    (or, without ../shared, from the extract build-data wrote from it)."""
+    if RAW_CLA.exists():
+        raw = pd.read_csv(RAW_CLA, dtype=str, encoding="utf-8-sig")
+        rows = raw[(raw["new_la_code"] == code) & (raw["population_type"] == AT_31_MARCH)]
+        rows = rows[pd.to_numeric(rows["children_count"], errors="coerce").notna()]
+        latest = rows.sort_values("time_period").iloc[-1]
+        return int(latest["time_period"]), f"{int(latest['children_count']):,}"
+    obs = pd.read_csv(PROJECT_DIR / "data" / "extract" / "observations_dfe_cla.csv", dtype=str)
+    rows = obs[(obs["area_code"] == code) & (obs["indicator_id"] == "cic_count") & (obs["status"] == "ok")]
+    latest = rows.sort_values("period").iloc[-1]
+    return int(latest["period"][:4]), f"{int(float(latest['value'])):,}"
+
+
+def region_councils(region_code: str) -> int:
+    areas = pd.read_csv(PROJECT_DIR / "data" / "extract" / "areas.csv", dtype=str)
+    return int(((areas["level"] == "la") & (areas["region_code"] == region_code)).sum())
+
+
+def metric(page, label_start: str) -> str:
+    """The value of the st.metric whose label starts with ``label_start``."""
+    box = page.locator('[data-testid="stMetric"]').filter(has_text=label_start).first
+    return box.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def chart_svg(page) -> str:
+    return page.locator(f"{MAIN} {CHART} svg").first.inner_html()
+
+
+def test_overview_headings_and_figures(page, base_url: str) -> None:
+    open_page(page, base_url, APP)
+    assert headings(page)[:6] == [
+        "Regional Care Benchmark: Overview", "Bournemouth, Christchurch and Poole at a glance",
+        "Every member side by side", "Compare one measure", "Latest figures from the councils' own returns",
+        "Data freshness"]
+    intro = page.locator(f'{MAIN} [data-testid="stMarkdown"]').first.inner_text()
+    assert intro.startswith("South West RCC (RCC): 15 councils"), intro
+    year, count = published_cic("E06000058")
+    assert metric(page, f"Children in care at 31 March ({year})") == count
+    assert page.locator('[data-testid="stMetric"]').count() == 4
+    # The ranked bars name the council of interest and the England line.
+    svg = chart_svg(page)
+    assert "England" in svg
+    assert page.get_by_text("Not drawn (no published figure): Isles of Scilly").is_visible()
+
+
+def test_overview_follows_the_group(page, base_url: str) -> None:
+    open_page(page, base_url, APP)
+    before = chart_svg(page)
+    choose(page, "Group", "London (region)")
+    intro = page.locator(f'{MAIN} [data-testid="stMarkdown"]').first
+    assert intro.inner_text().startswith(f"London (region): {region_councils('E12000007')} councils"), \
+        intro.inner_text()
+    # The council of interest moves into London, and the ranked bars redraw for London's councils.
+    first = headings(page)[1]
+    assert first.endswith(" at a glance") and not first.startswith("Bournemouth"), first
+    assert chart_svg(page) != before
+
+
+def test_overview_follows_the_council_and_measure(page, base_url: str) -> None:
+    open_page(page, base_url, APP)
+    choose(page, "Council of interest", "Dorset")
+    assert "Dorset at a glance" in headings(page)
+    year, count = published_cic("E06000059")
+    assert metric(page, f"Children in care at 31 March ({year})") == count
+    before = chart_svg(page)
+    choose(page, "Measure", "% placed over 20 miles from home and outside the council")
+    after = chart_svg(page)
+    assert after != before
+    assert "placed over 20 miles" in after  # the axis title follows the measure
