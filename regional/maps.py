@@ -82,3 +82,104 @@ def legend_table(values: pd.Series, unit_suffix: str = "", steps: int = 5) -> pd
         "to": [f"{b:,.1f}{unit_suffix}" for b in edges[1:]],
         "colour (RGB)": [str(ramp_colour((a + b) / 2, low, high)[:3]) for a, b in zip(edges[:-1], edges[1:])],
     })
+
+
+# --- Placement distance: arcs, rings and the group's outline --------------------------
+ARC_WIDTH = {"Under 5 miles": 1.5, "5 to 10 miles": 2, "10 to 20 miles": 2.5, "20 to 50 miles": 3.5,
+             "Over 50 miles": 4, "Not known": 1}
+RING_COLOUR = (0, 0, 0)
+GROUP_OUTLINE = (0, 114, 178)
+
+
+def hex_rgb(colour: str, alpha: int = 220) -> list[int]:
+    colour = colour.lstrip("#")
+    return [int(colour[i:i + 2], 16) for i in (0, 2, 4)] + [alpha]
+
+
+def group_outline_paths(boundaries: dict, members: list[str]) -> list[list[list[float]]]:
+    """The group's outer boundary: every member edge not shared with another member, chained into paths.
+
+    Neighbouring councils share their border point for point (one TopoJSON arc), so an
+    edge that appears once is on the outside of the group.
+    """
+    wanted = set(members)
+    counts: dict[tuple, int] = {}
+    for feature in boundaries["features"]:
+        if feature["properties"]["code"] not in wanted:
+            continue
+        for polygon in feature["geometry"]["coordinates"]:
+            for ring_ in polygon:
+                for a, b in zip(ring_[:-1], ring_[1:]):
+                    key = (tuple(a), tuple(b)) if tuple(a) <= tuple(b) else (tuple(b), tuple(a))
+                    counts[key] = counts.get(key, 0) + 1
+    edges = [e for e, n in counts.items() if n == 1]
+    neighbours: dict[tuple, list[tuple]] = {}
+    for a, b in edges:
+        neighbours.setdefault(a, []).append(b)
+        neighbours.setdefault(b, []).append(a)
+    unused = set(edges)
+    paths = []
+    for start_edge in edges:
+        if start_edge not in unused:
+            continue
+        unused.discard(start_edge)
+        path = [start_edge[0], start_edge[1]]
+        while True:
+            tail = path[-1]
+            step = next((n for n in neighbours.get(tail, [])
+                         if ((tail, n) if tail <= n else (n, tail)) in unused), None)
+            if step is None:
+                break
+            unused.discard((tail, step) if tail <= step else (step, tail))
+            path.append(step)
+        paths.append([list(p) for p in path])
+    return paths
+
+
+def outline_layer(paths: list[list[list[float]]], label: str) -> pdk.Layer:
+    data = [{"path": p, "tooltip": f"Boundary of {label}"} for p in paths]
+    return pdk.Layer("PathLayer", data, id="group-outline", get_path="path", get_color=list(GROUP_OUTLINE) + [255],
+                     get_width=3, width_units="pixels", width_min_pixels=2, pickable=False)
+
+
+def ring_layer(rings: list[dict]) -> pdk.Layer:
+    """20-mile rings: each dict has path (closed lon/lat ring) and tooltip."""
+    return pdk.Layer("PathLayer", rings, id="rings-20-miles", get_path="path", get_color=list(RING_COLOUR) + [150],
+                     get_width=1.5, width_units="pixels", width_min_pixels=1, pickable=True)
+
+
+def arc_layer(flows: pd.DataFrame, colours: dict[str, str]) -> pdk.Layer:
+    """Home -> placement arcs (outcode centroids), coloured and sized by distance band."""
+    data = flows.assign(colour=flows["distance_band"].map(lambda b: hex_rgb(colours.get(b, "#999999"))),
+                        width=flows["distance_band"].map(ARC_WIDTH).fillna(1.5))
+    records = data[["home_lon", "home_lat", "pl_lon", "pl_lat", "colour", "width", "tooltip",
+                    "distance_band"]].to_dict("records")
+    return pdk.Layer("ArcLayer", records, id="placement-arcs", get_source_position=["home_lon", "home_lat"],
+                     get_target_position=["pl_lon", "pl_lat"], get_source_color="colour", get_target_color="colour",
+                     get_width="width", width_units="pixels", get_height=0.4, pickable=True, auto_highlight=True)
+
+
+def placement_map(boundaries: dict, values: pd.DataFrame, flows: pd.DataFrame, *, colours: dict[str, str],
+                  members: list[str], highlight: str | None, group_label: str, rings: list[dict] | None = None,
+                  value_label: str, view: tuple[float, float, float] = (-2.6, 51.0, 6.4)) -> pdk.Deck:
+    """Councils coloured by a value (the choropleth), the group's outline, 20-mile rings and the arcs on top."""
+    layers = [outline_layer(group_outline_paths(boundaries, members), group_label)]
+    if rings:
+        layers.append(ring_layer(rings))
+    if len(flows):
+        layers.append(arc_layer(flows, colours))
+    return choropleth(boundaries, values, value_label=value_label, unit_suffix="%", members=members,
+                      highlight=highlight, view=view, extra_layers=layers)
+
+
+def view_for(boundaries: dict, codes: list[str], zoom: float = 6.4) -> tuple[float, float, float]:
+    """A view centred on some councils (mean of their boundary points)."""
+    xs, ys = [], []
+    for feature in boundaries["features"]:
+        if feature["properties"]["code"] in codes:
+            for polygon in feature["geometry"]["coordinates"]:
+                xs.extend(p[0] for p in polygon[0])
+                ys.extend(p[1] for p in polygon[0])
+    if not xs:
+        return (-2.3, 52.8, 5.6)
+    return ((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2, zoom)

@@ -212,3 +212,77 @@ class LocalProvision(SQLModel, table=True):
     section: str = ""
     note: str = ""
     source_id: str = Field(foreign_key="source.id", index=True)
+
+
+# --- Placement distance: SSDA903 episodes (issue 6) ---------------------------------------
+class PlacementEpisodeFields(SQLModel):
+    """One SSDA903 episode after privacy on load: CHILD pseudonymised, postcodes reduced to
+    outcode/sector and an outcode-centroid map point, DfE's derived distance fields kept."""
+
+    area_code: str = Field(index=True, max_length=12)  # responsible council (ONS code)
+    child: str = Field(index=True)  # keyed hash of council and CHILD (synthetic ids as they are)
+    decom: date
+    dec: Optional[date] = None
+    rne: str = ""
+    ls: str = ""
+    cin: str = ""
+    place: str = ""
+    place_provider: str = ""
+    rec: str = ""
+    reason_place_change: str = ""
+    urn: str = ""
+    uasc: bool = False
+    collection_year: str = ""  # "2025-26": the return the episode was last reported in
+    home_outcode: str = ""
+    home_sector: str = ""
+    pl_outcode: str = ""
+    pl_sector: str = ""
+    home_lat: Optional[float] = None  # outcode centroid, for the map
+    home_lon: Optional[float] = None
+    pl_lat: Optional[float] = None
+    pl_lon: Optional[float] = None
+    pl_distance: Optional[float] = None  # miles, DfE's PL_DISTANCE
+    distance_precision: str = ""  # postcode / outcode / not known
+    pl_la: str = ""  # placement council (ONS code), or a country outside England
+    pl_la_name: str = ""
+    pl_la_method: str = ""
+    inside_la: Optional[bool] = None
+    distance_band: str = ""
+    placement_category: str = ""
+    placement_detail: str = ""
+    foster_type: str = ""
+    provider_type: str = ""
+    dataset: str = Field(default="", index=True)  # source id (synthetic) or upload id
+    extract_date: Optional[date] = None  # when the extract was taken: its "now"
+    synthetic: bool = False
+    source_row: int = 0  # row in the file it came from
+
+
+class PlacementEpisode(PlacementEpisodeFields, table=True):
+    """The embedded default (synthetic extracts), refilled with every default load."""
+
+    __tablename__ = "placement_episode"
+    id: Optional[int] = Field(default=None, primary_key=True)
+
+
+class PlacementEpisodeUpload(PlacementEpisodeFields, table=True):
+    """Councils' uploaded extracts; the default load never touches this table."""
+
+    __tablename__ = "placement_episode_upload"
+    id: Optional[int] = Field(default=None, primary_key=True)
+
+
+class PlacementUpload(SQLModel, table=True):
+    """Which file each council's uploaded episodes came from, and who loaded it."""
+
+    __tablename__ = "placement_upload"
+    id: str = Field(primary_key=True)
+    area_code: str = Field(index=True, max_length=12)
+    file_name: str
+    extract_date: Optional[date] = None
+    rows: int = 0
+    rejected: int = 0
+    warnings: int = 0
+    key_origin: str = ""
+    loaded_at: Optional[datetime] = None
+    loaded_by: str = ""

@@ -1,0 +1,76 @@
+"""Charts for the placement-distance page: a frame in, an Altair chart out.
+
+Bands keep one colour each (Okabe-Ito, near = green/blue, far = orange/vermillion,
+not known = grey) and are always named in the legend, the tooltip and the table;
+suppressed cells are left out of the bars (a gap), never drawn as zero.
+"""
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from regional.distance import BAND_COLOURS, BANDS, LOCATIONS
+
+LOCATION_COLOURS = {"Inside the council": "#009E73", "Elsewhere in the group": "#56B4E9",
+                    "Outside the group": "#D55E00", "Location not known": "#999999"}
+NEW_PLACEMENT_ORDER = ["Inside, under 20 miles", "Inside, over 20 miles", "Outside, under 20 miles",
+                       "Outside, over 20 miles", "Distance not known"]
+NEW_PLACEMENT_COLOURS = ["#009E73", "#56B4E9", "#E69F00", "#D55E00", "#999999"]
+
+
+def _stacked(frame: pd.DataFrame, *, category: str, order: list[str], colours: list[str], title: str,
+             y: str = "council") -> alt.Chart:
+    data = frame.dropna(subset=["pct"]).copy()
+    data["order"] = data[category].map({c: i for i, c in enumerate(order)})
+    data["label"] = data["pct"].map(lambda v: f"{v:.0f}%" if v >= 8 else "")
+    rows = list(dict.fromkeys(frame[y]))
+    base = alt.Chart(data).encode(
+        y=alt.Y(f"{y}:N", sort=rows, title=None),
+        x=alt.X("pct:Q", stack="zero", title=title, scale=alt.Scale(domain=[0, 100])),
+        order=alt.Order("order:Q"),
+    )
+    tooltip = [alt.Tooltip(f"{y}:N", title="Council"), alt.Tooltip(f"{category}:N", title=category.capitalize()),
+               alt.Tooltip("pct:Q", title="% of children", format=".1f")]
+    if "children" in data:
+        tooltip.append(alt.Tooltip("children:Q", title="Children", format=",.0f"))
+    bars = base.mark_bar(stroke="white", strokeWidth=0.5).encode(
+        color=alt.Color(f"{category}:N", scale=alt.Scale(domain=order, range=colours),
+                        legend=alt.Legend(title=None, orient="bottom", columns=3)),
+        tooltip=tooltip)
+    text = base.mark_text(dx=-14, color="black", fontSize=11).encode(text="label:N")
+    return alt.layer(bars, text).properties(height=max(120, 34 * len(rows)), width="container")
+
+
+def band_bars(summary: pd.DataFrame) -> alt.Chart:
+    """Each council's children by distance band, as shares of its children (100% bars)."""
+    return _stacked(summary, category="band", order=list(BANDS), colours=[BAND_COLOURS[b] for b in BANDS],
+                    title="% of the council's children in care at the extract date")
+
+
+def location_bars(summary: pd.DataFrame) -> alt.Chart:
+    """Inside the council / elsewhere in the group / outside the group, as shares."""
+    return _stacked(summary, category="location", order=list(LOCATIONS),
+                    colours=[LOCATION_COLOURS[loc] for loc in LOCATIONS], title="% of the council's children")
+
+
+def published_band_bars(frame: pd.DataFrame) -> alt.Chart:
+    """Distance bands exactly as a council publishes them (its own bands, per placement type)."""
+    data = frame.dropna(subset=["value"]).copy()
+    order = list(dict.fromkeys(data["band"]))
+    base = alt.Chart(data).encode(
+        y=alt.Y("band:N", sort=order, title=None),
+        x=alt.X("value:Q", title="Children (as published)"),
+        tooltip=[alt.Tooltip("council:N", title="Council"), alt.Tooltip("placement:N", title="Placement"),
+                 alt.Tooltip("band:N", title="Band as published"), alt.Tooltip("value:Q", title="Children"),
+                 alt.Tooltip("period:N", title="Period"), alt.Tooltip("document:N", title="Document")])
+    bars = base.mark_bar(color="#0072B2")
+    labels = base.mark_text(align="left", dx=3).encode(text=alt.Text("value:Q", format=",.0f"))
+    return alt.layer(bars, labels).properties(height=alt.Step(18), width="container").facet(
+        row=alt.Row("placement:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left", labelFontWeight="bold")),
+        data=data).resolve_scale(y="independent")
+
+
+def new_placement_bars(frame: pd.DataFrame) -> alt.Chart:
+    """DfE: new placements in the year by location, as shares, for each council (and region, England)."""
+    return _stacked(frame, category="location", order=NEW_PLACEMENT_ORDER, colours=NEW_PLACEMENT_COLOURS,
+                    title="% of new placements in the year (DfE)", y="area")
