@@ -3,12 +3,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-st.set_page_config(page_title="Regional Care Benchmark", page_icon=":bar_chart:", layout="wide")
-
-import ui  # noqa: E402  (set_page_config must run first)
-from regional import charts, metrics  # noqa: E402
-from regional.authorities import ENGLAND_CODE  # noqa: E402
-from regional.indicators import format_value  # noqa: E402
+import ui
+from regional import charts, metrics
+from regional.authorities import ENGLAND_CODE
+from regional.indicators import format_value
 
 store = ui.get_store()
 sel = ui.sidebar(store)

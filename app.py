@@ -1,0 +1,26 @@
+"""Entry point: page configuration and navigation. The Overview is the default page;
+every file in pages/ is a page, titled from its file name unless named below."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+st.set_page_config(page_title="Regional Care Benchmark", page_icon=":bar_chart:", layout="wide")
+
+HERE = Path(__file__).parent
+TITLES = {
+    "Residential": "Residential & supported accommodation",
+    "Accessibility": "Accessibility statement",
+}
+
+
+def _title(path: Path) -> str:
+    name = path.stem.split("_", 1)[1] if path.stem.split("_", 1)[0].isdigit() else path.stem
+    return TITLES.get(name, name.replace("_", " "))
+
+
+pages = [st.Page("overview.py", title="Overview", default=True)]
+pages += [st.Page(f"pages/{p.name}", title=_title(p)) for p in sorted((HERE / "pages").glob("*.py"))
+          if not p.name.startswith("_")]
+st.navigation(pages).run()
