@@ -1,0 +1,223 @@
+"""SSDA903 episodes: the sector's sample files, broken files with row/column reports,
+privacy on load, and loads that land whole or not at all."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import os
+import re
+import stat
+from datetime import date
+
+import pandas as pd
+import pytest
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from regional import db, models, settings
+from regional.authorities import AreaIndex
+from regional.errors import DataError
+from regional.importers import ssda903
+
+HEADER = ["CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC", "REASON_PLACE_CHANGE",
+          "HOME_POST", "PL_POST", "URN"]
+FULL_POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
+
+
+@pytest.fixture(scope="module")
+def index() -> AreaIndex:
+    return AreaIndex(db.read_areas())
+
+
+def write(path, rows, header=HEADER):
+    with open(path, "w", newline="") as handle:
+        w = csv.writer(handle)
+        w.writerow(header)
+        w.writerows(rows)
+    return path
+
+
+def good_rows():
+    return [
+        ["A1", "01/04/2025", "S", "C2", "N1", "U4", "PR1", "", "", "", "BH1 1AA", "BH1 1AE", ""],   # inside BCP
+        ["A2", "2025-05-01", "S", "C2", "N1", "K2", "PR4", "", "", "", "BH1 1AA", "DT1 1AA", "SC1"],  # Dorset
+        ["A3", "10/05/2025", "S", "V2", "N8", "K3", "PR4", "", "", "", "BH8", "OX1 1AA", ""],      # outside SW
+    ]
+
+
+def test_spec_declares_the_2025_26_placement_changes():
+    place = ssda903.code_list("PLACE").set_index("code")
+
+    def valid(code, year):
+        row = place.loc[code]
+        return (pd.isna(row["from_year"]) or year >= row["from_year"]) and (pd.isna(row["to_year"]) or year <= row["to_year"])
+
+    assert all(valid(c, 2026) for c in ["K3", "Z11", "Z12", "Z13", "Z14", "U1", "K2"])
+    assert not any(valid(c, 2026) for c in ["H5", "P2", "Z1"])
+    assert all(valid(c, 2025) for c in ["H5", "P2", "Z1"]) and not valid("Z11", 2025)
+    assert list(ssda903.code_list("PLACE_PROVIDER")["code"]) == ["PR0", "PR1", "PR2", "PR3", "PR4", "PR5"]
+
+
+def test_d2i_fake_sample(shared_data, index):
+    folder = shared_data / "ssda903_samples" / "d2i_fake"
+    with open(folder / "episodes.csv") as handle:
+        raw = list(csv.DictReader(handle))
+    with open(folder / "uasc.csv") as handle:
+        uasc = {r["CHILD"] for r in csv.DictReader(handle)}
+    result = ssda903.import_episodes(folder / "episodes.csv", index, council="Dorset", uasc_children=uasc)
+    assert result.rows_read == len(raw) == 5050 and result.councils == ["E06000059"]
+    # overlaps, found independently: a child's episode starting before the previous one ended
+    def day(text):
+        d, m, y = text.split("/")
+        return date(int(y), int(m), int(d))
+
+    by_child: dict[str, list] = {}
+    for i, r in enumerate(raw):
+        by_child.setdefault(r["CHILD"], []).append((day(r["DECOM"]), day(r["DEC"]) if r["DEC"] else None, i + 2))
+    overlapping = set()
+    for episodes in by_child.values():
+        episodes.sort(key=lambda e: (e[0], e[1] or date.max))
+        for (s1, e1, r1), (s2, _, r2) in zip(episodes, episodes[1:]):
+            if e1 is None or s2 < e1:
+                overlapping |= {r1, r2}
+    errors = result.errors
+    assert set(errors["row"]) == overlapping and len(overlapping) > 0
+    assert set(errors["column"]) <= {"DECOM", "DEC"}
+    assert len(result.episodes) == 5050 - len(overlapping)
+    # dd/mm/yyyy dates; first row 15/02/2016 to 14/08/2017
+    first = result.episodes[result.episodes["source_row"] == 2].iloc[0]
+    assert (first["decom"], first["dec"]) == (date(2016, 2, 15), date(2017, 8, 14))
+    # mostly unreal postcodes: distance not known, each reported with row and column
+    assert (result.episodes["distance_precision"] == "not known").mean() > 0.99
+    warnings = result.warnings
+    assert ((warnings["row"] == 3) & (warnings["column"] == "HOME_POST") & (warnings["value"] == "EG19 7TT")).any()
+    assert result.episodes["uasc"].sum() == sum(1 for r in raw if r["CHILD"] in uasc
+                                                 and 2 + raw.index(r) not in overlapping)
+    assert not set(result.episodes["child"]) & {r["CHILD"] for r in raw}  # pseudonymised
+
+
+def test_sf_regional_multi_council_multi_year_sample(shared_data, index):
+    path = shared_data / "ssda903_samples" / "sf_regional" / "episodes.csv"
+    with open(path) as handle:
+        raw = list(csv.DictReader(handle))
+    result = ssda903.import_episodes(path, index)
+    assert result.councils == ["E09000006", "E09000017", "E09000028"]  # Bromley, Hillingdon, Southwark
+    distinct = {(r["LA"], r["CHILD"], r["DECOM"]) for r in raw}
+    repeated = result.report[result.report["severity"] == "info"]
+    assert len(repeated) == len(raw) - len(distinct) == result.summary["repeated_in_later_returns"]
+    assert len(result.episodes) == len(distinct) - result.rejected_rows + len(
+        set(result.errors["row"]) & set(repeated["row"]))
+    assert result.episodes["decom"].map(type).eq(date).all()
+    # the latest return's version of a repeated episode is the one kept
+    latest = {}
+    for r in raw:
+        key = (r["LA"], r["CHILD"], r["DECOM"])
+        if key not in latest or int(r["YEAR"]) > int(latest[key]["YEAR"]):
+            latest[key] = r
+    kept_rows = set(result.episodes["source_row"])
+    assert all(raw.index(r) + 2 in kept_rows for r in list(latest.values())[:200]
+               if raw.index(r) + 2 not in set(result.errors["row"]))
+
+
+def test_bad_input_is_reported_with_row_and_column(tmp_path, index):
+    rows = good_rows() + [
+        ["B1", "01/04/2025", "S", "C2", "N1", "X9", "PR1", "", "", "", "BH1 1AA", "BH1 1AE", ""],        # row 5
+        ["B2", "01/06/2025", "S", "C2", "N1", "U4", "PR1", "01/05/2025", "E13", "", "BH1 1AA", "", ""],  # row 6
+        ["B3", "01/04/2025", "S", "C2", "N1", "U4", "PR1", "", "", "", "BH1 1AA", "", ""],             # row 7
+        ["B3", "01/05/2025", "P", "C2", "N1", "U6", "PR1", "", "", "", "BH1 1AA", "", ""],             # row 8
+        ["B4", "01/04/2025", "S", "C2", "N1", "U4", "PR1", "", "", "", "12345", "ZZ99 9ZZ", ""],       # row 9
+        ["B5", "01/04/2025", "S", "C2", "N1", "H5", "PR4", "", "", "", "BH1 1AA", "", ""],             # row 10
+        ["B6", "31/02/2025", "S", "C2", "N1", "U4", "PR1", "", "", "", "BH1 1AA", "", ""],             # row 11
+    ]
+    path = write(tmp_path / "broken.csv", rows)
+    result = ssda903.import_episodes(path, index, council="E06000058")
+    errors = {(int(r.row), r.column) for r in result.errors.itertuples()}
+    assert errors == {(5, "PLACE"), (6, "DEC"), (7, "DEC"), (8, "DECOM"), (10, "PLACE"), (11, "DECOM")}
+    assert "not a code in the PLACE list" in result.errors.set_index("row").loc[5, "problem"]
+    assert "not valid in the 2025-26 return" in result.errors.set_index("row").loc[10, "problem"]
+    warnings = {(int(r.row), r.column) for r in result.warnings.itertuples()}
+    assert {(9, "HOME_POST"), (9, "PL_POST")} <= warnings
+    assert sorted(result.episodes["source_row"]) == [2, 3, 4, 9]
+    assert result.rejected_rows == 6
+
+
+def test_nothing_half_loaded_and_accepting_loads_only_valid_rows(tmp_path, index):
+    engine = db.get_engine(f"sqlite:///{tmp_path / 'upload.sqlite'}")
+    path = write(tmp_path / "mixed.csv", good_rows() + [
+        ["B1", "01/04/2025", "S", "C2", "N1", "X9", "PR1", "", "", "", "BH1 1AA", "", ""]])
+    result = ssda903.import_episodes(path, index, council="Bournemouth, Christchurch and Poole")
+    with pytest.raises(DataError, match="accept the validation report"):
+        ssda903.store_upload(result, engine)
+
+    def count():
+        with Session(engine) as session:
+            return session.execute(select(func.count()).select_from(models.PlacementEpisodeUpload)).scalar()
+
+    assert count() == 0
+    assert ssda903.store_upload(result, engine, accept=True) == 3
+    assert count() == 3
+    # a second upload for the same council replaces the first
+    again = ssda903.import_episodes(write(tmp_path / "one.csv", good_rows()[:1]), index, council="E06000058")
+    ssda903.store_upload(again, engine)
+    assert count() == 1
+
+
+def test_privacy_on_load(tmp_path, index):
+    engine = db.get_engine(f"sqlite:///{tmp_path / 'privacy.sqlite'}")
+    result = ssda903.import_episodes(write(tmp_path / "good.csv", good_rows()), index, council="E06000058")
+    ssda903.store_upload(result, engine)
+    stored = db.read_table(engine, models.PlacementEpisodeUpload)
+    text = stored.select_dtypes(exclude="number").astype(str)
+    assert not text.apply(lambda col: col.str.match(FULL_POSTCODE.pattern)).any().any()
+    key = os.environ[ssda903.PSEUDONYM_ENV].encode()
+    expected = hmac.new(key, b"E06000058|A1", hashlib.sha256).hexdigest()[:16]
+    assert expected in set(stored["child"]) and "A1" not in set(stored["child"])
+    row = stored.set_index("source_row")
+    assert list(row.loc[[2, 3, 4], "pl_outcode"]) == ["BH1", "DT1", "OX1"]
+    assert list(row.loc[[2, 3, 4], "pl_sector"]) == ["BH1 1", "DT1 1", "OX1 1"]
+    assert list(row.loc[[2, 3, 4], "inside_la"]) == [True, False, False]
+    assert list(row.loc[[2, 3, 4], "pl_la"]) == ["E06000058", "E06000059", "E10000025"]
+    assert row.loc[4, "distance_precision"] == "outcode"  # home given as an outcode
+    assert list(row.loc[[2, 3, 4], "placement_detail"]) == ["Fostering: other, in-house", "Residential",
+                                                            "Supported accommodation"]
+
+
+def test_key_comes_from_var_when_the_environment_has_none(tmp_path, monkeypatch):
+    monkeypatch.delenv(ssda903.PSEUDONYM_ENV, raising=False)
+    monkeypatch.setattr(settings, "VAR_DIR", tmp_path)
+    key, origin = ssda903.pseudonym_key()
+    path = tmp_path / ssda903.KEY_FILE_NAME
+    assert path.exists() and stat.S_IMODE(path.stat().st_mode) == 0o600 and "var/" in origin
+    assert ssda903.pseudonym_key()[0] == key and len(key) == 64
+
+
+def test_xlsx_reads_like_csv(tmp_path, index):
+    frame = pd.DataFrame(good_rows(), columns=HEADER)
+    frame["DECOM"] = pd.to_datetime(["2025-04-01", "2025-05-01", "2025-05-10"])  # real Excel dates
+    with pd.ExcelWriter(tmp_path / "episodes.xlsx") as writer:
+        pd.DataFrame({"note": ["cover sheet"]}).to_excel(writer, sheet_name="About", index=False)
+        frame.to_excel(writer, sheet_name="Episodes", index=False)
+    from_xlsx = ssda903.import_episodes(tmp_path / "episodes.xlsx", index, council="E06000058")
+    from_csv = ssda903.import_episodes(write(tmp_path / "e.csv", good_rows()), index, council="E06000058")
+    columns = ["decom", "place", "pl_distance", "pl_la", "distance_band"]
+    assert from_xlsx.episodes[columns].equals(from_csv.episodes[columns])
+
+
+def test_whole_file_problems_raise(tmp_path, index):
+    with pytest.raises(DataError, match="missing column") as exc:
+        ssda903.import_episodes(write(tmp_path / "short.csv", [["A1", "01/04/2025"]], ["CHILD", "DECOM"]), index,
+                                council="E06000058")
+    assert exc.value.row == 1
+    with pytest.raises(DataError, match="responsible council must be chosen"):
+        ssda903.import_episodes(write(tmp_path / "noLA.csv", good_rows()), index)
+
+
+def test_open_at_a_date():
+    episodes = pd.DataFrame({
+        "dataset": "d", "area_code": "E06000058", "child": ["a", "a", "b", "c"],
+        "decom": [date(2024, 1, 1), date(2025, 3, 31), date(2024, 6, 1), date(2025, 4, 1)],
+        "dec": [date(2025, 3, 31), None, date(2025, 3, 31), None]})
+    at = ssda903.open_at(episodes, date(2025, 3, 31))
+    assert sorted(zip(at["child"], at["decom"])) == [("a", date(2025, 3, 31))]  # b ended that day; c not begun
+    assert len(ssda903.open_at(episodes, date(2025, 3, 30))) == 2

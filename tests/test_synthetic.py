@@ -1,0 +1,127 @@
+"""The synthetic extracts: deterministic, committed as generated, and reproducing each
+council's published figures (within 1 percentage point) after the full import."""
+from __future__ import annotations
+
+import csv
+import filecmp
+import math
+
+import pandas as pd
+import pytest
+
+from regional import db, models, synthetic
+from regional.authorities import AreaIndex
+from regional.importers import ssda903
+
+
+@pytest.fixture(scope="module")
+def at_extract_date() -> dict[str, pd.DataFrame]:
+    """Each council's children at its extract date, through the same import an upload takes."""
+    rows = ssda903.default_rows(AreaIndex(db.read_areas()), None)
+    episodes = rows[models.PlacementEpisode]
+    assert set(rows[models.Source]["kind"]) == {"synthetic"}
+    out = {}
+    for council in synthetic.COUNCILS:
+        mine = episodes[episodes["area_code"] == council.code]
+        assert mine["synthetic"].all()
+        out[council.key] = ssda903.open_at(mine, council.extract_date)
+    return out
+
+
+def pct(mask: pd.Series) -> float:
+    return 100 * float(mask.mean())
+
+
+def test_generation_is_deterministic_and_matches_the_committed_files(tmp_path):
+    first = synthetic.generate(synthetic.BCP)
+    assert first.equals(synthetic.generate(synthetic.BCP))
+    assert not first.equals(synthetic.generate(synthetic.BCP, seed=1))
+    synthetic.write_extracts(tmp_path)
+    for name in ["bcp.csv", "dorset.csv", "bnes.csv", "manifest.csv"]:
+        assert filecmp.cmp(tmp_path / name, synthetic.SYNTHETIC_DIR / name, shallow=False), name
+
+
+def test_extracts_are_compact_outcode_level_and_pseudonymous():
+    for council in synthetic.COUNCILS:
+        path = synthetic.SYNTHETIC_DIR / f"{council.key}.csv"
+        assert path.stat().st_size < 100_000
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        posts = pd.concat([frame["HOME_POST"], frame["PL_POST"]])
+        assert posts[posts != ""].str.fullmatch(r"[A-Z]{1,2}[0-9][A-Z0-9]?").all()
+        assert frame["CHILD"].str.startswith("SYN").all()
+
+
+def test_bcp_reproduces_its_published_figures(at_extract_date):
+    bcp = at_extract_date["bcp"]
+    published = synthetic.BCP.published
+    assert len(bcp) == published["children"] == 642
+    assert bcp["uasc"].sum() == published["uasc"]
+    assert abs(pct(bcp["placement_category"] == "Fostering") - 67) <= 1
+    assert abs(pct(bcp["place"].isin(["K1", "K2"])) - 10) <= 1
+    assert abs(pct(bcp["pl_distance"] > 20) - 27) <= 1
+    assert abs(pct(bcp["inside_la"] == True) - 64) <= 1  # noqa: E712
+    homes = bcp["home_outcode"][bcp["home_outcode"] != ""]
+    outcodes = pd.read_csv(db.EXTRACT_DIR / "outcode_centroids.csv").set_index("outcode")
+    assert (outcodes.loc[homes, "area_code"] == "E06000058").all()
+
+
+def test_bcp_distances_recomputed_from_the_raw_outcode_list(shared_data, at_extract_date):
+    with open(shared_data / "geo" / "uk_outcode_centroids.csv") as handle:
+        raw = {r["postcode"]: (float(r["eastings"]), float(r["northings"])) for r in csv.DictReader(handle)}
+    frame = pd.read_csv(synthetic.SYNTHETIC_DIR / "bcp.csv", dtype=str, keep_default_na=False)
+    current = frame[frame["DEC"] == ""]
+    over = known = 0
+    for home, placement in zip(current["HOME_POST"], current["PL_POST"]):
+        if home and placement:
+            (e1, n1), (e2, n2) = raw[home], raw[placement]
+            miles = math.floor(math.hypot(e1 - e2, n1 - n2) / 1000 / 1.6093 * 10 + 0.5) / 10
+            known += 1
+            over += miles > 20
+    assert len(current) == 642
+    assert over == int((at_extract_date["bcp"]["pl_distance"] > 20).sum())
+    assert abs(100 * over / len(current) - 27) <= 1
+
+
+def test_dorset_reproduces_its_published_figures(at_extract_date):
+    dorset = at_extract_date["dorset"]
+    assert len(dorset) == 465 and dorset["uasc"].sum() == 66
+    assert abs(pct(dorset["inside_la"] == False) - 42) <= 1  # noqa: E712
+    assert abs(pct(dorset["pl_distance"] > 20) - 36) <= 1
+    assert abs(pct((dorset["inside_la"] == False) & (dorset["pl_distance"] > 20)) - 24) <= 1  # noqa: E712
+    not_uasc = dorset[~dorset["uasc"]]
+    assert abs(pct(not_uasc["inside_la"] == False) - 36) <= 1  # noqa: E712
+    assert abs(pct(dorset["placement_category"] == "Fostering") - 67) <= 1
+    assert (dorset["placement_detail"] == "Fostering: kinship").sum() == 58
+    assert dorset["place"].isin(["K1", "K2"]).sum() == 54
+    homes = dorset[dorset["place"] == "K2"]
+    assert (homes["inside_la"] == True).sum() == 20  # noqa: E712
+    assert set(dorset.loc[dorset["placement_category"] == "Supported accommodation", "place"]) == {"H5"}
+
+
+def test_bnes_reproduces_its_published_distance_bands(at_extract_date):
+    bnes = at_extract_date["bnes"]
+    assert len(bnes) == 228
+    assert abs(pct(bnes["uasc"]) - 10) <= 1
+
+    def bands(rows):
+        return rows["distance_band"].value_counts().to_dict()
+
+    residential = bnes[bnes["placement_category"] == "Residential"]
+    r = bands(residential)
+    assert len(residential) == 49
+    assert r.get("Under 5 miles", 0) == 4
+    assert r.get("5 to 10 miles", 0) + r.get("10 to 20 miles", 0) == 15
+    assert r.get("20 to 50 miles", 0) == 5 and r.get("Not known", 0) == 22
+    unknown = residential[residential["distance_band"] == "Not known"]
+    assert (unknown["pl_la"] != "").all()  # the report names where they live
+    assert (unknown["pl_la_name"] == "Gloucestershire").sum() == 3 and (unknown["pl_la"] == "W92000004").sum() == 3
+    foster = bnes[bnes["placement_detail"].str.startswith("Fostering: other")]
+    f = bands(foster)
+    assert len(foster) == 87
+    assert f.get("Under 5 miles", 0) + f.get("5 to 10 miles", 0) == 49
+    assert f.get("10 to 20 miles", 0) == 15 and f.get("Not known", 0) == 16
+    assert f.get("20 to 50 miles", 0) + f.get("Over 50 miles", 0) == 7
+    kinship = bnes[bnes["placement_detail"] == "Fostering: kinship"]
+    k = bands(kinship)
+    assert len(kinship) == 48 and k.get("Under 5 miles", 0) == 35 and k.get("5 to 10 miles", 0) == 7
+    assert k.get("20 to 50 miles", 0) + k.get("Over 50 miles", 0) == 6
