@@ -47,7 +47,7 @@ def cached(memo: dict, key: tuple, fn: Callable[[], Any]) -> Any:
 
 
 def overview(store: Store, scope: Scope, memo: dict) -> None:
-    """app.py: headline table, the wide side-by-side table, returns per council, freshness."""
+    """overview.py: headline table, the wide side-by-side table, returns per council, freshness."""
     from regional import metrics
     from regional.authorities import ENGLAND_CODE
 
@@ -118,7 +118,7 @@ def fostering_page(store: Store, scope: Scope, memo: dict) -> None:
 
 #: page file (relative to the project) -> its data preparation.
 PREPARATION: dict[str, Callable[[Store, Scope, dict], None]] = {
-    "app.py": overview,
+    "overview.py": overview,
     "pages/1_Children_in_care.py": children_in_care,
     "pages/2_Fostering.py": fostering_page,
 }

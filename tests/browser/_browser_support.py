@@ -27,11 +27,17 @@ MAIN = '[data-testid="stMain"]'
 LOAD_TIMEOUT_MS = 90_000
 
 
+def main_page() -> Path:
+    """The default page, served at '/': overview.py when app.py is only the navigation, else app.py."""
+    overview = PROJECT_DIR / "overview.py"
+    return overview if overview.exists() else PROJECT_DIR / "app.py"
+
+
 def discover_pages() -> list[Path]:
-    """The Overview (app.py) and every page file Streamlit would list, in its order."""
+    """The Overview and every page file in pages/ (app.py lists them all), in Streamlit's order."""
     pages = sorted((p for p in (PROJECT_DIR / "pages").glob("*.py") if not p.name.startswith("_")),
                    key=lambda p: _sort_key(p.name))
-    return [PROJECT_DIR / "app.py", *pages]
+    return [main_page(), *pages]
 
 
 def _sort_key(name: str) -> tuple[float, str]:
@@ -41,13 +47,13 @@ def _sort_key(name: str) -> tuple[float, str]:
 
 def url_path(page: Path) -> str:
     """The URL path Streamlit serves a page at ('' for the main script), by Streamlit's own rule."""
-    if page.name == "app.py":
+    if page == main_page():
         return ""
     return page_icon_and_name(page)[1]
 
 
 def page_id(page: Path) -> str:
-    return "overview" if page.name == "app.py" else page.stem
+    return "overview" if page == main_page() else page.stem
 
 
 # --- waiting -----------------------------------------------------------------
@@ -82,7 +88,7 @@ _SNAPSHOT_JS = """([main, status]) => {
 }"""
 
 
-def wait_until_idle(page, timeout_ms: int = LOAD_TIMEOUT_MS, quiet_ms: int = 1000) -> None:
+def wait_until_idle(page, timeout_ms: int = LOAD_TIMEOUT_MS, quiet_ms: int = 800) -> None:
     """Wait until the script run has finished: no running indicator, no stale elements, and the
     page unchanged for ``quiet_ms`` (Streamlit adds elements as the script goes, so a lull is the signal)."""
     step = 200
@@ -149,3 +155,55 @@ def full_page_screenshot(page, name: str) -> Path:
     page.screenshot(path=str(out), full_page=True)
     page.set_viewport_size(VIEWPORT)
     return out
+
+
+def metric(page, label_start: str) -> str:
+    """The value of the first st.metric whose label starts with (contains) ``label_start``."""
+    box = page.locator(f'{MAIN} [data-testid="stMetric"]').filter(has_text=label_start).first
+    return box.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def pick_radio(page, group_label: str, option: str, *, sidebar: bool = False) -> None:
+    """Choose an option of the st.radio labelled ``group_label`` (in the sidebar or the main pane)."""
+    scope = page.locator('[data-testid="stSidebar"]' if sidebar else MAIN)
+    radio = scope.locator('[data-testid="stRadio"]').filter(has=page.get_by_text(group_label, exact=True)).first
+    radio.get_by_text(option, exact=True).click()
+    wait_until_idle(page)
+    wait_for_drawn(page)
+
+
+def intro(page) -> str:
+    """The first paragraph under the page title (group, member count, council of interest)."""
+    return page.locator(f'{MAIN} [data-testid="stMarkdown"]').first.inner_text()
+
+
+RAW_DATA = PROJECT_DIR.parent / "shared" / "data"
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def dfe_children_in_care(year: int | None = None):
+    """DfE's children looked after at 31 March, councils only, read straight from the published file
+    (or, without ../shared, from the extract build-data wrote from it): code, year, count, rate."""
+    import pandas as pd
+
+    raw = RAW_DATA / "dfe" / "cla_number_and_rate_per_10k_children.csv"
+    if raw.exists():
+        frame = pd.read_csv(raw, dtype=str, encoding="utf-8-sig")
+        frame = frame[(frame["geographic_level"] == "Local authority")
+                      & (frame["population_type"] == "Children looked after on 31 March each year")]
+        out = pd.DataFrame({"code": frame["new_la_code"], "year": frame["time_period"].astype(int),
+                            "count": pd.to_numeric(frame["children_count"], errors="coerce"),
+                            "rate": pd.to_numeric(frame["rate_per_10000"], errors="coerce")})
+    else:
+        obs = pd.read_csv(PROJECT_DIR / "data" / "extract" / "observations_dfe_cla.csv", dtype=str)
+        obs = obs[obs["area_code"].str.match(r"E0[6-9]|E10")]
+        obs = obs.assign(year=obs["period"].str[:4].astype(int), value=pd.to_numeric(obs["value"], errors="coerce"))
+        wide = obs[obs["indicator_id"].isin(["cic_count", "cic_rate_per_10k"])].pivot_table(
+            index=["area_code", "year"], columns="indicator_id", values="value", aggfunc="first").reset_index()
+        out = pd.DataFrame({"code": wide["area_code"], "year": wide["year"], "count": wide.get("cic_count"),
+                            "rate": wide.get("cic_rate_per_10k")})
+    return out if year is None else out[out["year"] == year]

@@ -5,39 +5,24 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from _browser_support import CHART, MAIN, PROJECT_DIR, choose, headings, open_page
+from _browser_support import (CHART, MAIN, PROJECT_DIR, choose, dfe_children_in_care, headings, main_page, metric,
+                              open_page)
 
 pytestmark = pytest.mark.browser
 
-APP = PROJECT_DIR / "app.py"
-RAW_CLA = PROJECT_DIR.parent / "shared" / "data" / "dfe" / "cla_number_and_rate_per_10k_children.csv"
-AT_31_MARCH = "Children looked after on 31 March each year"
+APP = main_page()
 
 
 def published_cic(code: str) -> tuple[int, str]:
-    """Latest year and count of children in care for a council, read straight from DfE's file
-    (or, without ../shared, from the extract build-data wrote from it)."""
-    if RAW_CLA.exists():
-        raw = pd.read_csv(RAW_CLA, dtype=str, encoding="utf-8-sig")
-        rows = raw[(raw["new_la_code"] == code) & (raw["population_type"] == AT_31_MARCH)]
-        rows = rows[pd.to_numeric(rows["children_count"], errors="coerce").notna()]
-        latest = rows.sort_values("time_period").iloc[-1]
-        return int(latest["time_period"]), f"{int(latest['children_count']):,}"
-    obs = pd.read_csv(PROJECT_DIR / "data" / "extract" / "observations_dfe_cla.csv", dtype=str)
-    rows = obs[(obs["area_code"] == code) & (obs["indicator_id"] == "cic_count") & (obs["status"] == "ok")]
-    latest = rows.sort_values("period").iloc[-1]
-    return int(latest["period"][:4]), f"{int(float(latest['value'])):,}"
+    """Latest year with a count of children in care for a council, and that count as the page prints it."""
+    rows = dfe_children_in_care()
+    rows = rows[(rows["code"] == code) & rows["count"].notna()].sort_values("year")
+    return int(rows["year"].iloc[-1]), f"{int(rows['count'].iloc[-1]):,}"
 
 
 def region_councils(region_code: str) -> int:
     areas = pd.read_csv(PROJECT_DIR / "data" / "extract" / "areas.csv", dtype=str)
     return int(((areas["level"] == "la") & (areas["region_code"] == region_code)).sum())
-
-
-def metric(page, label_start: str) -> str:
-    """The value of the st.metric whose label starts with ``label_start``."""
-    box = page.locator('[data-testid="stMetric"]').filter(has_text=label_start).first
-    return box.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
 
 def chart_svg(page) -> str:
