@@ -112,6 +112,8 @@ def fostering_page(store: Store, scope: Scope, memo: dict) -> None:
     if made is not None:
         base, _ = made
         fc.forecast(base)
+        store.observations_for(["foster_carers_needed_per_year", "foster_carers_needed_per_year_uasc",
+                                "fostering_households_mainstream_net_change"], [code], source="council", breakdown=None)
         fostering.children_in_foster(store, [code])
     fostering.group_forecast(store, members, pipeline_all, house)
 
