@@ -24,7 +24,7 @@ def _title(text: str, synthetic: bool = False) -> alt.TitleParams:
 
 
 def households_chart(published: pd.DataFrame, trajectory: pd.DataFrame) -> alt.FacetChart:
-    """Households over time per council, one panel per household type.
+    """Households over time: one row of panels per council, one column per household type.
 
     Published counts are filled markers with their value; the synthetic trajectory (when
     shown) is a dashed line with hollow markers.
@@ -58,8 +58,10 @@ def households_chart(published: pd.DataFrame, trajectory: pd.DataFrame) -> alt.F
     labels = base.transform_filter(alt.datum.series != SERIES_SYNTHETIC).mark_text(dy=-12, fontWeight="bold").encode(
         text=alt.Text("households:Q", format=",.0f"))
     synthetic = bool((data["series"] == SERIES_SYNTHETIC).any())
-    return alt.layer(line, points, labels, data=data).properties(width=230, height=260).facet(
-        column=alt.Column("household_type:N", title=None, sort=["Mainstream", "Kinship / connected person", "All in-house"])
+    return alt.layer(line, points, labels, data=data).properties(width=230, height=150).facet(
+        column=alt.Column("household_type:N", title=None, sort=["Mainstream", "Kinship / connected person", "All in-house"]),
+        row=alt.Row("area_name:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left", labelOrient="top",
+                                                                labelAnchor="start", labelFontWeight="bold"))
     ).properties(title=_title("Fostering households by council and type", synthetic))
 
 
@@ -228,22 +230,20 @@ def net_change_chart(net: pd.DataFrame, *, synthetic: bool, width: int = 640) ->
         title=_title("Net household change: approvals minus de-registrations (diamond = net)", synthetic))
 
 
-def reasons_chart(reasons: pd.DataFrame, *, synthetic: bool) -> alt.Chart:
-    """De-registrations by reason, stacked by council, with the total as a label."""
-    data = reasons.copy()
-    totals = data.groupby("reason", as_index=False)["count"].sum()
-    order = totals.sort_values("count", ascending=False)["reason"].tolist()
-    councils = sorted(data["area_name"].unique())
-    bars = alt.Chart(data).mark_bar().encode(
-        y=alt.Y("reason:N", sort=order, title=None, axis=alt.Axis(labelLimit=300)),
-        x=alt.X("count:Q", title="De-registrations", stack="zero"),
-        color=alt.Color("area_name:N", title="Council", scale=alt.Scale(domain=councils, range=PALETTE[:len(councils)]),
-                        legend=alt.Legend(orient="bottom", columns=1, labelLimit=300)),
-        tooltip=["area_name:N", "household_type:N", "reason:N", "count:Q", "first_period:N", "last_period:N"])
-    text = alt.Chart(totals).mark_text(align="left", dx=4).encode(y=alt.Y("reason:N", sort=order), x="count:Q",
-                                                                  text=alt.Text("count:Q", format=",.0f"))
-    return alt.layer(bars, text).properties(height=alt.Step(24), width="container",
-                                            title=_title("Why households left", synthetic))
+def reasons_chart(reasons: pd.DataFrame, *, synthetic: bool, columns: int = 3) -> alt.FacetChart:
+    """De-registrations by reason, one small panel per council, each bar labelled with its count."""
+    data = reasons.groupby(["area_name", "reason"], as_index=False)["count"].sum()
+    order = data.groupby("reason")["count"].sum().sort_values(ascending=False).index.tolist()
+    base = alt.Chart().encode(
+        y=alt.Y("reason:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
+        x=alt.X("count:Q", title="De-registrations", axis=alt.Axis(format="d", tickMinStep=1)),
+        tooltip=[alt.Tooltip("area_name:N", title="Council"), alt.Tooltip("reason:N", title="Reason"),
+                 alt.Tooltip("count:Q", title="De-registrations")])
+    bars = base.mark_bar(color=HIGHLIGHT)
+    text = base.mark_text(align="left", dx=3).encode(text=alt.Text("count:Q", format=",.0f"))
+    return alt.layer(bars, text, data=data).properties(width=200, height=alt.Step(20)).facet(
+        facet=alt.Facet("area_name:N", title=None), columns=columns
+    ).properties(title=_title("Why households left", synthetic))
 
 
 def forecast_chart(frame: pd.DataFrame, council: str) -> alt.Chart:
