@@ -207,3 +207,12 @@ def dfe_children_in_care(year: int | None = None):
         out = pd.DataFrame({"code": wide["area_code"], "year": wide["year"], "count": wide.get("cic_count"),
                             "rate": wide.get("cic_rate_per_10k")})
     return out if year is None else out[out["year"] == year]
+
+
+def download_csv(page, key: str):
+    """Click the download button with widget key ``key`` and read the CSV the browser receives."""
+    import pandas as pd
+
+    with page.expect_download() as download:
+        page.locator(f".st-key-{key} button").click()
+    return pd.read_csv(download.value.path())

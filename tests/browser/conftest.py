@@ -95,7 +95,7 @@ def app_server(browser):
 @pytest.fixture
 def page(browser, app_server):
     """A fresh browser context (so a fresh Streamlit session) per test."""
-    context = browser.new_context(viewport=VIEWPORT)
+    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
     context.set_default_timeout(30_000)
     tab = context.new_page()
     yield tab
