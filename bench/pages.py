@@ -78,7 +78,9 @@ def children_in_care(store: Store, scope: Scope, memo: dict) -> None:
     for model in dict.fromkeys([scope.model, "2025", "2021"]):
         metrics.neighbour_comparison(store, scope.council, model, figures, year)
     flows = cached(memo, ("flow_figures", tuple(trend_codes)), lambda: metrics.flow_figures(store, trend_codes))
-    flows[flows["flow"] == next(iter(metrics.FLOW_INDICATORS))]
+    flow = next(iter(metrics.FLOW_INDICATORS))
+    flows[flows["flow"] == flow]
+    metrics.flow_council_points(store, codes, flow)
 
 
 def fostering_page(store: Store, scope: Scope, memo: dict) -> None:
