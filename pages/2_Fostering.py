@@ -166,6 +166,14 @@ with st.expander("Upload a pipeline return (CSV or XLSX)"):
         for warning in warnings:
             st.warning(warning)
 
+flows = fostering.returned_flows(store, members)
+if len(flows):
+    st.markdown("**Approvals and de-registrations in the councils' indicator returns**")
+    flows_table = flows.assign(period=flows["period"].dt.strftime("%Y-%m-%d")).rename(
+        columns={"area_name": "council", "source_title": "source"}).drop(columns="area_code")
+    st.dataframe(flows_table, hide_index=True, width="stretch")
+    st.download_button("Download CSV", flows_table.to_csv(index=False).encode(), "fostering_returned_flows.csv",
+                       "text/csv", key="dl_fostering_flows")
 if pipeline.empty:
     st.info("No pipeline return is held for this group's councils. Upload one above.")
 else:

@@ -6,6 +6,8 @@ figure stays missing (NaN with its status), never 0.
 """
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from regional import models
@@ -172,6 +174,35 @@ def pipeline_frame(store: Store) -> pd.DataFrame:
     for column in STAGES + ["deregistrations", "transfers_in", "transfers_out"]:
         rows[column] = pd.to_numeric(rows[column]).astype("Float64")
     return rows.sort_values(["area_name", "household_type", "period"]).reset_index(drop=True)
+
+
+def returned_flows(store: Store, codes: list[str] | None) -> pd.DataFrame:
+    """Approvals and de-registrations councils give in their indicator returns (``foster_approvals``,
+    ``foster_deregistrations``), one row per council, period and document, with the net change."""
+    rows = store.observations_for(["foster_approvals", "foster_deregistrations"], codes, source="council")
+    cols = ["area_code", "area_name", "period", "period_label", "months", "approvals", "deregistrations", "net_change",
+            "source_title"]
+    if rows.empty:
+        return pd.DataFrame(columns=cols)
+    wide = rows.groupby(["area_code", "area_name", "period", "period_label", "source_title", "indicator_id"])["value"].first()
+    wide = wide.unstack("indicator_id").reindex(columns=["foster_approvals", "foster_deregistrations"]).reset_index()
+    wide = wide.rename(columns={"foster_approvals": "approvals", "foster_deregistrations": "deregistrations"})
+    wide["net_change"] = wide["approvals"] - wide["deregistrations"]
+    wide["months"] = wide["period_label"].map(_months_in)
+    return wide[cols].sort_values(["area_name", "period"]).reset_index(drop=True)
+
+
+def _months_in(label: str) -> int:
+    """Length of a return's period from its label: a quarter, a month, otherwise a year."""
+    if re.fullmatch(r"\d{4}-Q[1-4]", label):
+        return 3
+    if re.fullmatch(r"\d{4}-\d{2}", label) and int(label[-2:]) <= 12 and not _is_financial_year(label):
+        return 1
+    return 12
+
+
+def _is_financial_year(label: str) -> bool:
+    return int(label[2:4]) + 1 == int(label[-2:]) % 100 or (label[2:4] == "99" and label[-2:] == "00")
 
 
 def latest_twelve_months(pipeline: pd.DataFrame) -> pd.DataFrame:
@@ -393,13 +424,20 @@ def _nearest(util: pd.DataFrame, when: pd.Timestamp) -> float:
 def _net_change_per_year(store: Store, code: str, pipeline: pd.DataFrame) -> tuple[float, str]:
     """Recent net change in mainstream households a year, from the best evidence held.
 
-    Order: the council's own pipeline return; a net change the council published; the
-    synthetic example; otherwise no change (and the page says so).
+    Order: the council's own pipeline return; approvals and de-registrations in its
+    indicator return; a net change the council published; the synthetic example;
+    otherwise no change (and the page says so).
     """
     own = pipeline[(pipeline["area_code"] == code) & (pipeline["household_type"].isin(["mainstream", "all"]))]
     real, synthetic = own[~own["synthetic"]], own[own["synthetic"]]
     if len(real):
         return _annual_net(real, "pipeline return")
+    flows = returned_flows(store, [code]).dropna(subset=["net_change"])
+    if len(flows):
+        rec = flows.iloc[-1]
+        per_year = float(rec["net_change"]) * 12 / rec["months"]
+        return per_year, (f"{rec['approvals']:.0f} approvals - {rec['deregistrations']:.0f} de-registrations in "
+                          f"{rec['period_label']} ({rec['source_title']})")
     published = store.observations_for("fostering_households_mainstream_net_change", [code], source="council",
                                        breakdown=None).dropna(subset=["value"])
     if len(published):

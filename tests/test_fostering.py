@@ -222,3 +222,23 @@ def test_group_forecast_has_a_sentence_for_every_member(store):
     bcp = group.set_index("area_code").loc[BCP]
     assert bcp["in_words"].startswith("Bournemouth, Christchurch and Poole needs about")
     assert bcp["extra_households_per_year"] > 0
+
+
+def test_approvals_and_deregistrations_from_an_indicator_return_feed_the_forecast(store):
+    """A council (here Plymouth) that sends foster_approvals / foster_deregistrations in its
+    indicator return gets its net change from them, annualised from the period's length."""
+    import dataclasses
+
+    extra = pd.DataFrame([
+        {"area_code": "E06000026", "indicator_id": i, "period": pd.Timestamp("2026-03-31"), "period_label": "2026-Q1",
+         "value": v, "status": "ok", "source_id": "council-test", "breakdown": "", "section": "", "note": "", "raw": "",
+         "source_kind": "council", "source_title": "Plymouth test return", "source_rank": 4, "area_name": "Plymouth"}
+        for i, v in (("foster_approvals", 3.0), ("foster_deregistrations", 5.0))])
+    with_return = dataclasses.replace(store, observations=pd.concat([store.observations, extra], ignore_index=True))
+    flows = fostering.returned_flows(with_return, ["E06000026"])
+    assert flows[["approvals", "deregistrations", "net_change", "months"]].iloc[0].tolist() == [3, 5, -2, 3]
+    pipeline = fostering.pipeline_frame(with_return)
+    a, basis = fostering.forecast_inputs(with_return, "E06000026", pipeline, fostering.households(with_return, ["E06000026"]))
+    assert a.net_change_per_year == pytest.approx(-8.0)  # -2 in a quarter
+    assert "Plymouth test return" in basis["net_change_per_year"]
+    assert fostering.returned_flows(store, ["E06000026"]).empty
