@@ -11,7 +11,7 @@ import streamlit as st
 st.set_page_config(page_title="Fostering - Regional Care Benchmark", page_icon=":house:", layout="wide")
 
 import ui  # noqa: E402  (set_page_config must run first)
-from regional import fostering  # noqa: E402
+from regional import db, fostering  # noqa: E402
 from regional import forecast as fc  # noqa: E402
 from regional.authorities import ENGLAND_CODE  # noqa: E402
 from regional.charts import fostering as charts  # noqa: E402
@@ -21,6 +21,26 @@ from regional.settings import DATA_DIR  # noqa: E402
 
 store = ui.get_store()
 sel = ui.sidebar(store)
+version = db.data_version(store.engine)
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def chart(builder: str, *args, **kwargs):
+    """An Altair chart from regional.charts.fostering, built once per distinct input (frames are hashed)."""
+    return getattr(charts, builder)(*args, **kwargs)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def utilisation(_store, data_version: str):
+    return fostering.utilisation(_store)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def group_forecast(_store, data_version: str, codes: tuple[str, ...]):
+    return fostering.group_forecast(_store, list(codes), fostering.pipeline_frame(_store),
+                                    fostering.households(_store, list(codes)))
+
+
 council_name = store.name(sel.council)
 region_name = store.name(sel.region_code) if sel.region_code else "Region"
 members = [c for c in sel.members if c != ENGLAND_CODE]
@@ -53,7 +73,7 @@ else:
     traj_table = traj_table[table.columns]
     shown = (table if traj_table.empty else pd.concat([table, traj_table], ignore_index=True)).rename(
         columns={"area_name": "council", "value": "households", "source_title": "source"})
-    ui.chart_with_table(charts.households_chart(house, trajectory), shown, key="fostering_households",
+    ui.chart_with_table(chart("households_chart", house, trajectory), shown, key="fostering_households",
                         file_name="fostering_households.csv")
 
 ifa = fostering.inhouse_vs_ifa(store, members)
@@ -73,12 +93,12 @@ else:
         st.download_button("Download CSV", ifa_table.to_csv(index=False).encode(), "fostering_inhouse_ifa.csv",
                            "text/csv", key="dl_fostering_inhouse_ifa")
     else:
-        ui.chart_with_table(charts.inhouse_ifa_chart(ifa), ifa_table, key="fostering_inhouse_ifa",
+        ui.chart_with_table(chart("inhouse_ifa_chart", ifa), ifa_table, key="fostering_inhouse_ifa",
                             file_name="fostering_inhouse_ifa.csv")
 
 # --- 2. Places and utilisation ---------------------------------------------
 st.header("2. LA foster places approved and filled: utilisation")
-util = fostering.utilisation(store)
+util = utilisation(store, version)
 years = sorted(util.dropna(subset=["utilisation_pct"])["period_label"].unique())
 year = st.select_slider("Year ending 31 March", years, value=years[-1], key="fostering_year")
 latest = util[util["period_label"] == year].copy()
@@ -104,8 +124,8 @@ every = latest[latest["level"].isin(["la", "region", "england"])].assign(
     utilisation_pct=lambda d: d["utilisation_pct"].round(1))[
     ["area_name", "role", "period_label", "approved", "filled", "utilisation_pct", "status", "source_id"]].rename(
     columns={"area_name": "area", "period_label": "year", "source_id": "source"}).sort_values("utilisation_pct", ascending=False)
-ui.chart_with_table(charts.utilisation_strip(latest, members=members, council=sel.council, england=england, region=region,
-                                             region_name=region_name),
+ui.chart_with_table(chart("utilisation_strip", latest, members=members, council=sel.council, england=england,
+                          region=region, region_name=region_name),
                     every, key="fostering_util_all", file_name=f"foster_utilisation_{year}.csv",
                     caption=source_note + (f" No figure ({len(not_shown)} councils): "
                                            + ", ".join(f"{n} ({s})" for n, s in zip(not_shown["area_name"], not_shown["status"]))
@@ -116,7 +136,7 @@ members_latest = latest[latest["area_code"].isin(members)]
 member_table = members_latest[["area_name", "period_label", "approved", "filled", "utilisation_pct", "status", "source_id"]].assign(
     utilisation_pct=lambda d: d["utilisation_pct"].round(1)).rename(
     columns={"area_name": "council", "period_label": "year", "source_id": "source"})
-ui.chart_with_table(charts.places_bars(members_latest.dropna(subset=["approved"]), sel.council), member_table,
+ui.chart_with_table(chart("places_bars", members_latest.dropna(subset=["approved"]), sel.council), member_table,
                     key="fostering_places", file_name=f"foster_places_{year}.csv", caption=source_note)
 
 st.subheader("Utilisation over time")
@@ -126,7 +146,7 @@ change = fostering.utilisation_trend(trend)
 trend_table = trend[["area_name", "role", "period_label", "approved", "filled", "utilisation_pct", "status", "source_id"]].assign(
     utilisation_pct=lambda d: d["utilisation_pct"].round(1)).rename(
     columns={"area_name": "area", "period_label": "year", "source_id": "source"})
-ui.chart_with_table(charts.utilisation_trend(trend), trend_table, key="fostering_util_trend",
+ui.chart_with_table(chart("utilisation_trend", trend), trend_table, key="fostering_util_trend",
                     file_name="foster_utilisation_trend.csv", caption=source_note)
 with st.expander("Change in utilisation, first to latest year (percentage points)"):
     st.dataframe(change.round(1).drop(columns="area_code"), hide_index=True, width="stretch")
@@ -199,7 +219,7 @@ else:
         fun_table = fun.assign(source=lambda d: d["synthetic"].map({True: "SYNTHETIC example", False: "council return"}))[
             ["area_name", "stage_label", "count", "periods_reported", "periods", "first_period", "last_period", "source"]
         ].rename(columns={"area_name": "council", "stage_label": "stage"})
-        ui.chart_with_table(charts.funnel_chart(fun, synthetic=synthetic), fun_table, key="fostering_funnel",
+        ui.chart_with_table(chart("funnel_chart", fun, synthetic=synthetic), fun_table, key="fostering_funnel",
                             file_name="fostering_funnel.csv")
         conv_table = conv.assign(conversion_pct=conv["conversion_pct"].round(1))[
             ["area_name", "step", "from_count", "to_count", "conversion_pct"]].rename(columns={"area_name": "council"})
@@ -237,7 +257,7 @@ else:
                                source=net["synthetic"].map({True: "SYNTHETIC example", False: "council return"}))[
             ["area_name", "household_type", "period_label", "period", "approvals", "deregistrations", "net_change",
              "transfers_in", "transfers_out", "net_change_incl_transfers", "source"]].rename(columns={"area_name": "council"})
-        ui.chart_with_table(charts.net_change_chart(net, synthetic=synthetic), net_table, key="fostering_net",
+        ui.chart_with_table(chart("net_change_chart", net, synthetic=synthetic), net_table, key="fostering_net",
                             file_name="fostering_net_change.csv")
 
         reasons = fostering.deregistration_reasons(rows)
@@ -246,7 +266,7 @@ else:
             reasons_table = reasons.assign(source=reasons["synthetic"].map({True: "SYNTHETIC example", False: "council return"}))[
                 ["area_name", "household_type", "reason", "count", "first_period", "last_period", "source"]].rename(
                 columns={"area_name": "council"})
-            ui.chart_with_table(charts.reasons_chart(reasons, synthetic=synthetic), reasons_table,
+            ui.chart_with_table(chart("reasons_chart", reasons, synthetic=synthetic), reasons_table,
                                 key="fostering_reasons", file_name="fostering_deregistration_reasons.csv")
 
 # --- 4. Forecast -------------------------------------------------------------
@@ -309,7 +329,7 @@ else:
         ["council", "period_label", "kind", "children_in_foster", "inhouse_children", "households_needed",
          "households_expected", "gap"]].assign(
         source="DfE via LAIT (children, places filled); council returns (households); assumptions as listed")
-    ui.chart_with_table(charts.forecast_chart(frame, store.name(code)), forecast_table, key="fostering_forecast",
+    ui.chart_with_table(chart("forecast_chart", frame, store.name(code)), forecast_table, key="fostering_forecast",
                         file_name=f"fostering_forecast_{code}.csv")
     st.markdown("**Assumptions in use**")
     st.dataframe(assumptions_table, hide_index=True, width="stretch",
@@ -324,13 +344,13 @@ else:
         frame[frame["kind"] == "projection"].assign(figure="projection", source="this forecast")[
             ["year", "children_in_foster", "figure", "source"]]], ignore_index=True).round(1)
     st.markdown("**Children in foster care: DfE's years and the projection**")
-    ui.chart_with_table(charts.children_chart(history, frame), children_table,
+    ui.chart_with_table(chart("children_chart", history, frame), children_table,
                         key="fostering_children", file_name=f"children_in_foster_{code}.csv",
                         caption="An estimate: DfE publishes the share in foster care as a whole percentage, so "
                                 "each year's count is good to about half a percent of children in care.")
 
     with st.expander("Every member council on its default assumptions"):
-        group = fostering.group_forecast(store, members, pipeline_all, house)
+        group = group_forecast(store, version, tuple(members))
         st.dataframe(group.drop(columns="area_code"), hide_index=True, width="stretch")
         st.download_button("Download CSV", group.to_csv(index=False).encode(), "fostering_forecast_group.csv", "text/csv",
                            key="dl_fostering_forecast_group")
