@@ -244,6 +244,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=RESULTS_FILE, help="where to write the table")
     args = parser.parse_args(argv)
     started = time.perf_counter()
+    load_before = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="regional-bench-") as tmp_name:
         tmp = Path(tmp_name)
@@ -257,7 +258,9 @@ def main(argv: list[str] | None = None) -> int:
         if not args.skip_apptest:
             print("bench: AppTest runs ...", flush=True)
             measure_apptest(env, "national" if "national" in envs else "default", rows)
-    text = render(rows, machine.describe(), time.perf_counter() - started)
+    desc = machine.describe()
+    desc = {**desc, "load average (1/5/15 min) when started": load_before}
+    text = render(rows, desc, time.perf_counter() - started)
     args.output.write_text(text)
     print()
     print(text)

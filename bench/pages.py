@@ -120,11 +120,73 @@ def fostering_page(store: Store, scope: Scope, memo: dict) -> None:
     fostering.group_forecast(store, members, pipeline_all, house)
 
 
+def placement_distance(store: Store, scope: Scope, memo: dict) -> None:
+    """pages/4_Placement_distance.py on its defaults: every extract held for the group's councils (or all
+    extracts when none is a member), each extract's own date, every category and band, all children."""
+    import pandas as pd
+
+    from regional import distance, models
+
+    names = dict(zip(store.areas["code"], store.areas["name"]))
+    episodes = pd.concat([store.table(models.PlacementEpisode), store.table(models.PlacementEpisodeUpload)],
+                         ignore_index=True)
+    episodes = distance.prefer_uploads(episodes)
+    with_data = sorted(set(episodes["area_code"]), key=lambda c: names.get(c, c))
+    chosen = [c for c in with_data if c in scope.members] or with_data
+    now = distance.placements_at(episodes[episodes["area_code"].isin(chosen)], None)
+    if len(now):
+        now = now[now["placement_detail"].isin(distance.PLACEMENT_DETAILS) & now["distance_band"].isin(distance.BANDS)]
+    cross = now["area_code"].nunique() > 1 if len(now) else False
+    dfe = store.preferred("pct_placed_over_20_miles_outside_la")
+    dfe[dfe["area_code"].str.match(r"^E0[6-9]|^E10")].sort_values("period").groupby("area_code").tail(1)
+    if len(now):
+        distance.arc_flows(now, suppress=cross)
+        centres = distance.ring_centres(now, scope.council)
+        for _, r in centres.iterrows():
+            distance.ring(r.easting, r.northing)
+        distance.band_summary(now, names, suppress=cross)
+        distance.location_summary(now, names, scope.members, suppress=cross)
+        distance.destination_summary(now, scope.members, suppress=cross)
+        compare = distance.compare_with_published(now, names)
+        store.observations_for(["pct_placed_over_20_miles", "pct_placed_outside_la"], list(compare["area_code"]),
+                               source="council")
+    distance.published_bands(store, scope.members)
+    distance.new_placement_shares(store, scope.members, scope.region_code, names)
+
+
+def residential_page(store: Store, scope: Scope, memo: dict) -> None:
+    """pages/3_Residential.py on its defaults: children's homes and secure homes, group members, the group's map."""
+    from regional import models, residential
+    from regional.geo import read_boundaries
+
+    names = dict(zip(store.areas["code"], store.areas["name"]))
+    providers = store.table(models.OfstedProvider)
+    changes = store.table(models.OfstedRegisterChange)
+    lines = store.table(models.LocalProvision)
+    settings = residential.DEFAULT_SETTINGS
+    supply = residential.supply_by_council(store, providers, settings)
+    residential.area_benchmarks(store, providers, settings, scope.region_code)
+    market = residential.local_market(lines, names, store.sources)
+    residential.supply_vs_demand(store, supply, scope.members, market)
+    residential.supply_vs_demand(store, supply, [scope.council], market)
+    supply[supply["area_code"].isin(scope.members)]
+    boundaries = cached(memo, ("boundaries",), read_boundaries)  # st.cache_resource on the page
+    residential.map_view(boundaries, scope.members)
+    residential.by_category(providers, scope.members, names, "sector", settings)
+    residential.by_category(providers, scope.members, names, "grade", settings)
+    residential.register_changes(changes, [scope.council], settings)
+    members_market = market[market["area_code"].isin(scope.members)]
+    if not members_market.empty:
+        residential.occupancy_segments(members_market)
+
+
 #: page file (relative to the project) -> its data preparation.
 PREPARATION: dict[str, Callable[[Store, Scope, dict], None]] = {
     "overview.py": overview,
     "pages/1_Children_in_care.py": children_in_care,
     "pages/2_Fostering.py": fostering_page,
+    "pages/3_Residential.py": residential_page,
+    "pages/4_Placement_distance.py": placement_distance,
 }
 #: Pages that prepare no data (text only): listed so they are not reported as unmeasured.
 NO_DATA = {"pages/9_Accessibility.py"}
