@@ -95,7 +95,7 @@ def fostering_page(store: Store, scope: Scope, memo: dict) -> None:
     pipeline = pipeline_all[pipeline_all["area_code"].isin(members)]
     fostering.household_trajectory(house, fostering.net_change(pipeline))
     fostering.inhouse_vs_ifa(store, members)
-    util = fostering.utilisation(store)
+    util = cached(memo, ("utilisation",), lambda: fostering.utilisation(store))
     year = sorted(util.dropna(subset=["utilisation_pct"])["period_label"].unique())[-1]
     latest = util[util["period_label"] == year].copy()
     latest["role"] = fostering.roles(latest["area_code"], members, scope.council, scope.region_code)
@@ -117,7 +117,8 @@ def fostering_page(store: Store, scope: Scope, memo: dict) -> None:
         store.observations_for(["foster_carers_needed_per_year", "foster_carers_needed_per_year_uasc",
                                 "fostering_households_mainstream_net_change"], [code], source="council", breakdown=None)
         fostering.children_in_foster(store, [code])
-    fostering.group_forecast(store, members, pipeline_all, house)
+    cached(memo, ("group_forecast", tuple(members)), lambda: fostering.group_forecast(
+        store, members, fostering.pipeline_frame(store), fostering.households(store, members)))
 
 
 def placement_distance(store: Store, scope: Scope, memo: dict) -> None:
