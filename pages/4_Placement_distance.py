@@ -111,11 +111,11 @@ with left:
     deck = maps.placement_map(boundaries(), values, flows, colours=distance.BAND_COLOURS, members=sel.members,
                               highlight=sel.council, group_label=group_label, rings=rings,
                               value_label="% placed over 20 miles and outside the council (DfE)",
-                              view=maps.view_for(boundaries(), sel.members or [sel.council]))
+                              view=maps.view_for(boundaries(), sorted(set(chosen) | {sel.council})))
     st.pydeck_chart(deck, width="stretch", height=620)
     st.caption(
         f"Councils shaded by DfE's % of children in care placed more than 20 miles from home and outside the council "
-        f"({period}; darker = lower, yellow = higher, grey = not published; see the legend table). Blue line: "
+        f"({period}; dark blue = lower, yellow = higher, pale grey = not published; see the legend table). Blue line: "
         f"{group_label}; orange outline: {council_name}. Arcs{tag}: home outcode to placement outcode, coloured "
         f"and thickened by distance band (green/blue near, orange/vermillion far). Thin black circles: 20 miles "
         f"{ring_note}. Hover for figures.")
@@ -169,17 +169,26 @@ if len(now):
     compare = distance.compare_with_published(now, names)
     published = store.observations_for(["pct_placed_over_20_miles", "pct_placed_outside_la"],
                                        list(compare["area_code"]), source="council")
-    published = published.sort_values("period").groupby(["area_code", "indicator_id"]).tail(1)
-    pub = published.pivot_table(index="area_code", columns="indicator_id", values="value", aggfunc="first")
+    published = published[published["period"] == published.groupby(["area_code", "indicator_id"])["period"]
+                          .transform("max")]
+    pub = published.groupby(["area_code", "indicator_id"])["value"].agg(  # a document may give two figures
+        lambda v: "; ".join(f"{x:g}%" for x in dict.fromkeys(v.dropna()))).unstack()
     dfe_latest = latest.set_index("area_code")
-    compare["published % over 20 miles (council)"] = compare["area_code"].map(pub.get("pct_placed_over_20_miles", {}))
-    compare["published % outside (council)"] = compare["area_code"].map(pub.get("pct_placed_outside_la", {}))
+    for column, indicator in (("published % over 20 miles (council)", "pct_placed_over_20_miles"),
+                              ("published % outside (council)", "pct_placed_outside_la")):
+        compare[column] = compare["area_code"].map(pub.get(indicator, {})).fillna("not published")
     compare["DfE % over 20 miles and outside"] = compare["area_code"].map(dfe_latest["value"])
     compare["DfE year"] = compare["area_code"].map(dfe_latest["period_label"])
-    compare = compare.rename(columns={"pct_over_20_miles": f"extract % over 20 miles{tag}",
-                                      "pct_outside_la": f"extract % outside{tag}",
-                                      "pct_over_20_miles_outside_la": f"extract % over 20 miles and outside{tag}"})
-    st.dataframe(compare.assign(extract_date=compare["extract_date"].astype(str)), hide_index=True, width="stretch")
+    compare = pd.DataFrame({
+        "council": compare["council"], "children": compare["children"],
+        f"extract % over 20 miles{tag}": compare["pct_over_20_miles"],
+        "council's published % over 20 miles": compare["published % over 20 miles (council)"],
+        f"extract % outside the council{tag}": compare["pct_outside_la"],
+        "council's published % outside": compare["published % outside (council)"],
+        f"extract % over 20 miles and outside{tag}": compare["pct_over_20_miles_outside_la"],
+        "DfE % over 20 miles and outside": compare["DfE % over 20 miles and outside"],
+        "DfE year": compare["DfE year"], "extract date": compare["extract_date"].astype(str)})
+    st.dataframe(compare, hide_index=True, width="stretch")
     st.caption("Extract figures use the filters above. Council figures are the latest in each council's own "
                "return; DfE's is its latest published year (at 31 March). They cover different dates and, for "
                "DfE, a narrower measure (over 20 miles *and* outside the council).")
@@ -193,7 +202,9 @@ else:
     ui.chart_with_table(charts.published_band_bars(published_bands), published_bands, key="dist_published_bands",
                         file_name="published_distance_bands.csv",
                         caption="Each council's own bands, as printed (they differ from DfE's and from each "
-                                "other); councils with aggregates only appear here.")
+                                "other); councils with aggregates only appear here. " + "; ".join(
+                                    f"{c}: {d}, {p}" for c, d, p in published_bands[["council", "document", "period"]]
+                                    .drop_duplicates().itertuples(index=False)) + ".")
 
 st.subheader("New placements in the year by location (DfE)")
 new = distance.new_placement_shares(store, sel.members, sel.region_code, names)

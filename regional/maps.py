@@ -4,6 +4,7 @@ makes no request outside the machine."""
 from __future__ import annotations
 
 import copy
+import math
 
 import pandas as pd
 import pydeck as pdk
@@ -85,8 +86,8 @@ def legend_table(values: pd.Series, unit_suffix: str = "", steps: int = 5) -> pd
 
 
 # --- Placement distance: arcs, rings and the group's outline --------------------------
-ARC_WIDTH = {"Under 5 miles": 1.5, "5 to 10 miles": 2, "10 to 20 miles": 2.5, "20 to 50 miles": 3.5,
-             "Over 50 miles": 4, "Not known": 1}
+ARC_WIDTH = {"Under 5 miles": 1, "5 to 10 miles": 1.2, "10 to 20 miles": 1.5, "20 to 50 miles": 2,
+             "Over 50 miles": 2.5, "Not known": 1}
 RING_COLOUR = (0, 0, 0)
 GROUP_OUTLINE = (0, 114, 178)
 
@@ -139,41 +140,48 @@ def group_outline_paths(boundaries: dict, members: list[str]) -> list[list[list[
 def outline_layer(paths: list[list[list[float]]], label: str) -> pdk.Layer:
     data = [{"path": p, "tooltip": f"Boundary of {label}"} for p in paths]
     return pdk.Layer("PathLayer", data, id="group-outline", get_path="path", get_color=list(GROUP_OUTLINE) + [255],
-                     get_width=3, width_units="pixels", width_min_pixels=2, pickable=False)
+                     get_width=60, width_min_pixels=3, width_max_pixels=4, pickable=False)
 
 
 def ring_layer(rings: list[dict]) -> pdk.Layer:
     """20-mile rings: each dict has path (closed lon/lat ring) and tooltip."""
-    return pdk.Layer("PathLayer", rings, id="rings-20-miles", get_path="path", get_color=list(RING_COLOUR) + [150],
-                     get_width=1.5, width_units="pixels", width_min_pixels=1, pickable=True)
+    return pdk.Layer("PathLayer", rings, id="rings-20-miles", get_path="path", get_color=list(RING_COLOUR) + [140],
+                     get_width=30, width_min_pixels=1, width_max_pixels=2, pickable=True)
 
 
 def arc_layer(flows: pd.DataFrame, colours: dict[str, str]) -> pdk.Layer:
-    """Home -> placement arcs (outcode centroids), coloured and sized by distance band."""
-    data = flows.assign(colour=flows["distance_band"].map(lambda b: hex_rgb(colours.get(b, "#999999"))),
-                        width=flows["distance_band"].map(ARC_WIDTH).fillna(1.5))
+    """Home -> placement arcs (outcode centroids), coloured and sized by distance band (width in pixels,
+    the ArcLayer default; pydeck would turn a ``width_units`` string into an expression)."""
+    far = {"20 to 50 miles", "Over 50 miles"}
+    data = flows.assign(colour=flows["distance_band"].map(lambda b: hex_rgb(colours.get(b, "#999999"),
+                                                                            150 if b in far else 235)),
+                        width=flows["distance_band"].map(ARC_WIDTH).fillna(1.5),
+                        _near=~flows["distance_band"].isin(far))
+    data = data.sort_values("_near", kind="stable")  # near arcs drawn last, on top of the long ones
     records = data[["home_lon", "home_lat", "pl_lon", "pl_lat", "colour", "width", "tooltip",
                     "distance_band"]].to_dict("records")
     return pdk.Layer("ArcLayer", records, id="placement-arcs", get_source_position=["home_lon", "home_lat"],
                      get_target_position=["pl_lon", "pl_lat"], get_source_color="colour", get_target_color="colour",
-                     get_width="width", width_units="pixels", get_height=0.4, pickable=True, auto_highlight=True)
+                     get_width="width", get_height=0.4, pickable=True, auto_highlight=True)
 
 
 def placement_map(boundaries: dict, values: pd.DataFrame, flows: pd.DataFrame, *, colours: dict[str, str],
                   members: list[str], highlight: str | None, group_label: str, rings: list[dict] | None = None,
-                  value_label: str, view: tuple[float, float, float] = (-2.6, 51.0, 6.4)) -> pdk.Deck:
+                  value_label: str, view: tuple[float, float, float] = (-2.6, 51.0, 6.4), pitch: float = 30) -> pdk.Deck:
     """Councils coloured by a value (the choropleth), the group's outline, 20-mile rings and the arcs on top."""
     layers = [outline_layer(group_outline_paths(boundaries, members), group_label)]
     if rings:
         layers.append(ring_layer(rings))
     if len(flows):
         layers.append(arc_layer(flows, colours))
-    return choropleth(boundaries, values, value_label=value_label, unit_suffix="%", members=members,
+    deck = choropleth(boundaries, values, value_label=value_label, unit_suffix="%", members=members,
                       highlight=highlight, view=view, extra_layers=layers)
+    deck.initial_view_state.pitch = pitch  # a slight tilt lets the arcs rise off the map
+    return deck
 
 
-def view_for(boundaries: dict, codes: list[str], zoom: float = 6.4) -> tuple[float, float, float]:
-    """A view centred on some councils (mean of their boundary points)."""
+def view_for(boundaries: dict, codes: list[str], zoom: float | None = None) -> tuple[float, float, float]:
+    """A view centred on some councils' bounding box, zoomed to fit it (unless ``zoom`` is given)."""
     xs, ys = [], []
     for feature in boundaries["features"]:
         if feature["properties"]["code"] in codes:
@@ -182,4 +190,6 @@ def view_for(boundaries: dict, codes: list[str], zoom: float = 6.4) -> tuple[flo
                 ys.extend(p[1] for p in polygon[0])
     if not xs:
         return (-2.3, 52.8, 5.6)
-    return ((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2, zoom)
+    span = max(max(xs) - min(xs), (max(ys) - min(ys)) * 1.6, 0.3)
+    fit = min(8.0, max(5.0, 7.3 - math.log2(span)))  # room round them for the arcs
+    return ((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2, zoom if zoom is not None else round(fit, 2))

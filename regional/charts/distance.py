@@ -16,6 +16,8 @@ LOCATION_COLOURS = {"Inside the council": "#009E73", "Elsewhere in the group": "
 NEW_PLACEMENT_ORDER = ["Inside, under 20 miles", "Inside, over 20 miles", "Outside, under 20 miles",
                        "Outside, over 20 miles", "Distance not known"]
 NEW_PLACEMENT_COLOURS = ["#009E73", "#56B4E9", "#E69F00", "#D55E00", "#999999"]
+#: Segment colours dark enough for white labels.
+DARK = {"#0072B2", "#D55E00", "#009E73"}
 
 
 def _stacked(frame: pd.DataFrame, *, category: str, order: list[str], colours: list[str], title: str,
@@ -23,6 +25,8 @@ def _stacked(frame: pd.DataFrame, *, category: str, order: list[str], colours: l
     data = frame.dropna(subset=["pct"]).copy()
     data["order"] = data[category].map({c: i for i, c in enumerate(order)})
     data["label"] = data["pct"].map(lambda v: f"{v:.0f}%" if v >= 8 else "")
+    dark = {c for c, colour in zip(order, colours) if colour in DARK}
+    data["label_colour"] = data[category].map(lambda c: "white" if c in dark else "black")
     rows = list(dict.fromkeys(frame[y]))
     base = alt.Chart(data).encode(
         y=alt.Y(f"{y}:N", sort=rows, title=None),
@@ -35,10 +39,11 @@ def _stacked(frame: pd.DataFrame, *, category: str, order: list[str], colours: l
         tooltip.append(alt.Tooltip("children:Q", title="Children", format=",.0f"))
     bars = base.mark_bar(stroke="white", strokeWidth=0.5).encode(
         color=alt.Color(f"{category}:N", scale=alt.Scale(domain=order, range=colours),
-                        legend=alt.Legend(title=None, orient="bottom", columns=3)),
+                        legend=alt.Legend(title=None, orient="bottom", columns=2)),
         tooltip=tooltip)
-    text = base.mark_text(dx=-14, color="black", fontSize=11).encode(text="label:N")
-    return alt.layer(bars, text).properties(height=max(120, 34 * len(rows)), width="container")
+    text = base.mark_text(dx=-14, fontSize=11).encode(text="label:N", color=alt.Color("label_colour:N", scale=None))
+    # autosize "fit": the height includes the legend and the axis, so leave room for them
+    return alt.layer(bars, text).properties(height=150 + 40 * len(rows), width="container")
 
 
 def band_bars(summary: pd.DataFrame) -> alt.Chart:
@@ -54,20 +59,22 @@ def location_bars(summary: pd.DataFrame) -> alt.Chart:
 
 
 def published_band_bars(frame: pd.DataFrame) -> alt.Chart:
-    """Distance bands exactly as a council publishes them (its own bands, per placement type)."""
+    """Distance bands exactly as councils publish them (their own bands, per placement type)."""
     data = frame.dropna(subset=["value"]).copy()
-    order = list(dict.fromkeys(data["band"]))
+    data["row"] = data["placement"] + ": " + data["band"]
+    order = list(dict.fromkeys(data["row"]))
+    placements = list(dict.fromkeys(data["placement"]))
+    colours = ["#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#D55E00"]
     base = alt.Chart(data).encode(
-        y=alt.Y("band:N", sort=order, title=None),
+        y=alt.Y("row:N", sort=order, title=None, axis=alt.Axis(labelLimit=320, labelOverlap=False)),
         x=alt.X("value:Q", title="Children (as published)"),
         tooltip=[alt.Tooltip("council:N", title="Council"), alt.Tooltip("placement:N", title="Placement"),
                  alt.Tooltip("band:N", title="Band as published"), alt.Tooltip("value:Q", title="Children"),
                  alt.Tooltip("period:N", title="Period"), alt.Tooltip("document:N", title="Document")])
-    bars = base.mark_bar(color="#0072B2")
+    bars = base.mark_bar().encode(color=alt.Color("placement:N", scale=alt.Scale(
+        domain=placements, range=colours[:len(placements)]), legend=alt.Legend(title=None, orient="bottom")))
     labels = base.mark_text(align="left", dx=3).encode(text=alt.Text("value:Q", format=",.0f"))
-    return alt.layer(bars, labels).properties(height=alt.Step(18), width="container").facet(
-        row=alt.Row("placement:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left", labelFontWeight="bold")),
-        data=data).resolve_scale(y="independent")
+    return alt.layer(bars, labels).properties(height=90 + 28 * len(order), width="container")
 
 
 def new_placement_bars(frame: pd.DataFrame) -> alt.Chart:
