@@ -103,6 +103,7 @@ measure = left.radio("Measure", ["Places per 10,000 children", "Places", "Homes"
 scope = right.radio("Councils", ["Group members", "All councils"], horizontal=True, key="res_scope")
 column = {"Places per 10,000 children": "places_per_10k", "Places": "places", "Homes": "homes"}[measure]
 shown = supply if scope == "All councils" else supply[supply["area_code"].isin(sel.members)]
+scope_codes = shown["area_code"].tolist()
 refs = None
 if column == "places_per_10k":
     refs = bench[["area_name", "places_per_10k"]].rename(columns={"places_per_10k": "value"})
@@ -148,16 +149,17 @@ st.caption("Council boundaries: ONS Counties and Unitary Authorities, December 2
 
 # --- sector and grade ------------------------------------------------------------------------
 st.subheader("Who runs the local homes, and how good they are")
+st.caption(f"{'Every council' if scope == 'All councils' else sel.group_label}: the 'Councils' choice above applies here too.")
 count_by = st.radio("Count", ["Places", "Homes"], horizontal=True, key="res_count_by")
 value = count_by.lower()
-sector = residential.by_category(providers, sel.members, names, "sector", settings)
+sector = residential.by_category(providers, scope_codes, names, "sector", settings)
 sector_order = [s for s in residential.SECTOR_ORDER if s in set(sector["sector"])]
 ui.chart_with_table(charts.category_columns(sector, category="sector", order=sector_order, value=value,
                                             value_label=count_by, highlight_name=council_name),
                     sector.assign(settings_counted=settings_text), key="res_sector",
                     file_name="residential_by_sector.csv",
                     caption=f"Ofsted register at 31 March 2023 ({settings_text}), by the provider's sector.")
-grade = residential.by_category(providers, sel.members, names, "grade", settings)
+grade = residential.by_category(providers, scope_codes, names, "grade", settings)
 ui.chart_with_table(charts.category_columns(grade, category="grade", order=residential.GRADE_ORDER, value=value,
                                             value_label=count_by, highlight_name=council_name),
                     grade.assign(settings_counted=settings_text), key="res_grade", file_name="residential_by_grade.csv",

@@ -98,7 +98,12 @@ def area_benchmarks(store: Store, providers: pd.DataFrame, settings: list[str] =
 
 def by_category(providers: pd.DataFrame, codes: list[str], names: dict[str, str], category: str,
                 settings: list[str] = DEFAULT_SETTINGS) -> pd.DataFrame:
-    """Homes and places per council split by ``sector`` or ``grade``; every category listed, 0 where none."""
+    """Homes and places per council split by ``sector`` or ``grade``; every category listed, 0 where none.
+
+    Councils created after the register's date (their homes are in Cumbria's) are left out
+    rather than shown with zeros.
+    """
+    codes = [c for c in codes if c not in COUNTED_UNDER]
     order = SECTOR_ORDER if category == "sector" else GRADE_ORDER
     chosen = _selected(providers, settings)
     chosen = chosen[chosen["area_code"].isin(codes)]

@@ -73,6 +73,8 @@ def test_settings_scope_and_measure_change_the_figures(app_test):
     ranked = _rows(at.get("vega_lite_chart")[0])
     assert ranked["area_code"].nunique() > 150
     assert ranked.set_index("area_code").loc["E06000058", "places"] == 24
+    sector = next(d.value for d in at.dataframe if "sector" in d.value.columns)
+    assert sector["area_code"].nunique() > 150 and "E06000063" not in set(sector["area_code"])
     at.radio(key="res_trend_area").set_value(at.radio(key="res_trend_area").options[1]).run()
     at.radio(key="res_trend_measure").set_value("Places").run()
     assert not at.exception
