@@ -74,7 +74,7 @@ if len(now):
         now = now[now["uasc"].astype(bool)]
 cross_council = now["area_code"].nunique() > 1 if len(now) else False
 synthetic = bool(len(now) and now["synthetic"].astype(bool).any())
-tag = " (synthetic)" if synthetic else ""
+tag = (" (synthetic)" if now["synthetic"].astype(bool).all() else " (partly synthetic)") if synthetic else ""
 
 if synthetic:
     st.warning("**Synthetic data.** The child-level extracts shown here are synthetic: no real child is in them. "
@@ -187,7 +187,9 @@ if len(now):
         "council's published % outside": compare["published % outside (council)"],
         f"extract % over 20 miles and outside{tag}": compare["pct_over_20_miles_outside_la"],
         "DfE % over 20 miles and outside": compare["DfE % over 20 miles and outside"],
-        "DfE year": compare["DfE year"], "extract date": compare["extract_date"].astype(str)})
+        "DfE year": compare["DfE year"], "extract date": compare["extract_date"].astype(str),
+        "extract": compare["area_code"].map(now.groupby("area_code")["synthetic"].max()).map(
+            {True: "synthetic", False: "council's own"})})
     st.dataframe(compare, hide_index=True, width="stretch")
     st.caption("Extract figures use the filters above. Council figures are the latest in each council's own "
                "return; DfE's is its latest published year (at 31 March). They cover different dates and, for "
@@ -227,6 +229,8 @@ with st.expander("Upload a council's SSDA903 episodes (CSV or XLSX)"):
         "**On load** CHILD is replaced by a keyed hash, full postcodes are dropped (only outcode and sector are "
         "kept) and DfE's distance fields are derived. The key is the environment variable "
         f"`{ssda903.PSEUDONYM_ENV}`; without it a random key is made once for this installation in `var/`.")
+    if "dist_loaded" in st.session_state:
+        st.success(st.session_state.pop("dist_loaded"))
     upload = st.file_uploader("Episodes file", type=["csv", "xlsx"], key="dist_upload")
     la_choice = st.selectbox("Responsible council (when the file has no LA column)", [""] + list(store.councils()["code"]),
                              index=1 + list(store.councils()["code"]).index(sel.council)
@@ -265,7 +269,8 @@ with st.expander("Upload a council's SSDA903 episodes (CSV or XLSX)"):
                 ui.show_error(exc)
             else:
                 st.session_state.pop("dist_result", None)
-                st.success(f"Loaded {rows:,} episodes; they replace any earlier upload for these councils.")
+                st.session_state["dist_loaded"] = (f"Loaded {rows:,} episodes from {result.file}; they replace any "
+                                                   "earlier upload (and the synthetic extract) for these councils.")
                 st.rerun()
 
 st.caption("Sources: child-level SSDA903 extracts (the embedded ones synthetic, see data/synthetic/README.md); ONS "

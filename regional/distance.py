@@ -532,9 +532,14 @@ def arc_flows(now: pd.DataFrame, *, suppress: bool) -> pd.DataFrame:
     if drawable.empty:
         return pd.DataFrame(columns=["home_outcode", "pl_outcode", "distance_band", "children", "home_lat", "home_lon",
                                      "pl_lat", "pl_lon", "tooltip"])
-    flows = drawable.groupby(["home_outcode", "pl_outcode", "distance_band", "home_lat", "home_lon", "pl_lat", "pl_lon"]
-                             ).agg(children=("child", "size"), miles=("pl_distance", "median"),
-                                   synthetic=("synthetic", "max")).reset_index()
+    drawable = drawable.assign(synthetic=drawable["synthetic"].astype(bool),
+                               pl_distance=drawable["pl_distance"].astype(float))
+    grouped = drawable.groupby(["home_outcode", "pl_outcode", "distance_band"], sort=True)
+    flows = grouped[["home_lat", "home_lon", "pl_lat", "pl_lon"]].first()
+    flows["children"] = grouped.size()
+    flows["miles"] = grouped["pl_distance"].median()
+    flows["synthetic"] = grouped["synthetic"].any()
+    flows = flows.reset_index()
     shown = flows["children"].map(lambda n: f"fewer than {SUPPRESS_BELOW}" if suppress and n < SUPPRESS_BELOW else f"{n}")
     label = np.where(flows["synthetic"], " (synthetic)", "")
     flows["tooltip"] = (flows["home_outcode"] + " to " + flows["pl_outcode"] + ": " + flows["distance_band"].str.lower()
