@@ -18,10 +18,12 @@ so a name that matches nothing stops the build with the file, row and column.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import zipfile
 import xml.etree.ElementTree as ET
-from datetime import date, datetime
+from datetime import date
+from io import StringIO
 from pathlib import Path
 
 import pandas as pd
@@ -106,8 +108,6 @@ def _read_ofsted_csv(path: Path, required: list[str]) -> tuple[pd.DataFrame, int
     path = Path(path)
     if not path.exists():
         raise DataError("file not found", file=str(path))
-    from io import StringIO
-
     text = _decode(path)
     header_row = 1 if text.lstrip().startswith("URN") else TITLE_ROWS + 1
     try:
@@ -307,8 +307,6 @@ def read_joiners_leavers(path: Path, index: AreaIndex) -> pd.DataFrame:
 # --- build step and default load --------------------------------------------------------------
 
 def _fingerprint(path: Path) -> str:
-    import hashlib
-
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
 
 
@@ -377,7 +375,3 @@ def default_rows(index: AreaIndex, catalogue: pd.DataFrame) -> dict:
         changes[column] = changes[column].str.lower() == "true"
     changes["source_id"] = CHANGES_SOURCE_ID
     return {models.OfstedProvider: providers, models.OfstedRegisterChange: changes}
-
-
-def snapshot_label(day: date = SNAPSHOT) -> str:
-    return datetime(day.year, day.month, day.day).strftime("%-d %B %Y")
