@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from streamlit.source_util import page_icon_and_name
@@ -56,6 +57,13 @@ def page_id(page: Path) -> str:
     return "overview" if page == main_page() else page.stem
 
 
+@dataclass
+class Visit:
+    """A page loaded once and kept open, with the JavaScript errors it raised."""
+    page: object
+    js_errors: list[str] = field(default_factory=list)
+
+
 # --- waiting -----------------------------------------------------------------
 _ALL_DRAWN_JS = """([chart, map]) => {
   const visible = e => e.offsetParent !== null && e.getBoundingClientRect().width > 0;
@@ -81,23 +89,37 @@ _COUNTS_JS = """([chart, map]) => {
 
 
 _SNAPSHOT_JS = """([main, status]) => {
+  const app = document.querySelector('[data-testid="stApp"]');
   const m = document.querySelector(main);
-  if (!m) return null;
-  return [!!document.querySelector(status), m.querySelectorAll('[data-testid]').length,
+  if (!app || !m) return null;
+  return [app.getAttribute('data-test-script-state'), app.getAttribute('data-test-connection-state'),
+          !!document.querySelector(status), m.querySelectorAll('[data-testid]').length,
           m.querySelectorAll('.stale-element, [data-stale="true"]').length, m.innerText.length];
 }"""
 
 
-def wait_until_idle(page, timeout_ms: int = LOAD_TIMEOUT_MS, quiet_ms: int = 800) -> None:
-    """Wait until the script run has finished: no running indicator, no stale elements, and the
-    page unchanged for ``quiet_ms`` (Streamlit adds elements as the script goes, so a lull is the signal)."""
-    step = 200
-    page.wait_for_timeout(step)  # let a rerun triggered by a widget start
+def _busy(snap) -> bool:
+    return (snap is None or snap[0] != "notRunning" or snap[1] != "CONNECTED" or snap[2] or snap[4] > 0)
+
+
+def wait_until_idle(page, timeout_ms: int = LOAD_TIMEOUT_MS, quiet_ms: int = 500, *, expect_rerun: bool = False) -> None:
+    """Wait until the script run has finished (Streamlit's own script state says so, nothing stale is
+    left) and the page has not changed for ``quiet_ms`` (charts draw just after the run ends).
+
+    ``expect_rerun``: a widget was just changed, so first wait (briefly) for the rerun to start.
+    """
+    step = 100
+    if expect_rerun:
+        try:
+            page.wait_for_function(f"() => {{ const s = ({_SNAPSHOT_JS})({[MAIN, STATUS]!r}); "
+                                   "return s === null || s[0] !== 'notRunning' || s[4] > 0; }", timeout=3_000,
+                                   polling=50)
+        except Exception:  # the rerun may already be over on a fast machine
+            pass
     waited, quiet, last = 0, 0, None
     while waited < timeout_ms:
         snap = page.evaluate(_SNAPSHOT_JS, [MAIN, STATUS])
-        busy = snap is None or snap[0] or snap[2] > 0
-        if not busy and snap == last:
+        if not _busy(snap) and snap == last:
             quiet += step
             if quiet >= quiet_ms:
                 return
@@ -106,7 +128,7 @@ def wait_until_idle(page, timeout_ms: int = LOAD_TIMEOUT_MS, quiet_ms: int = 800
         last = snap
         page.wait_for_timeout(step)
         waited += step
-    raise TimeoutError(f"the page was still changing after {timeout_ms / 1000:.0f} s")
+    raise TimeoutError(f"the page was still running or changing after {timeout_ms / 1000:.0f} s: {last}")
 
 
 def wait_for_drawn(page, timeout_ms: int = 45_000) -> None:
@@ -132,7 +154,7 @@ def choose(page, label: str, option: str) -> None:
     box.click()
     box.fill(option)
     page.get_by_role("option", name=option, exact=True).click()
-    wait_until_idle(page)
+    wait_until_idle(page, expect_rerun=True)
     wait_for_drawn(page)
 
 
@@ -168,7 +190,7 @@ def pick_radio(page, group_label: str, option: str, *, sidebar: bool = False) ->
     scope = page.locator('[data-testid="stSidebar"]' if sidebar else MAIN)
     radio = scope.locator('[data-testid="stRadio"]').filter(has=page.get_by_text(group_label, exact=True)).first
     radio.get_by_text(option, exact=True).click()
-    wait_until_idle(page)
+    wait_until_idle(page, expect_rerun=True)
     wait_for_drawn(page)
 
 

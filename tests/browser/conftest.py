@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from _browser_support import CHROMIUM, LAUNCH_ARGS, PROJECT_DIR, VIEWPORT
+from _browser_support import CHROMIUM, LAUNCH_ARGS, PROJECT_DIR, VIEWPORT, Visit, open_page
 
 SERVER_START_TIMEOUT_S = 60
 
@@ -105,3 +105,25 @@ def page(browser, app_server):
 @pytest.fixture
 def base_url(app_server) -> str:
     return app_server
+
+
+@pytest.fixture(scope="session")
+def visited(browser, app_server):
+    """Each page loaded once per session (in its own browser context) and shared by the tests that
+    only look at it; tests that change a control use ``page`` instead. Saves a load per page."""
+    opened: dict[Path, Visit] = {}
+
+    def visit(path: Path) -> Visit:
+        if path not in opened:
+            context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
+            context.set_default_timeout(30_000)
+            tab = context.new_page()
+            errors: list[str] = []
+            tab.on("pageerror", lambda exc: errors.append(str(exc)))
+            open_page(tab, app_server, path)
+            opened[path] = Visit(tab, errors)
+        return opened[path]
+
+    yield visit
+    for item in opened.values():
+        item.page.context.close()

@@ -28,8 +28,8 @@ def expected(code: str, year: int) -> dict[str, str]:
             "rank": f"{tie}{ordinal(place)} of {len(rates)}"}
 
 
-def test_children_in_care_headings_and_figures(page, base_url: str) -> None:
-    open_page(page, base_url, PAGE)
+def test_children_in_care_headings_and_figures(visited) -> None:
+    page = visited(PAGE).page
     year = latest_year()
     shown = headings(page)
     assert shown[0] == "Children in care"

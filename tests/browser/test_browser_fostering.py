@@ -32,8 +32,8 @@ def lait_utilisation(la_number: int) -> tuple[str, str]:
     return year, f"{both.loc[year, 'f'] / both.loc[year, 'a'] * 100:.0f}%"
 
 
-def test_fostering_sections_and_figures(page, base_url: str) -> None:
-    open_page(page, base_url, PAGE)
+def test_fostering_sections_and_figures(visited) -> None:
+    page = visited(PAGE).page
     shown = headings(page)
     assert shown[0] == "Fostering: households, places, recruitment and forecast"
     for heading in ("1. Fostering households by council and type", "2. LA foster places approved and filled: utilisation",

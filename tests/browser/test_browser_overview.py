@@ -29,8 +29,8 @@ def chart_svg(page) -> str:
     return page.locator(f"{MAIN} {CHART} svg").first.inner_html()
 
 
-def test_overview_headings_and_figures(page, base_url: str) -> None:
-    open_page(page, base_url, APP)
+def test_overview_headings_and_figures(visited) -> None:
+    page = visited(APP).page
     assert headings(page)[:6] == [
         "Regional Care Benchmark: Overview", "Bournemouth, Christchurch and Poole at a glance",
         "Every member side by side", "Compare one measure", "Latest figures from the councils' own returns",

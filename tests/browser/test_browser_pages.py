@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from _browser_support import (CHART, ERROR_ALERT, EXCEPTION, MAIN, MAP, discover_pages, figure_counts,
-                              full_page_screenshot, open_page, page_id, url_path, wait_for_drawn)
+                              full_page_screenshot, page_id, url_path, wait_for_drawn)
 
 pytestmark = pytest.mark.browser
 
@@ -48,14 +48,13 @@ def _walk_tabs(page) -> int:
         if first.is_visible() and first.get_attribute("aria-selected") != "true":
             first.click()
     wait_for_drawn(page)
+    page.evaluate(_MARK_DRAWN_JS, [CHART, MAP])
     return opened
 
 
 @pytest.mark.parametrize("path", PAGES, ids=page_id)
-def test_page_renders_in_chromium(page, base_url: str, path: Path) -> None:
-    js_errors: list[str] = []
-    page.on("pageerror", lambda exc: js_errors.append(str(exc)))
-    open_page(page, base_url, path)
+def test_page_renders_in_chromium(visited, path: Path) -> None:
+    page, js_errors = visited(path).page, visited(path).js_errors
 
     body = page.locator("body").inner_text()
     assert "Page not found" not in body, f"{path.name} is not served at /{url_path(path)}"
@@ -79,9 +78,9 @@ def test_page_renders_in_chromium(page, base_url: str, path: Path) -> None:
     assert not js_errors, f"JavaScript errors on {path.name}: {js_errors[:3]}"
 
 
-def test_every_page_is_in_the_navigation(page, base_url: str) -> None:
+def test_every_page_is_in_the_navigation(visited) -> None:
     """Each page file is linked from the sidebar, at the URL the tests visit."""
-    open_page(page, base_url, PAGES[0])
+    page = visited(PAGES[0]).page
     if len(PAGES) == 1:
         pytest.skip("no pages/*.py yet: the app has only the Overview")
     hrefs = page.locator('[data-testid="stSidebarNav"] a').evaluate_all("els => els.map(e => e.getAttribute('href'))")

@@ -27,8 +27,8 @@ def svg_text(page, nth: int = 0) -> str:
         "e => Array.from(e.querySelectorAll('svg text')).map(t => t.textContent).join('|')")
 
 
-def test_placement_distance_map_labels_and_figures(page, base_url: str) -> None:
-    open_page(page, base_url, PAGE)
+def test_placement_distance_map_labels_and_figures(visited) -> None:
+    page = visited(PAGE).page
     shown = headings(page)
     assert shown[0] == "Placement distance"
     for heading in ("Where children live (synthetic)", "Distance bands (synthetic)",

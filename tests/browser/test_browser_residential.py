@@ -38,8 +38,8 @@ def ranked_labels(page) -> str:
         "e => Array.from(e.querySelectorAll('svg text')).map(t => t.textContent).join('|')")
 
 
-def test_residential_sections_and_figures(page, base_url: str) -> None:
-    open_page(page, base_url, PAGE)
+def test_residential_sections_and_figures(visited) -> None:
+    page = visited(PAGE).page
     shown = headings(page)
     assert shown[0] == "Residential and supported accommodation"
     for heading in ("Bournemouth, Christchurch and Poole at a glance", "Children's home places by council",
