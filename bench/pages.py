@@ -126,7 +126,8 @@ def placement_distance(store: Store, scope: Scope, memo: dict) -> None:
     extracts when none is a member), each extract's own date, every category and band, all children."""
     import pandas as pd
 
-    from regional import distance, models
+    from regional import distance, maps, models
+    from regional.geo import read_boundaries
 
     names = dict(zip(store.areas["code"], store.areas["name"]))
     episodes = pd.concat([store.table(models.PlacementEpisode), store.table(models.PlacementEpisodeUpload)],
@@ -139,9 +140,15 @@ def placement_distance(store: Store, scope: Scope, memo: dict) -> None:
         now = now[now["placement_detail"].isin(distance.PLACEMENT_DETAILS) & now["distance_band"].isin(distance.BANDS)]
     cross = now["area_code"].nunique() > 1 if len(now) else False
     dfe = store.preferred("pct_placed_over_20_miles_outside_la")
-    dfe[dfe["area_code"].str.match(r"^E0[6-9]|^E10")].sort_values("period").groupby("area_code").tail(1)
+    latest = dfe[dfe["area_code"].str.match(r"^E0[6-9]|^E10")].sort_values("period").groupby("area_code").tail(1)
+    boundaries = cached(memo, ("boundaries",), read_boundaries)  # st.cache_resource on the page
+    maps.view_for(boundaries, sorted(set(chosen) | {scope.council}))
+    maps.legend_table(latest["value"], "%")
     if len(now):
-        distance.arc_flows(now, suppress=cross)
+        flows = distance.arc_flows(now, suppress=cross)
+        if cross:
+            distance.suppress_small(flows.drop(columns=["home_lat", "home_lon", "pl_lat", "pl_lon", "synthetic"],
+                                               errors="ignore"), share=None)
         centres = distance.ring_centres(now, scope.council)
         for _, r in centres.iterrows():
             distance.ring(r.easting, r.northing)
