@@ -264,6 +264,15 @@ else:
 if without:
     st.caption(f"No local provision return: {', '.join(without)}.")
 
+growth = residential.local_growth(store, sel.members)
+if not growth.empty:
+    st.markdown("**Growth in local beds, as the councils' documents report it**")
+    st.dataframe(growth, hide_index=True, width="stretch")
+    st.download_button("Download CSV", growth.to_csv(index=False).encode(), "local_beds_growth.csv", "text/csv",
+                       key="dl_res_growth")
+    st.caption("Every figure as its document prints it, with the document and section; where two documents (or "
+               "two sections) differ, both are listed. 'forecast' rows are places the council expects to need.")
+
 with st.expander("Upload a local provision return"):
     st.markdown("One CSV or XLSX row per setting (or per setting type) and date: `council`, `period` (the day the "
                 "beds were counted, e.g. `2025-12-31` for Q3 of 2025-26), `setting_type` (`childrens_home`, "

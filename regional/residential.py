@@ -365,3 +365,26 @@ def map_view(boundaries: dict, codes: list[str]) -> tuple[float, float, float]:
     span = max(max(lons) - min(lons), 2 * (max(lats) - min(lats)), 0.2) * 1.25
     zoom = min(max(math.log2(700 * 360 / (512 * span)), 4.5), 10.0)
     return ((min(lons) + max(lons)) / 2, (min(lats) + max(lats)) / 2, round(zoom, 2))
+
+
+GROWTH_INDICATORS = ["residential_beds_local_change", "residential_beds_local_pct_change",
+                     "supported_accommodation_beds_change", "supported_accommodation_beds_pct_change",
+                     "supported_accommodation_beds_uasc_change", "parent_child_residential_beds_local",
+                     "residential_beds_needed", "supported_accommodation_beds_needed"]
+
+
+def local_growth(store: Store, codes: list[str]) -> pd.DataFrame:
+    """Growth in local beds as the councils' documents report it, every figure with its document.
+
+    Documents that disagree (BCP's 30, 32 and 37 more supported accommodation beds) are all listed.
+    """
+    rows = store.observations_for(GROWTH_INDICATORS, codes, source="council", breakdown=None)
+    labels = store.indicators.set_index("id")["label"]
+    out = pd.DataFrame({
+        "area_name": rows["area_name"], "area_code": rows["area_code"], "measure": rows["indicator_id"].map(labels),
+        "period": rows["period_label"], "value": rows["value"], "status": rows["status"],
+        "kind": rows["breakdown"].replace({"": "reported"}), "document": rows["source_title"],
+        "section": rows["section"], "note": rows["note"], "source_id": rows["source_id"]})
+    order = {i: n for n, i in enumerate(GROWTH_INDICATORS)}
+    out["order"] = rows["indicator_id"].map(order)
+    return out.sort_values(["area_name", "order", "period"]).drop(columns="order").reset_index(drop=True)

@@ -189,3 +189,13 @@ def test_empty_returns_give_empty_frames():
     empty = residential.local_market(_lines([]).iloc[0:0], {})
     assert empty.empty and "occupancy_pct" in empty.columns
     assert residential.occupancy_segments(empty).empty
+
+
+def test_local_growth_lists_every_document_figure(store):
+    growth = residential.local_growth(store, ["E06000058", "E06000059", "E06000022"])
+    bcp = growth[(growth["area_code"] == "E06000058") & (growth["measure"] == "Change in local supported accommodation beds")]
+    assert sorted(bcp["value"]) == [17, 30, 32, 37]  # four documents/sections, none dropped
+    assert (growth["document"] != "").all() and (growth["section"] != "").all()
+    dorset = growth[growth["area_code"] == "E06000059"]
+    assert set(dorset["kind"]) == {"forecast"} and sorted(dorset["value"]) == [5, 30]
+    assert "E06000022" not in set(growth["area_code"])
