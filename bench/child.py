@@ -182,7 +182,13 @@ TASKS = {"build": task_build, "load": task_load, "prep": task_prep, "apptest": t
 
 def main() -> None:
     task, args = sys.argv[1], json.loads(sys.argv[2]) if len(sys.argv) > 2 else {}
-    result = TASKS[task](args)
+    try:
+        result = TASKS[task](args)
+    except Exception as exc:  # the parent prints it in the table; the traceback goes to stderr
+        import traceback
+
+        traceback.print_exc()
+        result = {"error": f"{type(exc).__name__}: {exc}"}
     print(RESULT_PREFIX + json.dumps(result), flush=True)
 
 
