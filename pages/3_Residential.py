@@ -136,7 +136,7 @@ with map_tab:
     with legend_col:
         st.markdown("**Colour key** (places per 10,000 children)")
         st.dataframe(legend_table(values["value"]), hide_index=True, width="stretch")
-        st.caption(f"Grey: no figure (the tooltip says why). Thick outline: {sel.group_label}; "
+        st.caption(f"Five quintile classes, dark purple (lowest fifth) to yellow (highest fifth); very pale grey: no figure (the tooltip says why). Thick outline: {sel.group_label}; "
                    f"orange outline: {council_name}.")
 map_data = supply[["area_name", "area_code", "homes", "places", "child_population", "places_per_10k", "status",
                    "period_label", "source_id"]].assign(settings_counted=settings_text)

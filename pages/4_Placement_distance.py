@@ -115,7 +115,7 @@ with left:
     st.pydeck_chart(deck, width="stretch", height=620)
     st.caption(
         f"Councils shaded by DfE's % of children in care placed more than 20 miles from home and outside the council "
-        f"({period}; dark blue = lower, yellow = higher, pale grey = not published; see the legend table). Blue line: "
+        f"({period}; five quintile classes from dark purple = lowest fifth to yellow = highest fifth, very pale grey = not published; see the legend table). Blue line: "
         f"{group_label}; orange outline: {council_name}. Arcs{tag}: home outcode to placement outcode, coloured "
         f"and thickened by distance band (green/blue near, orange/vermillion far). Thin black circles: 20 miles "
         f"{ring_note}. Hover for figures.")

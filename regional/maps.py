@@ -9,21 +9,41 @@ import math
 import pandas as pd
 import pydeck as pdk
 
-#: Cividis-like sequential ramp (colour-vision safe), low -> high.
-RAMP = [(0, 32, 77), (49, 68, 107), (87, 92, 109), (124, 123, 120), (166, 157, 117), (210, 193, 99), (253, 234, 69)]
-NO_DATA = (220, 220, 220)
+#: Viridis in five classes (colour-vision safe, no grey in it), low -> high, with names for the legend.
+CLASSES = [((68, 1, 84), "dark purple"), ((59, 82, 139), "blue"), ((33, 145, 140), "teal"),
+           ((94, 201, 98), "green"), ((253, 231, 37), "yellow")]
+#: Councils without a figure: very pale, half transparent, and their tooltip says why.
+NO_DATA = (235, 235, 235)
 OUTLINE = (60, 60, 60)
 HIGHLIGHT_OUTLINE = (213, 94, 0)
 
 
-def ramp_colour(value: float | None, low: float, high: float) -> list[int]:
-    if value is None or pd.isna(value):
-        return list(NO_DATA) + [160]
-    share = 0.0 if high <= low else min(max((value - low) / (high - low), 0.0), 1.0)
-    position = share * (len(RAMP) - 1)
-    i = min(int(position), len(RAMP) - 2)
-    t = position - i
-    return [round(a + (b - a) * t) for a, b in zip(RAMP[i], RAMP[i + 1])] + [200]
+def class_breaks(values: pd.Series, steps: int = len(CLASSES)) -> list[float]:
+    """Quantile class edges, so one outlier (Shropshire's homes) cannot wash out the rest."""
+    known = pd.Series(values, dtype=float).dropna()
+    if known.empty:
+        return []
+    edges = [float(known.quantile(i / steps)) for i in range(steps + 1)]
+    return sorted(set(edges)) if len(set(edges)) < len(edges) else edges
+
+
+def class_of(value: float | None, edges: list[float]) -> int | None:
+    """0-based class of a value; the top edge belongs to the last class."""
+    if value is None or pd.isna(value) or not edges:
+        return None
+    for i in range(len(edges) - 1):
+        if value < edges[i + 1]:
+            return i
+    return max(len(edges) - 2, 0)
+
+
+def ramp_colour(value: float | None, edges: list[float]) -> list[int]:
+    index = class_of(value, edges)
+    if index is None:
+        return list(NO_DATA) + [120]
+    # With fewer classes than colours (many equal values) spread them over the ramp.
+    colour_index = round(index * (len(CLASSES) - 1) / max(len(edges) - 2, 1))
+    return list(CLASSES[colour_index][0]) + [210]
 
 
 def choropleth_features(boundaries: dict, values: pd.DataFrame, *, value_label: str, unit_suffix: str = "",
@@ -31,11 +51,10 @@ def choropleth_features(boundaries: dict, values: pd.DataFrame, *, value_label: 
     """Copy of the boundaries with fill colour and tooltip text per council.
 
     ``values`` has code, value, and optionally status and period_label; councils
-    without a figure are grey and their tooltip says why (suppressed, not published).
+    without a figure are pale and their tooltip says why (suppressed, not published).
     """
     by_code = values.set_index("code")
-    known = values["value"].dropna()
-    low, high = (float(known.min()), float(known.max())) if len(known) else (0.0, 1.0)
+    edges = class_breaks(values["value"])
     members = set(members or [])
     out = copy.deepcopy(boundaries)
     for feature in out["features"]:
@@ -49,7 +68,7 @@ def choropleth_features(boundaries: dict, values: pd.DataFrame, *, value_label: 
         else:
             text = f"{value:,.1f}{unit_suffix}".replace(".0" + unit_suffix, unit_suffix) + period
         props = feature["properties"]
-        props["fill"] = ramp_colour(value, low, high)
+        props["fill"] = ramp_colour(value, edges)
         props["line"] = list(HIGHLIGHT_OUTLINE if code == highlight else OUTLINE)
         props["line_width"] = 900 if code == highlight else (350 if code in members else 120)
         props["tooltip"] = f"{props['name']}: {value_label} {text}" + (" · group member" if code in members else "")
@@ -71,18 +90,24 @@ def choropleth(boundaries: dict, values: pd.DataFrame, *, value_label: str, unit
                     tooltip={"text": "{tooltip}"})
 
 
-def legend_table(values: pd.Series, unit_suffix: str = "", steps: int = 5) -> pd.DataFrame:
-    """The colour ramp as a small table, since colour alone must not carry meaning."""
-    known = values.dropna()
-    if known.empty:
-        return pd.DataFrame(columns=["from", "to", "colour (RGB)"])
-    low, high = float(known.min()), float(known.max())
-    edges = [low + (high - low) * i / steps for i in range(steps + 1)]
-    return pd.DataFrame({
-        "from": [f"{a:,.1f}{unit_suffix}" for a in edges[:-1]],
-        "to": [f"{b:,.1f}{unit_suffix}" for b in edges[1:]],
-        "colour (RGB)": [str(ramp_colour((a + b) / 2, low, high)[:3]) for a, b in zip(edges[:-1], edges[1:])],
-    })
+def legend_table(values: pd.Series, unit_suffix: str = "") -> pd.DataFrame:
+    """The map's classes as a table (colour alone must not carry meaning): range, colour name, councils."""
+    edges = class_breaks(values)
+    known = pd.Series(values, dtype=float).dropna()
+    if not edges:
+        return pd.DataFrame(columns=["class", "from", "to", "colour", "councils"])
+    classes = known.map(lambda v: class_of(v, edges))
+    rows = []
+    for i in range(max(len(edges) - 1, 1)):
+        low, high = edges[i], edges[min(i + 1, len(edges) - 1)]
+        colour = ramp_colour(low if i < len(edges) - 1 else high, edges)[:3]
+        name = next(n for c, n in CLASSES if list(c) == colour)
+        rows.append({"class": f"{i + 1} of {max(len(edges) - 1, 1)}", "from": f"{low:,.1f}{unit_suffix}",
+                     "to": f"{high:,.1f}{unit_suffix}" + (" (included)" if i == max(len(edges) - 2, 0) else " (excluded)"),
+                     "colour": name, "councils": int((classes == i).sum())})
+    rows.append({"class": "no figure", "from": "", "to": "", "colour": "very pale grey",
+                 "councils": int(pd.Series(values).isna().sum())})
+    return pd.DataFrame(rows)
 
 
 # --- Placement distance: arcs, rings and the group's outline --------------------------
