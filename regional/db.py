@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Engine, delete, func, insert, select
+from sqlalchemy import Engine, delete, func, insert, inspect, select
 from sqlmodel import Session, SQLModel, create_engine
 
 from regional import models
@@ -28,8 +28,21 @@ def get_engine(url: str | None = None) -> Engine:
     url = url or database_url()
     kwargs = {"connect_args": {"check_same_thread": False}} if url.startswith("sqlite") else {"pool_pre_ping": True}
     engine = create_engine(url, **kwargs)
+    if _schema_changed(engine):
+        # The database is derived from data/ plus uploads; an older layout is rebuilt, not migrated.
+        SQLModel.metadata.drop_all(engine)
     SQLModel.metadata.create_all(engine)
     return engine
+
+
+def _schema_changed(engine: Engine) -> bool:
+    """True if a table we define exists with different columns (a database from an older version)."""
+    inspector = inspect(engine)
+    existing = set(inspector.get_table_names())
+    for name, table in SQLModel.metadata.tables.items():
+        if name in existing and {c["name"] for c in inspector.get_columns(name)} != set(table.columns.keys()):
+            return True
+    return False
 
 
 def default_files() -> list[Path]:
@@ -138,15 +151,24 @@ def load_default(engine: Engine | None = None) -> int:
     now = datetime.now(timezone.utc)
     sources["loaded_at"] = now
     sources["loaded_by"] = _user()
+    sources["origin"] = "default"
     files = default_files()
     with Session(engine) as session, session.begin():
+        # Uploads survive a reload; where one shares a source id with the default, the upload wins.
+        uploaded = set(session.execute(select(models.Source.id).where(models.Source.origin == "upload")).scalars())
+        sources = sources[~sources["id"].isin(uploaded)]
+        obs = obs[~obs["source_id"].isin(uploaded)]
         for table in extra_tables:
+            session.execute(_not_uploaded(delete(table), table, uploaded))
+        session.execute(_not_uploaded(delete(models.Observation), models.Observation, uploaded))
+        for table in (models.GroupMember, models.StatisticalNeighbour, models.Grouping):
             session.execute(delete(table))
-        for table in (models.Observation, models.GroupMember, models.StatisticalNeighbour, models.Grouping,
-                      models.Source, models.Indicator, models.Area):
-            session.execute(delete(table))
-        _insert(session, models.Area, areas)
-        _insert(session, models.Indicator, catalogue)
+        session.execute(delete(models.Source).where(models.Source.origin != "upload"))
+        # Areas and indicators are updated in place: uploaded rows refer to them.
+        for table, frame in ((models.Area, areas), (models.Indicator, catalogue)):
+            for record in _records(frame):
+                session.merge(table(**record))
+        session.flush()
         _insert(session, models.Source, sources)
         _insert(session, models.Grouping, groupings)
         _insert(session, models.GroupMember, members)
@@ -154,10 +176,18 @@ def load_default(engine: Engine | None = None) -> int:
         _insert(session, models.StatisticalNeighbour, neighbours)
         _insert(session, models.Observation, obs)
         for table, frame in extra_tables.items():
+            if "source_id" in frame.columns:
+                frame = frame[~frame["source_id"].isin(uploaded)]
             _insert(session, table, frame)
         session.add(models.LoadRecord(kind="default", detail=f"embedded default from {len(files)} files",
                                       fingerprint=fingerprint(files), rows=len(obs), loaded_at=now, loaded_by=_user()))
     return len(obs)
+
+
+def _not_uploaded(statement, table, uploaded: set[str]):
+    """Restrict a DELETE to rows that did not come from an upload (tables with a source_id)."""
+    column = getattr(table, "source_id", None)
+    return statement.where(column.not_in(uploaded)) if column is not None and uploaded else statement
 
 
 def default_row_modules() -> list:
@@ -202,7 +232,7 @@ def load_council_return(path: Path, engine: Engine | None = None, *, display_nam
     ids = set(read_table(engine, models.Indicator)["id"])
     obs, sources = read_council_return(Path(path), AreaIndex(snapshot_areas), ids, display_name=display_name)
     now = datetime.now(timezone.utc)
-    sources = sources.assign(loaded_at=now, loaded_by=loaded_by or _user())
+    sources = sources.assign(loaded_at=now, loaded_by=loaded_by or _user(), origin="upload")
     with Session(engine) as session, session.begin():
         session.execute(delete(models.Observation).where(models.Observation.source_id.in_(list(sources["id"]))))
         session.execute(delete(models.Source).where(models.Source.id.in_(list(sources["id"]))))

@@ -66,6 +66,7 @@ class Source(SQLModel, table=True):
     published: Optional[date] = None
     loaded_at: Optional[datetime] = None
     loaded_by: str = ""
+    origin: str = "default"  # "default" (rebuilt from data/ on every default load) or "upload" (kept across reloads)
 
 
 class Indicator(SQLModel, table=True):

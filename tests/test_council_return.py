@@ -111,6 +111,13 @@ def test_upload_then_bad_upload_leaves_database_as_it_was(tmp_path, engine, stor
     with pytest.raises(ReturnInvalid):
         db.load_council_return(bad, engine)
     assert _count(engine) == before + 2
+    # reloading the embedded default (new data files, a new version) keeps what councils uploaded
+    db.load_default(engine)
+    assert _count(engine) == before + 2
+    with Session(engine) as session:
+        origins = session.execute(select(models.Source.origin).where(
+            models.Source.title == "Torbay quarterly return")).scalars().all()
+    assert origins == ["upload"]
     # tidy up so other tests see the embedded default only
     from sqlalchemy import delete
     with Session(engine) as session, session.begin():

@@ -69,3 +69,17 @@ def test_a_load_that_fails_midway_leaves_the_database_as_it_was(fresh_engine, mo
     with pytest.raises(RuntimeError, match="disk full"):
         db.load_default(fresh_engine)
     assert {t: _count(fresh_engine, t) for t in before} == before
+
+
+def test_reloading_the_default_keeps_uploads(fresh_engine, tmp_path):
+    db.ensure_loaded(fresh_engine)
+    path = tmp_path / "upload.csv"
+    pd.DataFrame([{"council": "Swindon", "indicator": "cic_count", "period": "2026-03-31", "value": "310",
+                   "document": "Swindon scorecard", "published": "2026-04-01"}]).to_csv(path, index=False)
+    db.load_council_return(path, fresh_engine)
+    before = _count(fresh_engine, models.Observation)
+    db.load_default(fresh_engine)
+    assert _count(fresh_engine, models.Observation) == before
+    store = load_store(fresh_engine)
+    kept = store.observations_for("cic_count", ["E06000030"], source="council")
+    assert kept["value"].tolist() == [310.0]

@@ -270,7 +270,7 @@ def load_pipeline_return(path: Path, engine: Engine | None = None, *, display_na
     result = read_pipeline_return(Path(path), AreaIndex(areas), display_name=display_name)
     now = datetime.now(timezone.utc)
     who = loaded_by or _user()
-    sources = result.sources.assign(loaded_at=now, loaded_by=who)
+    sources = result.sources.assign(loaded_at=now, loaded_by=who, origin="upload")
     table = models.FosteringPipeline
     with Session(engine) as session, session.begin():
         for source in sources.to_dict("records"):

@@ -239,7 +239,7 @@ def store_local_provision(path: Path, engine: Engine, *, display_name: str | Non
     lines, sources = read_local_provision(Path(path), AreaIndex(areas), display_name=display_name)
     who = loaded_by or _user()
     now = datetime.now(timezone.utc)
-    sources = sources.assign(loaded_at=now, loaded_by=who)
+    sources = sources.assign(loaded_at=now, loaded_by=who, origin="upload")
     ids = sources["id"].tolist()
     with Session(engine) as session, session.begin():
         session.execute(delete(models.LocalProvision).where(models.LocalProvision.source_id.in_(ids)))
