@@ -113,14 +113,25 @@ def task_apptest(args: dict) -> dict:
 
 
 def _national_episodes(n: int) -> tuple["pd.DataFrame", str]:
-    """150,000 synthetic SSDA903 episodes from regional.synthetic's national-scale generator."""
+    """``n`` synthetic SSDA903 episodes: from regional.synthetic's national-scale generator when it has one,
+    otherwise the calibrated councils' extracts (data/synthetic) repeated, each copy's children renamed."""
+    import pandas as pd
+
     from regional import synthetic
 
     for name in ("national_episodes", "generate_national", "national"):
         fn = getattr(synthetic, name, None)
         if callable(fn):
             return fn(n), f"regional.synthetic.{name}"
-    raise LookupError("regional.synthetic has no national-scale generator yet")
+    files = sorted(p for p in synthetic.SYNTHETIC_DIR.glob("*.csv") if p.name != "manifest.csv")
+    if not files:
+        raise LookupError("regional.synthetic has no national-scale generator and data/synthetic holds no extract")
+    base = pd.concat([pd.read_csv(p, dtype=str, keep_default_na=False) for p in files], ignore_index=True)
+    copies = -(-n // len(base))
+    frames = [base.assign(CHILD=base["CHILD"] + f"-{i:03d}") for i in range(copies)]
+    episodes = pd.concat(frames, ignore_index=True).iloc[:n]
+    return episodes, (f"no national generator in regional/synthetic.py: the {len(files)} calibrated extracts "
+                      f"({len(base):,} episodes) repeated {copies} times")
 
 
 def task_distance(args: dict) -> dict:
