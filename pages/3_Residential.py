@@ -130,14 +130,11 @@ deck = choropleth(boundaries(), values, value_label="places per 10,000 children:
                   highlight=council, view=view)
 map_tab, map_table_tab = st.tabs(["Map", "Table"])
 with map_tab:
-    map_col, legend_col = st.columns([3, 1])
-    with map_col:
-        st.pydeck_chart(deck, height=560, key="res_map")
-    with legend_col:
-        st.markdown("**Colour key** (places per 10,000 children)")
-        st.dataframe(legend_table(values["value"]), hide_index=True, width="stretch")
-        st.caption(f"Five quintile classes, dark purple (lowest fifth) to yellow (highest fifth); very pale grey: no figure (the tooltip says why). Thick outline: {sel.group_label}; "
-                   f"orange outline: {council_name}.")
+    st.pydeck_chart(deck, height=560, key="res_map")
+    st.markdown("**Colour key** (places per 10,000 children)")
+    st.dataframe(legend_table(values["value"]), hide_index=True, width="stretch")
+    st.caption(f"Five quintile classes, dark purple (lowest fifth) to yellow (highest fifth); very pale grey: no "
+               f"figure (the tooltip says why). Thick outline: {sel.group_label}; orange outline: {council_name}.")
 map_data = supply[["area_name", "area_code", "homes", "places", "child_population", "places_per_10k", "status",
                    "period_label", "source_id"]].assign(settings_counted=settings_text)
 with map_table_tab:
