@@ -239,8 +239,15 @@ def render(rows: list[Row], desc: dict[str, str], total_s: float) -> str:
              "- *Peak RSS* is the whole process's peak resident memory (`getrusage`), imports included.",
              "- *Page data preparation* times the `regional` calls a page makes (see `bench/pages.py`), "
              "not the drawing, with the Store already in memory as the app's cache holds it; median of repeated runs.",
+             "- *Page data preparation*, goal < 200 ms at national scale with warm caches: *warm* keeps what the "
+             "page caches with `st.cache_data` between runs (a user's next view); *with the page's caches empty* is "
+             "the first view after a data load. *default* rows are the embedded default for comparison.",
              "- *AppTest*: `streamlit.testing` runs the whole page script headless; the first run includes "
-             "imports and reading the database, warm runs reuse the process's caches.", ""]
+             "imports and reading the database, warm runs reuse the process's caches.",
+             "- *Placement distance*: DfE's PL_DISTANCE (straight line between postcode centroids, miles, one "
+             "decimal) for every episode, vectorised against row by row in the same process; both must agree.",
+             "- Timings on a small shared virtual machine vary by a few tens of per cent between runs; the load "
+             "averages above say how busy it was.", ""]
     return "\n".join(lines)
 
 
