@@ -140,8 +140,8 @@ gap_text = ("Gaps (no figure, never drawn as zero): " + "; ".join(
 ui.chart_with_table(
     chart, shown_table, key=f"cic_trend_{measure}_{'rate' if as_rate else 'count'}",
     file_name=f"children_in_care_trend_{measure}.csv",
-    caption=(f"Lines: DfE's figures at 31 March. Crosses: the councils' own, more recent figures, labelled with their "
-             f"date (not validated by DfE; see the table for each document). "
+    caption=("Lines: DfE's figures at 31 March. Crosses: the councils' own, more recent figures, labelled with their "
+             "date (not validated by DfE; see the table for each document). "
              + ("" if as_rate else "England and region are not drawn on the count view (their counts are on another "
                                    "scale). ") + gap_text))
 

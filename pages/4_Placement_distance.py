@@ -15,7 +15,6 @@ st.set_page_config(page_title="Placement distance", page_icon=":round_pushpin:",
 
 import ui  # noqa: E402  (set_page_config must run first)
 from regional import distance, maps, models  # noqa: E402
-from regional.authorities import ENGLAND_CODE  # noqa: E402
 from regional.charts import distance as charts  # noqa: E402
 from regional.errors import DataError  # noqa: E402
 from regional.geo import read_boundaries  # noqa: E402

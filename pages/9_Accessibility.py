@@ -23,8 +23,10 @@ Accessibility Guidelines (WCAG) 2.2 at level AA.
 - Maps draw council boundaries themselves and load nothing from outside the service.
 
 **Known limitations**
-- Streamlit's chart canvas is not read by screen readers; use the *Table* tab or the CSV.
-- Map tooltips need a pointer; the same figures are in the table under each map.
+- Charts are drawn as SVG with their labels as text, but a screen reader cannot follow a chart's
+  structure (which bar is which council); use the *Table* tab or the CSV, which hold the same figures.
+- Maps are drawn on a canvas a screen reader cannot read, and their tooltips need a pointer; the same
+  figures are in the table and legend beside each map.
 
 **Feedback** — tell the platform's data team (your RCC's data lead) about any barrier you meet;
 we aim to reply within 10 working days.

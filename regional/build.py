@@ -15,7 +15,7 @@ import pkgutil
 import regional.importers
 from regional.importers import dfe, lait
 from regional.indicators import read_catalogue
-from regional.settings import DATA_DIR, EXTRACT_DIR
+from regional.settings import EXTRACT_DIR
 
 OGL = "Open Government Licence v3.0"
 

@@ -8,6 +8,7 @@ from datetime import date, datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, delete, func, insert, inspect, select
 from sqlmodel import Session, SQLModel, create_engine
@@ -60,25 +61,28 @@ def fingerprint(files: list[Path]) -> str:
     return digest.hexdigest()[:16]
 
 
-def _user() -> str:
+def current_user() -> str:
+    """Who loaded something, for the catalogue of what is held."""
     try:
         return getpass.getuser()
     except Exception:  # no login name in some containers
         return "unknown"
 
 
-def _records(frame: pd.DataFrame) -> list[dict]:
-    """Rows as dicts with NaN/NA made None, which every driver accepts."""
+def records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as dicts of plain Python values, NaN/NA made None, which every driver accepts."""
     out = frame.astype(object).where(frame.notna(), None).to_dict("records")
     for rec in out:
         for key, value in rec.items():
             if isinstance(value, float) and math.isnan(value):
                 rec[key] = None
+            elif isinstance(value, np.generic):
+                rec[key] = value.item()
     return out
 
 
 def _insert(session: Session, table, frame: pd.DataFrame) -> None:
-    rows = _records(frame)
+    rows = records(frame)
     for start in range(0, len(rows), _BATCH):
         session.execute(insert(table), rows[start:start + _BATCH])
 
@@ -150,7 +154,7 @@ def load_default(engine: Engine | None = None) -> int:
     sources = sources.drop_duplicates("id")
     now = datetime.now(timezone.utc)
     sources["loaded_at"] = now
-    sources["loaded_by"] = _user()
+    sources["loaded_by"] = current_user()
     sources["origin"] = "default"
     files = default_files()
     with Session(engine) as session, session.begin():
@@ -166,7 +170,7 @@ def load_default(engine: Engine | None = None) -> int:
         session.execute(delete(models.Source).where(models.Source.origin != "upload"))
         # Areas and indicators are updated in place: uploaded rows refer to them.
         for table, frame in ((models.Area, areas), (models.Indicator, catalogue)):
-            for record in _records(frame):
+            for record in records(frame):
                 session.merge(table(**record))
         session.flush()
         _insert(session, models.Source, sources)
@@ -180,7 +184,7 @@ def load_default(engine: Engine | None = None) -> int:
                 frame = frame[~frame["source_id"].isin(uploaded)]
             _insert(session, table, frame)
         session.add(models.LoadRecord(kind="default", detail=f"embedded default from {len(files)} files",
-                                      fingerprint=fingerprint(files), rows=len(obs), loaded_at=now, loaded_by=_user()))
+                                      fingerprint=fingerprint(files), rows=len(obs), loaded_at=now, loaded_by=current_user()))
     return len(obs)
 
 
@@ -232,14 +236,14 @@ def load_council_return(path: Path, engine: Engine | None = None, *, display_nam
     ids = set(read_table(engine, models.Indicator)["id"])
     obs, sources = read_council_return(Path(path), AreaIndex(snapshot_areas), ids, display_name=display_name)
     now = datetime.now(timezone.utc)
-    sources = sources.assign(loaded_at=now, loaded_by=loaded_by or _user(), origin="upload")
+    sources = sources.assign(loaded_at=now, loaded_by=loaded_by or current_user(), origin="upload")
     with Session(engine) as session, session.begin():
         session.execute(delete(models.Observation).where(models.Observation.source_id.in_(list(sources["id"]))))
         session.execute(delete(models.Source).where(models.Source.id.in_(list(sources["id"]))))
         _insert(session, models.Source, sources)
         _insert(session, models.Observation, obs)
         session.add(models.LoadRecord(kind="council_return", detail=display_name or Path(path).name,
-                                      rows=len(obs), loaded_at=now, loaded_by=loaded_by or _user()))
+                                      rows=len(obs), loaded_at=now, loaded_by=loaded_by or current_user()))
     return len(obs)
 
 

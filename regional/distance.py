@@ -134,6 +134,12 @@ class PostcodeDirectory:
         found["laua"] = found["laua"].astype(object)
         return found
 
+    def postcodes(self, letters: set[str]) -> pd.Index:
+        """Every compact postcode starting with one of ``letters`` (for national-scale synthetic data)."""
+        self._ensure(letters)
+        index = self._index.index
+        return index[index.str[:1].isin(letters) & self._index["easting"].notna().to_numpy()]
+
     def lookup_one(self, compact: str) -> tuple[float, float, str] | None:
         """One postcode (no spaces), for row-by-row use."""
         self._ensure({compact[:1]})

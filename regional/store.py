@@ -34,6 +34,7 @@ class Store:
 
     def __post_init__(self) -> None:
         self.index = AreaIndex(self.areas)
+        self._indicator_ids = set(self.indicators["id"])
 
     def table(self, model) -> pd.DataFrame:
         """Any other table (providers, episodes, ...), read once per Store."""
@@ -81,8 +82,9 @@ class Store:
         ``source`` is ``dfe`` (DfE and LAIT published), ``council`` (council returns) or ``all``.
         """
         ids = [indicator_id] if isinstance(indicator_id, str) else list(indicator_id)
-        for i in ids:
-            self.indicator(i)
+        unknown = set(ids) - self._indicator_ids
+        if unknown:
+            self.indicator(sorted(unknown)[0])  # raises the catalogue's error for it
         obs = self.observations
         rows = obs[obs["indicator_id"].isin(ids)]
         if codes is not None:

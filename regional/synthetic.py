@@ -337,3 +337,45 @@ def write_extracts(out_dir: Path = SYNTHETIC_DIR, outcodes: pd.DataFrame | None 
                          "basis": council.published["where"]})
     pd.DataFrame(manifest).to_csv(out_dir / "manifest.csv", index=False, lineterminator="\n")
     return counts
+
+
+#: First letters of postcode areas spread over England, for the national-scale set.
+NATIONAL_LETTERS = {"B", "D", "L", "M", "N", "S", "T"}
+
+
+def national_episodes(n: int = 150_000, seed: int = SEED) -> pd.DataFrame:
+    """About ``n`` SSDA903 episodes for ~0.57n synthetic children at real full postcodes across England.
+
+    For benchmarks at national scale (85,000 children, 150,000 episodes), not for any page:
+    homes and placements are real postcodes drawn at random, most placements in the home's
+    own postcode area, one in ten written as an outcode only so the fallback path is timed too.
+    """
+    rng = np.random.default_rng(seed)
+    pool = distance.postcode_directory().postcodes(NATIONAL_LETTERS).to_numpy()
+    spaced = pd.Series(pool).str[:-3] + " " + pd.Series(pool).str[-3:]
+    pool = pool[(distance.parse_postcodes(spaced)["kind"] == "full").to_numpy()]  # drops legacy codes like NPT 9EA
+    areas = pd.Series(pool).str.extract(r"^([A-Z]+)")[0].to_numpy()
+    by_area = {a: pool[areas == a] for a in np.unique(areas)}
+    children = max(1, round(n / 1.75))
+    per_child = rng.choice([1, 2, 3], size=children, p=[.45, .35, .2])
+    child = np.repeat(np.arange(children), per_child)[:n]
+    home = rng.choice(pool, size=children)[child]
+    home_area = pd.Series(home).str.extract(r"^([A-Z]+)")[0].to_numpy()
+    near = rng.random(len(child)) < .7
+    placement = rng.choice(pool, size=len(child))
+    for area in np.unique(home_area[near]):
+        mask = near & (home_area == area)
+        placement[mask] = rng.choice(by_area[area], size=int(mask.sum()))
+    outcode_only = rng.random(len(child)) < .1
+    pl_post = pd.Series(placement).str[:-3] + " " + pd.Series(placement).str[-3:]
+    pl_post[outcode_only] = pd.Series(placement[outcode_only]).str[:-3].to_numpy()
+    start = pd.Timestamp("2024-04-01") + pd.to_timedelta(rng.integers(0, 365, len(child)), unit="D")
+    kinds = rng.choice(len(PRIOR_KINDS), size=len(child), p=[k[2] for k in PRIOR_KINDS])
+    return pd.DataFrame({
+        "CHILD": pd.Series(child).map(lambda i: f"N{i:06d}"), "DECOM": start.strftime("%Y-%m-%d"),
+        "RNE": "P", "LS": "C2", "CIN": "N1",
+        "PLACE": [PRIOR_KINDS[k][0] for k in kinds], "PLACE_PROVIDER": [PRIOR_KINDS[k][1] for k in kinds],
+        "DEC": "", "REC": "", "REASON_PLACE_CHANGE": "",
+        "HOME_POST": pd.Series(home).str[:-3] + " " + pd.Series(home).str[-3:], "PL_POST": pl_post.to_numpy(),
+        "URN": "", "LA": "", "UASC": "0",
+    })

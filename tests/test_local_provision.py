@@ -176,14 +176,14 @@ def test_failure_while_writing_rolls_everything_back(tmp_path, own_engine, monke
     """Even a database error after the old lines were deleted leaves the earlier state in place."""
     lp.store_local_provision(_write(tmp_path, [GOOD]), own_engine)
     before = _snapshot(own_engine)
-    real = lp._records
+    real = lp.records
 
     def broken(frame):
         if "setting_type" in frame.columns:
             raise RuntimeError("disk full")
         return real(frame)
 
-    monkeypatch.setattr(lp, "_records", broken)
+    monkeypatch.setattr(lp, "records", broken)
     with pytest.raises(RuntimeError):
         lp.store_local_provision(_write(tmp_path, [{**GOOD, "beds": "9", "vacant": "4"}]), own_engine)
     assert _snapshot(own_engine) == before

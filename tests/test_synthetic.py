@@ -125,3 +125,17 @@ def test_bnes_reproduces_its_published_distance_bands(at_extract_date):
     k = bands(kinship)
     assert len(kinship) == 48 and k.get("Under 5 miles", 0) == 35 and k.get("5 to 10 miles", 0) == 7
     assert k.get("20 to 50 miles", 0) + k.get("Over 50 miles", 0) == 6
+
+
+def test_national_scale_set_uses_real_postcodes_and_both_precisions():
+    from regional import distance, synthetic
+
+    episodes = synthetic.national_episodes(3_000, seed=7)
+    assert 2_900 <= len(episodes) <= 3_000
+    assert 1_600 <= episodes["CHILD"].nunique() <= 1_800  # ~1.75 episodes per child
+    found = distance.postcode_distances(episodes["HOME_POST"], episodes["PL_POST"])
+    assert (found["home_precision"] == "postcode").all()
+    outcode_share = (found["distance_precision"] == "outcode").mean()
+    assert 0.05 < outcode_share < 0.15
+    again = synthetic.national_episodes(3_000, seed=7)
+    pd.testing.assert_frame_equal(episodes, again)

@@ -52,6 +52,24 @@ def read_table(path: Path, display_name: str | None = None) -> pd.DataFrame:
     return frame
 
 
+def read_template(path: Path, required: list[str], optional: list[str], name: str) -> pd.DataFrame:
+    """A documented return: the required columns present, no unknown ones, optional ones
+    filled with blanks, wholly blank spreadsheet rows dropped, at least one row left."""
+    frame = read_table(Path(path), name)
+    require_columns(frame, required, name)
+    unknown = [c for c in frame.columns if c not in required + optional]
+    if unknown:
+        raise DataError(f"unknown column(s): {', '.join(unknown)}", file=name, row=1,
+                        expected=", ".join(required + optional))
+    for column in optional:
+        if column not in frame.columns:
+            frame[column] = ""
+    frame = frame[~(frame.astype(str).apply(lambda s: s.str.strip()) == "").all(axis=1)]
+    if frame.empty:
+        raise DataError("the return has no rows", file=name, row=2)
+    return frame
+
+
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
@@ -60,17 +78,7 @@ def read_council_return(path: Path, areas: AreaIndex, indicator_ids: set[str], *
                         display_name: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Validate every row; return (observations, sources) or raise ReturnInvalid listing all problems."""
     name = display_name or Path(path).name
-    frame = read_table(path, name)
-    require_columns(frame, REQUIRED, name)
-    unknown = [c for c in frame.columns if c not in REQUIRED + OPTIONAL]
-    if unknown:
-        raise DataError(f"unknown column(s): {', '.join(unknown)}", file=name, row=1,
-                        expected=", ".join(REQUIRED + OPTIONAL))
-    for column in OPTIONAL:
-        if column not in frame.columns:
-            frame[column] = ""
-    if frame.empty:
-        raise DataError("the return has no rows", file=name, row=2)
+    frame = read_template(path, REQUIRED, OPTIONAL, name)
 
     problems: list[DataError] = []
     records = []

@@ -11,7 +11,6 @@ period that is not a month or quarter, or a missing column stops the whole file.
 from __future__ import annotations
 
 import calendar
-import getpass
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -24,8 +23,7 @@ from sqlmodel import Session
 from regional import models
 from regional.authorities import AreaIndex
 from regional.errors import DataError
-from regional.importers import require_columns
-from regional.importers.council_return import ReturnInvalid, read_table, slug
+from regional.importers.council_return import ReturnInvalid, read_template, slug
 from regional.observations import parse_period
 from regional.settings import DATA_DIR
 
@@ -112,17 +110,7 @@ def read_pipeline_return(path: Path, areas: AreaIndex, *, display_name: str | No
                          synthetic: bool = False) -> PipelineReturn:
     """Validate every row and return the table rows, or raise ReturnInvalid listing every problem."""
     name = display_name or Path(path).name
-    frame = read_table(Path(path), name)
-    require_columns(frame, REQUIRED, name)
-    unknown = [c for c in frame.columns if c not in REQUIRED + OPTIONAL]
-    if unknown:
-        raise DataError(f"unknown column(s): {', '.join(unknown)}", file=name, row=1,
-                        expected=", ".join(REQUIRED + OPTIONAL))
-    for column in OPTIONAL:
-        if column not in frame.columns:
-            frame[column] = ""
-    if frame.empty:
-        raise DataError("the return has no rows", file=name, row=2)
+    frame = read_template(path, REQUIRED, OPTIONAL, name)
     councils = set(areas.areas.loc[areas.areas["level"] == "la", "code"])
 
     problems: list[DataError] = []
@@ -245,8 +233,10 @@ def pipeline_source_id(council_name: str) -> str:
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
-    """Rows as plain Python values (None for blanks) that every database driver accepts."""
-    out = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    """Database rows, with the counts as Python ints."""
+    from regional.db import records
+
+    out = records(frame)
     for rec in out:
         for key in COUNTS:
             if rec.get(key) is not None:
@@ -269,7 +259,7 @@ def load_pipeline_return(path: Path, engine: Engine | None = None, *, display_na
     areas["old_la_code"] = areas["old_la_code"].astype("Int64")
     result = read_pipeline_return(Path(path), AreaIndex(areas), display_name=display_name)
     now = datetime.now(timezone.utc)
-    who = loaded_by or _user()
+    who = loaded_by or db.current_user()
     sources = result.sources.assign(loaded_at=now, loaded_by=who, origin="upload")
     table = models.FosteringPipeline
     with Session(engine) as session, session.begin():
@@ -284,13 +274,6 @@ def load_pipeline_return(path: Path, engine: Engine | None = None, *, display_na
         session.add(models.LoadRecord(kind="fostering_pipeline", detail=display_name or Path(path).name,
                                       rows=len(result.rows), loaded_at=now, loaded_by=who))
     return result
-
-
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in some containers
-        return "unknown"
 
 
 def read_example(areas: AreaIndex) -> PipelineReturn:

@@ -13,7 +13,6 @@ leaves the database as it was.
 from __future__ import annotations
 
 import calendar
-import getpass
 import re
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -23,10 +22,10 @@ from sqlalchemy import Engine, delete, insert
 from sqlmodel import Session
 
 from regional import models
+from regional.db import current_user, records
 from regional.authorities import AreaIndex
 from regional.errors import DataError
-from regional.importers import require_columns
-from regional.importers.council_return import ReturnInvalid, read_table, slug
+from regional.importers.council_return import ReturnInvalid, read_template, slug
 from regional.observations import parse_period
 from regional.settings import DATA_DIR
 
@@ -85,18 +84,7 @@ def _period(text: object) -> date:
 def read_local_provision(path: Path, areas: AreaIndex, *, display_name: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Validate a return; (lines, sources) or ReturnInvalid listing every problem."""
     name = display_name or Path(path).name
-    frame = read_table(Path(path), name)
-    require_columns(frame, REQUIRED, name)
-    unknown = [c for c in frame.columns if c not in REQUIRED + OPTIONAL]
-    if unknown:
-        raise DataError(f"unknown column(s): {', '.join(unknown)}", file=name, row=1,
-                        expected=", ".join(REQUIRED + OPTIONAL))
-    for column in OPTIONAL:
-        if column not in frame.columns:
-            frame[column] = ""
-    frame = frame[~(frame.astype(str).apply(lambda s: s.str.strip()) == "").all(axis=1)]  # blank spreadsheet rows
-    if frame.empty:
-        raise DataError("the return has no rows", file=name, row=2)
+    frame = read_template(path, REQUIRED, OPTIONAL, name)
     problems: list[DataError] = []
     records = []
     for position, rec in zip(frame.index, frame.to_dict("records")):
@@ -237,27 +225,17 @@ def store_local_provision(path: Path, engine: Engine, *, display_name: str | Non
     areas = read_db_table(engine, models.Area)
     areas["old_la_code"] = areas["old_la_code"].astype("Int64")
     lines, sources = read_local_provision(Path(path), AreaIndex(areas), display_name=display_name)
-    who = loaded_by or _user()
+    who = loaded_by or current_user()
     now = datetime.now(timezone.utc)
     sources = sources.assign(loaded_at=now, loaded_by=who, origin="upload")
     ids = sources["id"].tolist()
     with Session(engine) as session, session.begin():
         session.execute(delete(models.LocalProvision).where(models.LocalProvision.source_id.in_(ids)))
         session.execute(delete(models.Source).where(models.Source.id.in_(ids)))
-        session.execute(insert(models.Source), _records(sources))
-        session.execute(insert(models.LocalProvision), _records(lines))
+        session.execute(insert(models.Source), records(sources))
+        session.execute(insert(models.LocalProvision), records(lines))
         session.add(models.LoadRecord(kind="local_provision", detail=display_name or Path(path).name,
                                       rows=len(lines), loaded_at=now, loaded_by=who))
     return len(lines)
 
 
-def _records(frame: pd.DataFrame) -> list[dict]:
-    out = frame.astype(object).where(frame.notna(), None).to_dict("records")
-    return [{k: (None if isinstance(v, float) and v != v else v) for k, v in rec.items()} for rec in out]
-
-
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in some containers
-        return "unknown"

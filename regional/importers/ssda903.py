@@ -19,7 +19,6 @@ Privacy on load:
 """
 from __future__ import annotations
 
-import getpass
 import hashlib
 import hmac
 import math
@@ -400,17 +399,6 @@ def open_at(episodes: pd.DataFrame, when: date) -> pd.DataFrame:
 
 
 # --- storing ----------------------------------------------------------------------------
-def _records(frame: pd.DataFrame) -> list[dict]:
-    out = frame.astype(object).where(frame.notna(), None).to_dict("records")
-    for rec in out:
-        for key, value in rec.items():
-            if isinstance(value, float) and math.isnan(value):
-                rec[key] = None
-            elif isinstance(value, np.generic):
-                rec[key] = value.item()
-    return out
-
-
 def store_upload(result: EpisodeImport, engine=None, *, accept: bool = False, loaded_by: str | None = None) -> int:
     """Replace the councils' uploaded episodes with this file's valid rows, in one transaction.
 
@@ -427,10 +415,7 @@ def store_upload(result: EpisodeImport, engine=None, *, accept: bool = False, lo
     if result.episodes.empty:
         raise DataError("no valid episodes to load", file=result.file)
     engine = engine or db.get_engine()
-    try:
-        user = loaded_by or getpass.getuser()
-    except Exception:  # no login name in some containers
-        user = "unknown"
+    user = loaded_by or db.current_user()
     now = datetime.now(timezone.utc)
     upload_id = f"ssda903:{now:%Y%m%dT%H%M%S}:{result.file}"
     episodes = result.episodes.assign(dataset=upload_id)
@@ -438,7 +423,7 @@ def store_upload(result: EpisodeImport, engine=None, *, accept: bool = False, lo
         session.execute(delete(models.PlacementEpisodeUpload)
                         .where(models.PlacementEpisodeUpload.area_code.in_(result.councils)))
         session.execute(delete(models.PlacementUpload).where(models.PlacementUpload.area_code.in_(result.councils)))
-        records = _records(episodes)
+        records = db.records(episodes)
         for start in range(0, len(records), 5000):
             session.execute(insert(models.PlacementEpisodeUpload), records[start:start + 5000])
         for code in result.councils:
