@@ -10,6 +10,7 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 
@@ -62,10 +63,18 @@ class AreaIndex:
 
     areas: pd.DataFrame  # columns: code, name, level, old_la_code, region_code, active
 
-    def _by_name(self) -> dict[str, str]:
+    @cached_property
+    def _names(self) -> dict[str, str]:
+        return dict(zip(self.areas["code"], self.areas["name"]))
+
+    @cached_property
+    def _by_name_cache(self) -> dict[str, str]:
         # Prefer councils in use today when an abolished one shares the name (Somerset).
         ordered = self.areas.sort_values("active", ascending=True)
         return {normalise_name(n): c for n, c in zip(ordered["name"], ordered["code"])}
+
+    def _by_name(self) -> dict[str, str]:
+        return self._by_name_cache
 
     def resolve(self, text: object, *, file: str | None = None, row: int | None = None,
                 column: str | None = None) -> str:
@@ -89,8 +98,7 @@ class AreaIndex:
                         expected="an ONS code (E06000058), a DfE number (839) or a council name")
 
     def name_of(self, code: str) -> str:
-        match = self.areas.loc[self.areas["code"] == code, "name"]
-        return str(match.iloc[0]) if len(match) else code
+        return str(self._names.get(code, code))
 
 
 def region_groupings(areas: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

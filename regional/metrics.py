@@ -112,7 +112,7 @@ def headline_wide(table: pd.DataFrame) -> pd.DataFrame:
         f"{format_value(v, u, s)} ({p})" for v, u, s, p in
         zip(table["value"], table["unit"], table["status"], table["period_label"])])
     order = list(dict.fromkeys(table["area_name"]))
-    wide = cells.pivot_table(index="area_name", columns="indicator", values="cell", aggfunc="first")
+    wide = cells.drop_duplicates(["area_name", "indicator"]).set_index(["area_name", "indicator"])["cell"].unstack()
     wide = wide.reindex(order)[list(dict.fromkeys(table["indicator"]))]
     return wide.reset_index().rename(columns={"area_name": "Area"}).fillna("not held")
 
