@@ -90,17 +90,12 @@ def headline_table(store: Store, codes: list[str], indicator_ids: list[str] = HE
 
 def freshness(store: Store, codes: list[str]) -> pd.DataFrame:
     """Per council: the latest period held from DfE publications and from the council's own returns."""
-    obs = store.observations[store.observations["area_code"].isin(codes)]
-    obs = obs[obs["status"] != "missing"]
-    kind = obs["source_kind"].where(obs["source_kind"] == "council", "published")
-    latest_by = obs.assign(kind=kind).groupby(["area_code", "kind"])["period"].max().unstack()
+    latest_by = store.latest_periods
     out = pd.DataFrame({"area_code": codes})
     out["council"] = out["area_code"].map(store.name)
     for column, label in (("published", "latest DfE figure"), ("council", "latest council return")):
-        if column not in latest_by:
-            out[label] = "none held"
-            continue
-        out[label] = pd.to_datetime(out["area_code"].map(latest_by[column])).dt.strftime("%d %b %Y").fillna("none held")
+        dates = pd.to_datetime(out["area_code"].map(latest_by[column]))
+        out[label] = dates.dt.strftime("%d %b %Y").fillna("none held")
     return out
 
 

@@ -6,6 +6,7 @@ per chart; the page caches the Store keyed on :func:`regional.db.data_version`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
 from sqlalchemy import Engine
@@ -85,7 +86,7 @@ class Store:
         unknown = set(ids) - self._indicator_ids
         if unknown:
             self.indicator(sorted(unknown)[0])  # raises the catalogue's error for it
-        obs = self.observations
+        obs = self.council_observations if source == "council" else self.observations
         rows = obs[obs["indicator_id"].isin(ids)]
         if codes is not None:
             rows = rows[rows["area_code"].isin(codes)]
@@ -98,6 +99,19 @@ class Store:
         elif source != "all":
             raise DataError(f"unknown source '{source}'", expected="dfe, council or all")
         return rows
+
+    @cached_property
+    def council_observations(self) -> pd.DataFrame:
+        """The councils' own returns: a few hundred rows among hundreds of thousands, split off once."""
+        return self.observations[self.observations["source_kind"] == "council"]
+
+    @cached_property
+    def latest_periods(self) -> pd.DataFrame:
+        """Latest period with a figure (or a suppression) per area: columns ``published`` and ``council``."""
+        obs = self.observations[self.observations["status"] != "missing"]
+        kind = obs["source_kind"].where(obs["source_kind"] == "council", "published")
+        latest = obs.assign(kind=kind).groupby(["area_code", "kind"])["period"].max().unstack()
+        return latest.reindex(columns=["published", "council"])
 
     def preferred(self, indicator_id: str | list[str], codes: list[str] | None = None, *,
                   published_only: bool = True) -> pd.DataFrame:
