@@ -240,11 +240,12 @@ def supply_vs_demand(store: Store, supply: pd.DataFrame, codes: list[str],
     out = out.merge(latest_return_figures(store, codes), on="area_code", how="left")
     homes = pd.DataFrame() if market is None or market.empty else \
         market[(market["setting_type"] == "childrens_home") & market["beds"].notna()]
+    newest = {} if homes.empty else {code: part.iloc[-1] for code, part in
+                                     homes.sort_values("period").groupby("area_code", sort=False)}
     for position, code in enumerate(out["area_code"]):
-        mine = homes[homes["area_code"] == code].sort_values("period")
-        if mine.empty:
+        if code not in newest:  # only councils with a local-provision return are looked at
             continue
-        line = mine.iloc[-1]
+        line = newest[code]
         day, where = str(line["period"])[:10], f"{line['source']} (local provision return)"
         old_beds, old_day = out.at[position, "local_beds_return"], out.at[position, "local_beds_return_date"]
         if pd.notna(old_beds) and (old_beds != line["beds"] or old_day != day):
