@@ -7,6 +7,7 @@ disagree both stay.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -70,6 +71,20 @@ def read_template(path: Path, required: list[str], optional: list[str], name: st
     return frame
 
 
+def validate_rows(frame: pd.DataFrame, check: Callable[[dict, int], dict]) -> list[dict]:
+    """``check`` every row (with its spreadsheet row number); all problems are raised together."""
+    problems: list[DataError] = []
+    records: list[dict] = []
+    for position, rec in enumerate(frame.to_dict("records")):
+        try:
+            records.append(check(rec, position + 2))
+        except DataError as exc:
+            problems.append(exc)
+    if problems:
+        raise ReturnInvalid(problems)
+    return records
+
+
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
@@ -80,18 +95,7 @@ def read_council_return(path: Path, areas: AreaIndex, indicator_ids: set[str], *
     name = display_name or Path(path).name
     frame = read_template(path, REQUIRED, OPTIONAL, name)
 
-    problems: list[DataError] = []
-    records = []
-    for position, rec in enumerate(frame.to_dict("records")):
-        row = position + 2
-        try:
-            records.append(_row(rec, row, name, areas, indicator_ids))
-        except DataError as exc:
-            problems.append(exc)
-    if problems:
-        raise ReturnInvalid(problems)
-
-    tidy = pd.DataFrame(records)
+    tidy = pd.DataFrame(validate_rows(frame, lambda rec, row: _row(rec, row, name, areas, indicator_ids)))
     # One document may quote two figures for the same thing in different sections: both stay.
     dupes = tidy.duplicated(["area_code", "indicator_id", "period", "document", "breakdown", "section"], keep=False)
     if dupes.any():

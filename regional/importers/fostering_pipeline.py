@@ -23,7 +23,7 @@ from sqlmodel import Session
 from regional import models
 from regional.authorities import AreaIndex
 from regional.errors import DataError
-from regional.importers.council_return import ReturnInvalid, read_template, slug
+from regional.importers.council_return import ReturnInvalid, read_template, slug, validate_rows
 from regional.observations import parse_period
 from regional.settings import DATA_DIR
 
@@ -113,21 +113,10 @@ def read_pipeline_return(path: Path, areas: AreaIndex, *, display_name: str | No
     frame = read_template(path, REQUIRED, OPTIONAL, name)
     councils = set(areas.areas.loc[areas.areas["level"] == "la", "code"])
 
-    problems: list[DataError] = []
-    records: list[dict] = []
-    for position, rec in enumerate(frame.to_dict("records")):
-        row = position + 2
-        try:
-            records.append(_row(rec, row, name, areas, councils))
-        except DataError as exc:
-            problems.append(exc)
-    if problems:
-        raise ReturnInvalid(problems)
-
-    rows = pd.DataFrame(records)
+    rows = pd.DataFrame(validate_rows(frame, lambda rec, row: _row(rec, row, name, areas, councils)))
     for column in COUNTS:
         rows[column] = pd.to_numeric(rows[column]).astype("Int64")
-    problems += _overlaps(rows, name)
+    problems = _overlaps(rows, name)
     if problems:
         raise ReturnInvalid(problems)
     rows, sources = _attach_sources(rows, areas, name, synthetic)
