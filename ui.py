@@ -2,7 +2,11 @@
 chart-with-table pattern. Logic lives in ``regional``; this file only draws."""
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -109,3 +113,13 @@ def chart_with_table(chart, table: pd.DataFrame, *, key: str, caption: str | Non
 
 def show_error(exc: DataError) -> None:
     st.error(f"{exc}")
+
+
+@contextmanager
+def saved_upload(upload) -> Iterator[Path]:
+    """An uploaded file written to a temporary folder under its own name, for the importers
+    (which read paths and name the file in their errors); removed afterwards."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / Path(upload.name).name
+        path.write_bytes(upload.getvalue())
+        yield path

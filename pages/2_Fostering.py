@@ -2,8 +2,6 @@
 forecast of households needed. Layout only; every figure comes from ``regional``."""
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -168,9 +166,7 @@ with st.expander("Upload a pipeline return (CSV or XLSX)"):
                            key="dl_fostering_template")
     upload = st.file_uploader("Pipeline return", type=["csv", "xlsx"], key="fostering_upload")
     if upload is not None and st.button("Validate and load", key="fostering_load"):
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / Path(upload.name).name
-            path.write_bytes(upload.getvalue())
+        with ui.saved_upload(upload) as path:
             try:
                 result = load_pipeline_return(path, store.engine, display_name=upload.name)
             except DataError as exc:

@@ -4,8 +4,6 @@ Layout only: every figure comes from ``regional.residential``.
 """
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -283,9 +281,7 @@ with st.expander("Upload a local provision return"):
                        "local_provision_example.csv", "text/csv", key="dl_res_example")
     upload = st.file_uploader("Local provision return", type=["csv", "xlsx"], key="res_upload")
     if upload is not None and st.button("Check and store", key="res_store"):
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / Path(upload.name).name
-            path.write_bytes(upload.getvalue())
+        with ui.saved_upload(upload) as path:
             try:
                 stored = local_provision.store_local_provision(path, store.engine, display_name=upload.name)
             except ReturnInvalid as exc:

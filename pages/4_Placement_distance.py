@@ -4,9 +4,7 @@ Layout only: every figure comes from ``regional.distance`` (derived by the SSDA9
 """
 from __future__ import annotations
 
-import tempfile
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -236,9 +234,7 @@ with st.expander("Upload a council's SSDA903 episodes (CSV or XLSX)"):
                              if sel.council in list(store.councils()["code"]) else 0,
                              format_func=lambda c: names.get(c, "use the file's LA column"), key="dist_upload_la")
     if upload is not None and st.button("Validate", key="dist_validate"):
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / Path(upload.name).name
-            path.write_bytes(upload.getvalue())
+        with ui.saved_upload(upload) as path:
             try:
                 st.session_state["dist_result"] = ssda903.import_episodes(path, store.index, council=la_choice or None,
                                                                           display_name=upload.name)

@@ -35,15 +35,18 @@ class ReturnInvalid(DataError):
                          expected=first.expected)
 
 
-def read_table(path: Path, display_name: str | None = None) -> pd.DataFrame:
-    """A CSV or the first sheet of an XLSX, as text, blanks as empty strings."""
+def read_table(path: Path, display_name: str | None = None, *, sheet: str | None = None) -> pd.DataFrame:
+    """A CSV or an XLSX sheet (the one named ``sheet`` if there is one, else the first), as text,
+    blanks as empty strings, column names stripped and lower-cased."""
     path = Path(path)
     name = display_name or path.name
     if not path.exists():
         raise DataError("file not found", file=str(path))
     try:
         if path.suffix.lower() in (".xlsx", ".xlsm"):
-            frame = pd.read_excel(path, dtype=str).fillna("")
+            sheets = pd.ExcelFile(path).sheet_names
+            chosen = next((s for s in sheets if sheet and s.strip().lower() == sheet.lower()), sheets[0])
+            frame = pd.read_excel(path, sheet_name=chosen, dtype=str).fillna("")
         else:
             frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except Exception as exc:  # openpyxl and the CSV parser raise many types
@@ -83,6 +86,17 @@ def validate_rows(frame: pd.DataFrame, check: Callable[[dict, int], dict]) -> li
     if problems:
         raise ReturnInvalid(problems)
     return records
+
+
+def published_date(rec: dict, fail: Callable[..., DataError]) -> str:
+    """The row's ``published`` date as written (blank allowed); not a YYYY-MM-DD date is an error."""
+    published = str(rec["published"]).strip()
+    if published:
+        try:
+            date.fromisoformat(published)
+        except ValueError:
+            raise fail("published", f"'{published}' is not a date", "YYYY-MM-DD") from None
+    return published
 
 
 def slug(text: str) -> str:
@@ -140,12 +154,7 @@ def _row(rec: dict, row: int, name: str, areas: AreaIndex, indicator_ids: set[st
     breakdown = str(rec["breakdown"]).strip().lower()
     if breakdown not in BREAKDOWNS:
         raise fail("breakdown", f"unknown breakdown '{breakdown}'", "blank, sn_average, target or forecast")
-    published = str(rec["published"]).strip()
-    if published:
-        try:
-            date.fromisoformat(published)
-        except ValueError:
-            raise fail("published", f"'{published}' is not a date", "YYYY-MM-DD") from None
+    published = published_date(rec, fail)
     document = str(rec["document"]).strip() or f"Council return {name}"
     return {"area_code": code, "indicator_id": indicator, "period": period, "period_label": label,
             "value": value, "status": status, "breakdown": breakdown, "section": str(rec["section"]).strip(),

@@ -25,7 +25,7 @@ from regional import models
 from regional.db import current_user, records
 from regional.authorities import AreaIndex
 from regional.errors import DataError
-from regional.importers.council_return import ReturnInvalid, read_template, slug
+from regional.importers.council_return import ReturnInvalid, published_date, read_template, slug
 from regional.observations import parse_period
 from regional.settings import DATA_DIR
 
@@ -156,12 +156,7 @@ def _line(rec: dict, row: int, name: str, areas: AreaIndex) -> dict:
     if grade.lower() not in GRADES:
         raise fail("grade", f"unknown grade '{grade}'", "Outstanding, Good, Requires improvement, Inadequate, "
                                                        "Not yet inspected, or blank")
-    published = str(rec["published"]).strip()
-    if published:
-        try:
-            date.fromisoformat(published)
-        except ValueError:
-            raise fail("published", f"'{published}' is not a date", "YYYY-MM-DD") from None
+    published = published_date(rec, fail)
     return {"area_code": code, "period": period, "period_label": period_label(period), "setting_type": setting,
             "setting_name": str(rec["setting_name"]).strip(), "urn": str(rec["urn"]).strip(), **figures,
             "grade": GRADES[grade.lower()], "section": str(rec["section"]).strip(), "note": str(rec["note"]).strip(),

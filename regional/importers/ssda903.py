@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from regional import distance, settings
+from regional.importers.council_return import read_table
 from regional.authorities import AreaIndex
 from regional.errors import DataError
 
@@ -92,20 +93,8 @@ def year_label(end_year: float) -> str:
 # --- reading ----------------------------------------------------------------------------
 def read_episode_file(path: Path, display_name: str | None = None) -> pd.DataFrame:
     """The episodes as text, column names upper-cased; CSV or XLSX."""
-    path = Path(path)
-    name = display_name or path.name
-    if not path.exists():
-        raise DataError("file not found", file=str(path))
-    try:
-        if path.suffix.lower() in (".xlsx", ".xlsm"):
-            sheets = pd.ExcelFile(path).sheet_names
-            sheet = next((s for s in sheets if s.strip().lower() == "episodes"), sheets[0])
-            frame = pd.read_excel(path, sheet_name=sheet, dtype=str).fillna("")
-        else:
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except Exception as exc:  # the CSV parser and openpyxl raise many types
-        raise DataError(f"cannot read the file: {exc}", file=name) from exc
-    frame.columns = [str(c).strip().upper() for c in frame.columns]
+    frame = read_table(Path(path), display_name, sheet="episodes")
+    frame.columns = [c.upper() for c in frame.columns]
     return frame.astype(str).apply(lambda s: s.str.strip())
 
 
