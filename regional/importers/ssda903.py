@@ -35,6 +35,7 @@ import pandas as pd
 
 from regional import distance, settings
 from regional.importers.council_return import read_table
+from regional.importers.values import refuse_unknown_columns
 from regional.authorities import AreaIndex
 from regional.errors import DataError
 
@@ -95,6 +96,8 @@ def read_episode_file(path: Path, display_name: str | None = None) -> pd.DataFra
     """The episodes as text, column names upper-cased; CSV or XLSX."""
     frame = read_table(Path(path), display_name, sheet="episodes")
     frame.columns = [c.upper() for c in frame.columns]
+    spec = read_spec()["return"]
+    refuse_unknown_columns(frame.columns, spec["columns"] + spec.get("optional", []), display_name or Path(path).name)
     return frame.astype(str).apply(lambda s: s.str.strip())
 
 
