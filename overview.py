@@ -7,6 +7,7 @@ import ui
 from regional import charts, metrics
 from regional.authorities import ENGLAND_CODE
 from regional.indicators import format_value
+from regional.exports import csv_bytes
 
 store = ui.get_store()
 sel = ui.sidebar(store)
@@ -45,7 +46,7 @@ st.dataframe(wide, hide_index=True, width="stretch",
 with st.expander("Detailed table: change, England, region, source"):
     detail = table.assign(period=table["period"].dt.strftime("%Y-%m-%d"))
     st.dataframe(detail, hide_index=True, width="stretch")
-    st.download_button("Download CSV", detail.to_csv(index=False).encode(), "overview_headlines.csv", "text/csv",
+    st.download_button("Download CSV", csv_bytes(detail), "overview_headlines.csv", "text/csv",
                        key="dl_overview_detail")
 
 st.subheader("Compare one measure")
@@ -79,7 +80,7 @@ else:
     for name in reporting:
         with st.expander(f"{name}: {(returns['council'] == name).sum()} figures", expanded=name == council_name):
             st.dataframe(returns[returns["council"] == name].drop(columns="council"), hide_index=True, width="stretch")
-    st.download_button("Download CSV", returns.to_csv(index=False).encode(), "council_returns_latest.csv", "text/csv",
+    st.download_button("Download CSV", csv_bytes(returns), "council_returns_latest.csv", "text/csv",
                        key="dl_overview_returns")
 
 st.subheader("Data freshness")

@@ -14,6 +14,7 @@ import streamlit as st
 from regional import db
 from regional.authorities import DEFAULT_RCC_ID, NEIGHBOUR_MODELS
 from regional.errors import DataError
+from regional.exports import csv_bytes
 from regional.store import Store, load_store
 
 DEFAULT_COUNCIL = "E06000058"  # Bournemouth, Christchurch and Poole: the first customer
@@ -105,7 +106,7 @@ def chart_with_table(chart, table: pd.DataFrame, *, key: str, caption: str | Non
         st.altair_chart(chart, width="stretch")
     with table_tab:
         st.dataframe(table, hide_index=True, width="stretch")
-    st.download_button("Download CSV", table.to_csv(index=False).encode(), file_name=file_name or f"{key}.csv",
+    st.download_button("Download CSV", csv_bytes(table), file_name=file_name or f"{key}.csv",
                        mime="text/csv", key=f"dl_{key}")
     if caption:
         st.caption(caption)

@@ -14,6 +14,7 @@ from regional import forecast as fc  # noqa: E402
 from regional.authorities import ENGLAND_CODE  # noqa: E402
 from regional.charts import fostering as charts  # noqa: E402
 from regional.errors import DataError  # noqa: E402
+from regional.exports import csv_bytes, signed  # noqa: E402
 from regional.importers.fostering_pipeline import load_pipeline_return  # noqa: E402
 from regional.settings import DATA_DIR  # noqa: E402
 
@@ -88,7 +89,7 @@ else:
                "too: they are not the same measure as DfE's places filled / approved below.")
     if counts.empty:
         st.dataframe(ifa_table, hide_index=True, width="stretch")
-        st.download_button("Download CSV", ifa_table.to_csv(index=False).encode(), "fostering_inhouse_ifa.csv",
+        st.download_button("Download CSV", csv_bytes(ifa_table), "fostering_inhouse_ifa.csv",
                            "text/csv", key="dl_fostering_inhouse_ifa")
     else:
         ui.chart_with_table(chart("inhouse_ifa_chart", ifa), ifa_table, key="fostering_inhouse_ifa",
@@ -188,7 +189,7 @@ if len(flows):
     flows_table = flows.assign(period=flows["period"].dt.strftime("%Y-%m-%d")).rename(
         columns={"area_name": "council", "source_title": "source"}).drop(columns="area_code")
     st.dataframe(flows_table, hide_index=True, width="stretch")
-    st.download_button("Download CSV", flows_table.to_csv(index=False).encode(), "fostering_returned_flows.csv",
+    st.download_button("Download CSV", csv_bytes(flows_table), "fostering_returned_flows.csv",
                        "text/csv", key="dl_fostering_flows")
 if pipeline.empty:
     st.info("No pipeline return is held for this group's councils. Upload one above.")
@@ -225,8 +226,9 @@ else:
                      .reindex(index=councils_order, columns=steps).reset_index())
         st.markdown("**Stage-to-stage conversion (%)**" + (" (SYNTHETIC example data)" if synthetic else ""))
         st.dataframe(conv_wide, hide_index=True, width="stretch")
-        st.download_button("Download CSV", conv_table.assign(source="SYNTHETIC example" if synthetic else "council return")
-                           .to_csv(index=False).encode(), "fostering_conversion.csv", "text/csv",
+        st.download_button("Download CSV", csv_bytes(conv_table.assign(source="SYNTHETIC example" if synthetic
+                                                                        else "council return")),
+                           "fostering_conversion.csv", "text/csv",
                            key="dl_fostering_conversion")
 
         flags = fostering.stage_flags(rows)
@@ -308,15 +310,15 @@ else:
             for r in own.itertuples()) + f" ({own['source_title'].iloc[0]}).")
     assumptions = [
         ("Children in foster care at the base year", f"{a.children_in_foster:,.0f}", basis["children_in_foster"]),
-        ("Change in children in foster care", f"{a.rate_pct:+.1f}% a year (user set)" if a.rate_pct is not None
-         else f"{a.children_change_per_year:+.1f} a year", "user set" if a.rate_pct is not None else basis["children_change_per_year"]),
+        ("Change in children in foster care", f"{signed(a.rate_pct, 1)}% a year (user set)" if a.rate_pct is not None
+         else f"{signed(a.children_change_per_year, 1)} a year", "user set" if a.rate_pct is not None else basis["children_change_per_year"]),
         ("Share placed with own mainstream carers", f"{a.inhouse_share:.1%}",
          basis["inhouse_share"] + ("" if abs(a.inhouse_share - base.inhouse_share) < 0.0005 else " (changed by user)")),
         ("Children per household", f"{a.children_per_household:.2f}",
          basis["children_per_household"] + ("" if a.children_per_household == base.children_per_household else " (changed by user)")),
         ("Mainstream households now", f"{a.households_now:,.0f}",
          basis["households_now"] + ("" if a.households_now == round(base.households_now, 1) else " (changed by user)")),
-        ("Net change in households a year", f"{a.net_change_per_year:+.1f}",
+        ("Net change in households a year", signed(a.net_change_per_year, 1),
          basis["net_change_per_year"] + ("" if a.net_change_per_year == round(base.net_change_per_year, 1) else " (changed by user)")),
         ("Horizon", f"{a.years} years from 31 March {a.base_year}", "user set"),
     ]
@@ -330,7 +332,7 @@ else:
     st.markdown("**Assumptions in use**")
     st.dataframe(assumptions_table, hide_index=True, width="stretch",
                  column_config={"basis": st.column_config.TextColumn("basis", width="large")})
-    st.download_button("Download assumptions CSV", assumptions_table.to_csv(index=False).encode(),
+    st.download_button("Download assumptions CSV", csv_bytes(assumptions_table),
                        f"fostering_forecast_assumptions_{code}.csv", "text/csv", key="dl_fostering_assumptions")
     history = fostering.children_in_foster(store, [code])
     children_table = pd.concat([
@@ -348,5 +350,5 @@ else:
     with st.expander("Every member council on its default assumptions"):
         group = group_forecast(store, version, tuple(members))
         st.dataframe(group.drop(columns="area_code"), hide_index=True, width="stretch")
-        st.download_button("Download CSV", group.to_csv(index=False).encode(), "fostering_forecast_group.csv", "text/csv",
+        st.download_button("Download CSV", csv_bytes(group), "fostering_forecast_group.csv", "text/csv",
                            key="dl_fostering_forecast_group")

@@ -18,6 +18,7 @@ from regional.geo import read_boundaries  # noqa: E402
 from regional.importers import local_provision, ofsted  # noqa: E402
 from regional.importers.council_return import ReturnInvalid  # noqa: E402
 from regional.maps import choropleth, legend_table  # noqa: E402
+from regional.exports import csv_bytes  # noqa: E402
 
 
 @st.cache_resource(show_spinner=False)
@@ -137,7 +138,7 @@ map_data = supply[["area_name", "area_code", "homes", "places", "child_populatio
                    "period_label", "source_id"]].assign(settings_counted=settings_text)
 with map_table_tab:
     st.dataframe(map_data, hide_index=True, width="stretch")
-st.download_button("Download CSV", map_data.to_csv(index=False).encode(), "residential_places_map.csv", "text/csv",
+st.download_button("Download CSV", csv_bytes(map_data), "residential_places_map.csv", "text/csv",
                    key="dl_res_map")
 st.caption("Council boundaries: ONS Counties and Unitary Authorities, December 2023 (BUC); contains OS data "
            "(c) Crown copyright and database right 2023. Places: Ofsted register at 31 March 2023.")
@@ -263,7 +264,7 @@ growth = residential.local_growth(store, sel.members)
 if not growth.empty:
     st.markdown("**Growth in local beds, as the councils' documents report it**")
     st.dataframe(growth, hide_index=True, width="stretch")
-    st.download_button("Download CSV", growth.to_csv(index=False).encode(), "local_beds_growth.csv", "text/csv",
+    st.download_button("Download CSV", csv_bytes(growth), "local_beds_growth.csv", "text/csv",
                        key="dl_res_growth")
     st.caption("Every figure as its document prints it, with the document and section; where two documents (or "
                "two sections) differ, both are listed. 'forecast' rows are places the council expects to need.")

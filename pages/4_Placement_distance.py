@@ -17,6 +17,7 @@ from regional.charts import distance as charts  # noqa: E402
 from regional.errors import DataError  # noqa: E402
 from regional.geo import read_boundaries  # noqa: E402
 from regional.importers import new_placements, ssda903  # noqa: E402
+from regional.exports import csv_bytes  # noqa: E402
 
 
 @st.cache_resource(show_spinner=False)
@@ -129,7 +130,7 @@ with left:
         arcs_table = flows.drop(columns=["home_lat", "home_lon", "pl_lat", "pl_lon", "synthetic"], errors="ignore")
         if cross_council:
             arcs_table = distance.suppress_small(arcs_table, share=None)
-        st.download_button("Download the arcs (CSV)", arcs_table.to_csv(index=False).encode(),
+        st.download_button("Download the arcs (CSV)", csv_bytes(arcs_table),
                            "placement_arcs.csv", "text/csv", key="dl_arcs")
 
 with right:
@@ -159,7 +160,7 @@ if len(now):
     st.dataframe(destinations, hide_index=True, width="stretch",
                  column_config={"pct": st.column_config.NumberColumn("% of children", format="%.1f"),
                                 "children": st.column_config.NumberColumn("children", format="%d")})
-    st.download_button("Download CSV", destinations.to_csv(index=False).encode(), "placement_councils.csv",
+    st.download_button("Download CSV", csv_bytes(destinations), "placement_councils.csv",
                        "text/csv", key="dl_destinations")
 
     st.subheader("The extracts beside the published figures")
@@ -251,7 +252,7 @@ with st.expander("Upload a council's SSDA903 episodes (CSV or XLSX)"):
         st.caption(f"File {result.file}; councils {', '.join(names.get(c, c) for c in result.councils)}; "
                    f"extract date {result.extract_date:%d %B %Y}; pseudonyms: {result.key_origin}.")
         st.dataframe(result.report.head(2000), hide_index=True, width="stretch")
-        st.download_button("Download the validation report (CSV)", result.report.to_csv(index=False).encode(),
+        st.download_button("Download the validation report (CSV)", csv_bytes(result.report),
                            "ssda903_validation_report.csv", "text/csv", key="dl_report")
         accept = True
         if result.has_errors:
