@@ -12,7 +12,7 @@ import streamlit as st
 st.set_page_config(page_title="Placement distance", page_icon=":round_pushpin:", layout="wide")
 
 import ui  # noqa: E402  (set_page_config must run first)
-from regional import distance, maps, models  # noqa: E402
+from regional import distance, maps, models, privacy  # noqa: E402
 from regional.charts import distance as charts  # noqa: E402
 from regional.errors import DataError  # noqa: E402
 from regional.geo import read_boundaries  # noqa: E402
@@ -70,7 +70,9 @@ if len(now):
         now = now[~now["uasc"].astype(bool)]
     elif uasc == "UASC only":
         now = now[now["uasc"].astype(bool)]
-cross_council = now["area_code"].nunique() > 1 if len(now) else False
+# Small numbers are suppressed in every view; signed-in editors (issue 11) pass their own council here.
+editor_council = None
+suppress = privacy.suppression_applies(now["area_code"].unique() if len(now) else [], editor_council)
 synthetic = bool(len(now) and now["synthetic"].astype(bool).any())
 tag = (" (synthetic)" if now["synthetic"].astype(bool).all() else " (partly synthetic)") if synthetic else ""
 
@@ -79,9 +81,10 @@ if synthetic:
                "They were generated to reproduce each council's published figures (BCP: 642 children, 27% over 20 "
                "miles; Dorset: 465, 42% outside Dorset, 36% over 20 miles; B&NES: 228 and its distance bands). "
                "A council's own upload replaces its synthetic extract.", icon=":material/science:")
-if cross_council:
-    st.caption(f"More than one council's children are in view, so counts under {distance.SUPPRESS_BELOW} (and "
-               "their percentages) are suppressed, as DfE does.")
+if suppress:
+    st.caption(f"Small numbers: counts under {distance.SUPPRESS_BELOW} (and any figure that would reveal one: a share, a "
+               "median, the next-smallest cell of the same total, a flow between two areas) are suppressed, "
+               "as DfE does, whichever councils are in view.")
 dates = now.groupby("area_code")["extract_date"].max() if len(now) else pd.Series(dtype=object)
 st.caption("Extract dates: " + "; ".join(f"{names.get(c, c)} {pd.Timestamp(d):%d %B %Y}" for c, d in dates.items())
            if when is None and len(dates) else f"Placements open on {when:%d %B %Y}." if when else "")
@@ -90,8 +93,8 @@ st.caption("Extract dates: " + "; ".join(f"{names.get(c, c)} {pd.Timestamp(d):%d
 dfe = store.preferred("pct_placed_over_20_miles_outside_la")
 latest = dfe[dfe["area_code"].str.match(r"^E0[6-9]|^E10")].sort_values("period").groupby("area_code").tail(1)
 values = latest.rename(columns={"area_code": "code"})[["code", "value", "status", "period_label"]]
-flows = distance.arc_flows(now, suppress=cross_council) if len(now) else distance.arc_flows(now.iloc[0:0], suppress=False)
-centres = distance.ring_centres(now, sel.council) if len(now) else pd.DataFrame()
+flows = distance.arc_flows(now, suppress=suppress) if len(now) else distance.arc_flows(now.iloc[0:0], suppress=False)
+centres = distance.ring_centres(now, sel.council, suppress=suppress) if len(now) else pd.DataFrame()
 ring_note = "round the home outcodes of its children in view"
 if centres.empty:
     outcodes = distance.read_outcodes()
@@ -128,7 +131,7 @@ with left:
         st.dataframe(shown[["council", "code", "value", "status", "period_label", "source"]], hide_index=True,
                      width="stretch")
         arcs_table = flows.drop(columns=["home_lat", "home_lon", "pl_lat", "pl_lon", "synthetic"], errors="ignore")
-        if cross_council:
+        if suppress:
             arcs_table = distance.suppress_small(arcs_table, share=None)
         st.download_button("Download the arcs (CSV)", csv_bytes(arcs_table),
                            "placement_arcs.csv", "text/csv", key="dl_arcs")
@@ -139,15 +142,15 @@ with right:
                 "one below.")
     else:
         st.subheader(f"Distance bands{tag}")
-        band_table = distance.band_summary(now, names, suppress=cross_council)
+        band_table = distance.band_summary(now, names, suppress=suppress)
         ui.chart_with_table(charts.band_bars(band_table),
                             band_table.assign(extract_date=band_table["extract_date"].astype(str)),
                             key="dist_bands_chart", file_name="distance_bands.csv",
                             caption="Share of each council's children in care in each band. "
                                     + ("Suppressed cells are gaps in the bar and 'suppressed' in the table."
-                                       if cross_council else ""))
+                                       if suppress else ""))
         st.subheader(f"Inside the council, the group, or beyond{tag}")
-        location_table = distance.location_summary(now, names, sel.members, suppress=cross_council)
+        location_table = distance.location_summary(now, names, sel.members, suppress=suppress)
         ui.chart_with_table(charts.location_bars(location_table), location_table, key="dist_location_chart",
                             file_name="placement_locations.csv",
                             caption=f"Group: {group_label}. Placement council (PL_LA) from the postcode "
@@ -156,7 +159,7 @@ with right:
 
 if len(now):
     st.subheader(f"Where the children live: placement councils{tag}")
-    destinations = distance.destination_summary(now, sel.members, suppress=cross_council)
+    destinations = distance.destination_summary(now, sel.members, suppress=suppress)
     st.dataframe(destinations, hide_index=True, width="stretch",
                  column_config={"pct": st.column_config.NumberColumn("% of children", format="%.1f"),
                                 "children": st.column_config.NumberColumn("children", format="%d")})
@@ -164,7 +167,7 @@ if len(now):
                        "text/csv", key="dl_destinations")
 
     st.subheader("The extracts beside the published figures")
-    compare = distance.compare_with_published(now, names)
+    compare = distance.compare_with_published(now, names, suppress=suppress)
     published = store.observations_for(["pct_placed_over_20_miles", "pct_placed_outside_la"],
                                        list(compare["area_code"]), source="council")
     published = published[published["period"] == published.groupby(["area_code", "indicator_id"])["period"]

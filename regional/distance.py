@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from regional import privacy
 from regional.settings import EXTRACT_DIR
 
 MILES_DIVISOR = 1.6093  # DfE: metres / 1000 / 1.6093
@@ -434,7 +435,7 @@ def build_la_lookup(source_dir: Path, areas: pd.DataFrame) -> pd.DataFrame:
 
 
 # --- summaries for the page -------------------------------------------------------------
-SUPPRESS_BELOW = 5
+SUPPRESS_BELOW = privacy.SUPPRESS_BELOW
 LOCATIONS = ("Inside the council", "Elsewhere in the group", "Outside the group", "Location not known")
 
 
@@ -459,15 +460,12 @@ def placements_at(episodes: pd.DataFrame, when=None) -> pd.DataFrame:
 
 
 def suppress_small(frame: pd.DataFrame, count: str = "children", share: str | None = "pct",
-                   threshold: int = SUPPRESS_BELOW) -> pd.DataFrame:
-    """Counts under ``threshold`` (and their shares) become empty with status 'suppressed', as DfE does."""
-    out = frame.copy()
-    small = out[count].notna() & (out[count] > 0) & (out[count] < threshold)
-    out["status"] = np.where(small, "suppressed", out.get("status", "ok"))
-    out[count] = out[count].astype(float).where(~small)
-    if share and share in out:
-        out[share] = out[share].where(~small)
-    return out
+                   threshold: int = SUPPRESS_BELOW, *, group_by: list[str] | None = None,
+                   also: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Counts under ``threshold`` (and their shares) become empty with status 'suppressed', as DfE does,
+    with secondary suppression within each group (see :func:`regional.privacy.suppress_counts`)."""
+    return privacy.suppress_counts(frame, count=count, group_by=group_by, threshold=threshold,
+                                   also=((share,) if share else ()) + tuple(also))
 
 
 def _council_names(frame: pd.DataFrame, names: dict[str, str]) -> pd.Series:
@@ -491,7 +489,7 @@ def band_summary(now: pd.DataFrame, names: dict[str, str], *, suppress: bool) ->
     counts["source"] = np.where(counts["synthetic"], "synthetic extract", "council's SSDA903 extract")
     counts = counts.rename(columns={"distance_band": "band"}).drop(columns="synthetic")
     counts.insert(1, "council", _council_names(counts, names))
-    return suppress_small(counts) if suppress else counts
+    return suppress_small(counts, group_by=["area_code"]) if suppress else counts
 
 
 def location_summary(now: pd.DataFrame, names: dict[str, str], members: list[str], *, suppress: bool) -> pd.DataFrame:
@@ -507,7 +505,7 @@ def location_summary(now: pd.DataFrame, names: dict[str, str], members: list[str
     counts["pct"] = (100 * counts["children"] / counts.groupby("area_code")["children"].transform("sum")).round(1)
     counts["status"] = "ok"
     counts.insert(1, "council", _council_names(counts, names))
-    return suppress_small(counts) if suppress else counts
+    return suppress_small(counts, group_by=["area_code"]) if suppress else counts
 
 
 def destination_summary(now: pd.DataFrame, members: list[str], *, suppress: bool) -> pd.DataFrame:
@@ -527,8 +525,7 @@ def destination_summary(now: pd.DataFrame, members: list[str], *, suppress: bool
     table["median miles"] = table["median miles"].round(1)
     table = table.sort_values(["children", "placement council"], ascending=[False, True])
     if suppress:
-        table = suppress_small(table)
-        table.loc[table["status"] == "suppressed", "median miles"] = np.nan
+        table = suppress_small(table, also=("median miles",))
     return table[cols].reset_index(drop=True)
 
 
@@ -546,6 +543,10 @@ def arc_flows(now: pd.DataFrame, *, suppress: bool) -> pd.DataFrame:
     flows["miles"] = grouped["pl_distance"].median()
     flows["synthetic"] = grouped["synthetic"].any()
     flows = flows.reset_index()
+    if suppress:  # an arc of one child is that child's journey: flows under the threshold are not drawn
+        small = flows.loc[flows["children"] < SUPPRESS_BELOW, ["home_outcode", "pl_outcode", "distance_band"]]
+        rest = drawable.merge(small, on=["home_outcode", "pl_outcode", "distance_band"])
+        flows = pd.concat([privacy.drop_small_flows(flows), _council_flows(rest)], ignore_index=True)
     shown = flows["children"].map(lambda n: f"fewer than {SUPPRESS_BELOW}" if suppress and n < SUPPRESS_BELOW else f"{n}")
     label = np.where(flows["synthetic"], " (synthetic)", "")
     flows["tooltip"] = (flows["home_outcode"] + " to " + flows["pl_outcode"] + ": " + flows["distance_band"].str.lower()
@@ -553,15 +554,43 @@ def arc_flows(now: pd.DataFrame, *, suppress: bool) -> pd.DataFrame:
     return flows
 
 
-def ring_centres(now: pd.DataFrame, council: str, outcodes: pd.DataFrame | None = None, limit: int = 40) -> pd.DataFrame:
-    """The council of interest's home outcodes (most children first), with grid references for 20-mile rings."""
+def _council_flows(rows: pd.DataFrame) -> pd.DataFrame:
+    """Children whose outcode-to-outcode flow is too small to draw, as council-to-council flows drawn
+    between council centres (the mean of each council's outcode centroids, which says nothing
+    about any child), again only where at least SUPPRESS_BELOW children share one."""
+    rows = rows[rows["pl_la"].fillna("") != ""]
+    if rows.empty:
+        return pd.DataFrame(columns=["home_outcode", "pl_outcode", "distance_band", "children"])
+    outcodes = read_outcodes()
+    centres = outcodes.groupby("area_code").agg(lat=("lat", "mean"), lon=("lon", "mean"), name=("area_name", "first"))
+    grouped = rows.groupby(["area_code", "pl_la", "distance_band"], sort=True)
+    flows = grouped.size().rename("children").to_frame()
+    flows["miles"] = grouped["pl_distance"].median()
+    flows["synthetic"] = grouped["synthetic"].any()
+    flows = privacy.drop_small_flows(flows.reset_index())
+    flows = flows[flows["area_code"].isin(centres.index) & flows["pl_la"].isin(centres.index)]
+    home, placed = centres.reindex(flows["area_code"]), centres.reindex(flows["pl_la"])
+    return pd.DataFrame({
+        "home_outcode": home["name"].to_numpy() + " (council)", "pl_outcode": placed["name"].to_numpy() + " (council)",
+        "distance_band": flows["distance_band"].to_numpy(), "home_lat": home["lat"].round(4).to_numpy(),
+        "home_lon": home["lon"].round(4).to_numpy(), "pl_lat": placed["lat"].round(4).to_numpy(),
+        "pl_lon": placed["lon"].round(4).to_numpy(), "children": flows["children"].to_numpy(),
+        "miles": flows["miles"].to_numpy(), "synthetic": flows["synthetic"].to_numpy()})
+
+
+def ring_centres(now: pd.DataFrame, council: str, outcodes: pd.DataFrame | None = None, limit: int = 40, *,
+                 suppress: bool = True) -> pd.DataFrame:
+    """The council of interest's home outcodes (most children first), with grid references for 20-mile rings;
+    with ``suppress``, only outcodes home to at least SUPPRESS_BELOW children in view."""
     outcodes = read_outcodes() if outcodes is None else outcodes
     homes = now.loc[(now["area_code"] == council) & (now["home_outcode"] != ""), "home_outcode"].value_counts()
+    if suppress:
+        homes = homes[homes >= SUPPRESS_BELOW]
     homes = homes[homes.index.isin(outcodes.index)].head(limit)
     return outcodes.loc[homes.index, ["easting", "northing", "lat", "lon"]].assign(children=homes.to_numpy())
 
 
-def compare_with_published(now: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+def compare_with_published(now: pd.DataFrame, names: dict[str, str], *, suppress: bool = True) -> pd.DataFrame:
     """Each extract's own shares, to set beside the published figures (over 20 miles; outside; both)."""
     if now.empty:
         return pd.DataFrame(columns=["area_code", "council", "children", "pct_over_20_miles", "pct_outside_la",
@@ -577,6 +606,9 @@ def compare_with_published(now: pd.DataFrame, names: dict[str, str]) -> pd.DataF
     for column in ("pct_over_20_miles", "pct_outside_la", "pct_over_20_miles_outside_la"):
         table[column] = (100 * table[column]).round(1)
     table.insert(1, "council", _council_names(table, names))
+    if suppress:
+        table = privacy.suppress_shares(table, shares=["pct_over_20_miles", "pct_outside_la",
+                                                       "pct_over_20_miles_outside_la"]).drop(columns="status")
     return table
 
 
