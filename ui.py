@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from regional import db
+from regional import db, resilience
 from regional.authorities import DEFAULT_RCC_ID, NEIGHBOUR_MODELS
 from regional.errors import DataError
 from regional.exports import csv_bytes
@@ -23,19 +23,26 @@ NEIGHBOURS_CHOICE = "neighbours"
 
 @st.cache_resource(show_spinner="Loading the embedded data (first start only)...")
 def _engine_ready():
-    engine = db.get_engine()
-    db.ensure_loaded(engine)
-    return engine
+    return resilience.ready_engine()
+
+
+def _engine_or_stop():
+    """The engine; storage that cannot be opened, or no data at all, is a message, not a traceback."""
+    try:
+        return _engine_ready()
+    except (resilience.StorageUnavailable, DataError) as exc:
+        st.error(f"The app cannot open its data. {exc}", icon=":material/error:")
+        st.stop()
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _store(version: str) -> Store:
-    return load_store(_engine_ready())
+    return load_store(_engine_or_stop())
 
 
 def get_store() -> Store:
     """The data, reloaded only when something new was loaded."""
-    return _store(db.data_version(_engine_ready()))
+    return _store(db.data_version(_engine_or_stop()))
 
 
 @dataclass

@@ -13,12 +13,10 @@ SHOW_COLUMNS = ["council_code", "council_name", "indicator", "period", "value", 
 
 
 def _store():
-    from regional import db
+    from regional.resilience import ready_engine
     from regional.store import load_store
 
-    engine = db.get_engine()
-    db.ensure_loaded(engine)
-    return load_store(engine)
+    return load_store(ready_engine())
 
 
 def format_number(value: float | None) -> str:
@@ -65,12 +63,18 @@ def main(argv: list[str] | None = None) -> int:
     show.add_argument("--period", help="YYYY-MM-DD, e.g. 2025-03-31")
     show.add_argument("--source", choices=["dfe", "council", "all"], default="dfe")
     sub.add_parser("indicators", help="list the indicator catalogue")
+    sub.add_parser("status", help="what the database serves, and whether reloading data/ failed")
     args = parser.parse_args(argv)
+    from regional.resilience import StorageUnavailable
+
     try:
         return _run(args)
     except DataError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except StorageUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
     except BrokenPipeError:  # `... | head` closed the pipe: not an error
         sys.stderr.close()
         return 0
@@ -91,11 +95,17 @@ def _run(args: argparse.Namespace) -> int:
         rows = db.load_default(db.get_engine())
         print(f"loaded {rows:,} observations")
         return 0
+    if args.command == "status":
+        from regional import resilience
+
+        status = resilience.load_status(resilience.ready_engine())
+        print("\n".join(resilience.status_lines(status)))
+        return 1 if status["failure"] else 0
     if args.command == "load-return":
         from regional import db
+        from regional.resilience import ready_engine
 
-        engine = db.get_engine()
-        db.ensure_loaded(engine)
+        engine = ready_engine()
         print(f"loaded {db.load_council_return(args.path, engine):,} observations from {args.path.name}")
         return 0
     store = _store()
