@@ -45,5 +45,6 @@ def upload_limits() -> dict[str, float]:
         "time_budget_s": _env_number("REGIONAL_UPLOAD_TIME_BUDGET_S", 120),
         "memory_budget_mb": _env_number("REGIONAL_UPLOAD_MEMORY_MB", 500),
         "xlsx_max_unzipped_mb": _env_number("REGIONAL_XLSX_MAX_UNZIPPED_MB", 250),
-        "xlsx_max_cells": int(_env_number("REGIONAL_XLSX_MAX_CELLS", 3_000_000)),
+        "xlsx_max_rows": int(_env_number("REGIONAL_XLSX_MAX_ROWS", 200_000)),
+        "xlsx_max_cells": int(_env_number("REGIONAL_XLSX_MAX_CELLS", 1_000_000)),
     }

@@ -110,7 +110,7 @@ def _row(rec: dict, row: int, name: str, areas: AreaIndex, indicator_ids, units:
 
     for column in ("council", "indicator", "period", "value"):
         try:
-            values.check_text(rec[column], column, 100)
+            values.check_length(rec[column], column, 100)
         except ValueError as exc:
             raise fail(column, str(exc)) from None
     code = areas.resolve(rec["council"], file=name, row=row, column="council")

@@ -125,7 +125,7 @@ def _row(rec: dict, row: int, name: str, areas: AreaIndex, councils: set[str]) -
 
     for column in ("council", "period", "household_type"):
         try:
-            values.check_text(rec[column], column, 100)
+            values.check_length(rec[column], column, 100)
         except ValueError as exc:
             raise fail(column, str(exc)) from None
     code = areas.resolve(rec["council"], file=name, row=row, column="council")

@@ -111,8 +111,9 @@ def _line(rec: dict, row: int, name: str, areas: AreaIndex) -> dict:
 
     texts = {}
     for column in ("council", "period", "setting_type", "grade", "setting_name", "urn", "section", "note", "document"):
+        check = values.check_text if column in values.TEXT_LIMITS else values.check_length
         try:
-            texts[column] = values.check_text(rec[column], column)
+            texts[column] = check(rec[column], column)
         except ValueError as exc:
             raise fail(column, str(exc)) from None
     code = areas.resolve(rec["council"], file=name, row=row, column="council")

@@ -308,18 +308,25 @@ _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)?(\d+)?(?::([A-Z]+
 
 
 def _xlsx_records(path: Path, name: str, sheet: str | None, limits: dict, budget: Budget):
-    """(header, chunks) from one sheet, after the archive and the sheet have been measured."""
+    """(header, chunks) from one sheet. Every sheet is measured from its XML before openpyxl opens
+    the workbook (openpyxl itself reads a whole sheet when it lacks a declared dimension); rows are
+    then parsed as they stand in the file, so a gap of a million empty rows costs nothing."""
     from openpyxl import load_workbook
+    from openpyxl.worksheet._reader import WorkSheetParser
 
     if not zipfile.is_zipfile(path):
         raise DataError(f"not an XLSX workbook (it is not a zip archive); {SAVE_AS}", file=name)
     try:
         with zipfile.ZipFile(path) as archive:
-            unzipped = sum(info.file_size for info in archive.infolist())
+            infos = archive.infolist()
+            unzipped = sum(info.file_size for info in infos)
             if unzipped > limits["xlsx_max_unzipped_mb"] * 1e6:
                 raise DataError(f"the workbook unpacks to {unzipped / 1e6:,.0f} MB, more than the "
                                 f"{limits['xlsx_max_unzipped_mb']:g} MB allowed; save the sheet as CSV UTF-8",
                                 file=name)
+            for info in infos:
+                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                    _measure_sheet(archive, info.filename, name, limits)
         book = load_workbook(path, read_only=True, data_only=True, keep_links=False)
     except DataError:
         raise
@@ -333,9 +340,10 @@ def _xlsx_records(path: Path, name: str, sheet: str | None, limits: dict, budget
         ws = book[chosen]
         if not hasattr(ws, "_worksheet_path"):
             raise DataError(f"the sheet '{chosen}' is a chart, not a table", file=name)
-        _measure_sheet(book, ws, name, chosen, limits)
-        ws.reset_dimensions()
-        rows = ws.iter_rows(values_only=True, max_col=int(limits["max_columns"]) + 1)
+        source = book._archive.open(ws._worksheet_path)
+        parser = WorkSheetParser(source, book.shared_strings, data_only=True, epoch=book.epoch,
+                                 date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
+        rows = parser.parse()
         first = next(rows, None)
     except DataError:
         book.close()
@@ -343,25 +351,25 @@ def _xlsx_records(path: Path, name: str, sheet: str | None, limits: dict, budget
     except Exception as exc:
         book.close()
         raise DataError(f"cannot read the sheet ({type(exc).__name__}); {SAVE_AS}", file=name) from None
-    header = [_cell_text(v) for v in (first or ())]
+    max_columns = int(limits["max_columns"])
+    header_row, header_cells = first if first else (1, [])
+    header = _xlsx_cells(header_cells, header_row, name, max_columns)
     while header and not header[-1].strip():
         header.pop()
-    if len(header) > limits["max_columns"]:
-        book.close()
-        raise DataError(f"more than {limits['max_columns']} columns, the most a return may have", file=name, row=1)
     width = len(header)
 
     def chunks() -> Iterator[list[tuple[int, list[str]]]]:
-        row = 1
+        row = header_row
         try:
             while True:
                 chunk = []
-                for values in islice(rows, CHUNK_ROWS):
-                    row += 1
-                    cells = [_cell_text(v) for v in values]
-                    while len(cells) > width and not cells[-1].strip():
-                        cells.pop()
-                    chunk.append((row, cells))
+                for row, cells in islice(rows, CHUNK_ROWS):
+                    values = _xlsx_cells(cells, row, name, max_columns)
+                    while len(values) > width and not values[-1].strip():
+                        values.pop()
+                    if len(values) < width:
+                        values += [""] * (width - len(values))
+                    chunk.append((row, values))
                 if not chunk:
                     return
                 yield chunk
@@ -371,18 +379,38 @@ def _xlsx_records(path: Path, name: str, sheet: str | None, limits: dict, budget
             raise DataError(f"cannot read the sheet ({type(exc).__name__}); {SAVE_AS}", file=name,
                             row=row) from None
         finally:
+            source.close()
             book.close()
 
     return header, chunks()
 
 
-def _measure_sheet(book, ws, name: str, sheet: str, limits: dict) -> None:
+def _xlsx_cells(cells: list[dict], row: int, name: str, max_columns: int) -> list[str]:
+    """One parsed row as text cells by column position; a value beyond the column limit is refused."""
+    out: list[str] = []
+    for cell in cells:
+        column = int(cell["column"])
+        value = cell.get("value")
+        if value is None or value == "":
+            continue
+        if column > max_columns:
+            raise DataError(f"a value in column {_letter(column - 1)}, beyond the {max_columns} columns a return "
+                            "may have; delete it or save the sheet as CSV UTF-8", file=name, row=row)
+        if len(out) < column:
+            out += [""] * (column - len(out))
+        out[column - 1] = _cell_text(value)
+    return out
+
+
+def _measure_sheet(archive: zipfile.ZipFile, member: str, name: str, limits: dict) -> None:
     """Refuse a sheet whose declared range, row count or cell count is beyond the limits, by
     scanning its XML as it unzips (fast, bounded) before any cell is parsed."""
-    max_rows, max_cols, max_cells = limits["max_rows"] + 1, limits["max_columns"], limits["xlsx_max_cells"]
+    max_rows = min(limits["max_rows"], limits["xlsx_max_rows"]) + 1
+    max_cols, max_cells = limits["max_columns"], limits["xlsx_max_cells"]
+    sheet = member.rsplit("/", 1)[-1]
     rows = cells = 0
     tail = b""
-    with book._archive.open(ws._worksheet_path) as source:
+    with archive.open(member) as source:
         first = True
         while block := source.read(1 << 20):
             if first:
@@ -391,19 +419,19 @@ def _measure_sheet(book, ws, name: str, sheet: str, limits: dict) -> None:
                     last_col = (m.group(3) or m.group(1) or b"").decode()
                     last_row = (m.group(4) or m.group(2) or b"").decode()
                     if (last_row and int(last_row) > max_rows) or (last_col and _column_number(last_col) > max_cols):
-                        raise DataError(f"the sheet '{sheet}' says it reaches cell {last_col or ''}{last_row or ''}, "
-                                        f"beyond the {max_rows - 1:,} rows and {max_cols} columns a return may have; "
-                                        "delete the rows and columns after your data (or a stray cell far "
-                                        "away), or save the sheet as CSV UTF-8", file=name)
+                        raise DataError(f"the sheet ({sheet}) says it reaches cell {last_col}{last_row}, beyond the "
+                                        f"{max_rows - 1:,} rows and {max_cols} columns an XLSX upload may have; "
+                                        "delete the rows and columns after your data (or a stray cell far away), "
+                                        "or save the sheet as CSV UTF-8", file=name)
             text = tail + block
             rows += text.count(b"<row ") + text.count(b"<row>") - tail.count(b"<row ") - tail.count(b"<row>")
             cells += text.count(b"<c ") + text.count(b"<c>") - tail.count(b"<c ") - tail.count(b"<c>")
             tail = block[-8:]
             if rows > max_rows:
-                raise DataError(f"the sheet '{sheet}' has more than {max_rows - 1:,} rows, the most an upload may "
-                                "have; split it", file=name)
+                raise DataError(f"a sheet ({sheet}) has more than {max_rows - 1:,} rows, the most an XLSX upload "
+                                "may have; save it as CSV UTF-8 (which may have more) or split it", file=name)
             if cells > max_cells:
-                raise DataError(f"the sheet '{sheet}' has more than {max_cells:,} cells, the most an XLSX upload "
+                raise DataError(f"a sheet ({sheet}) has more than {max_cells:,} cells, the most an XLSX upload "
                                 "may have; save it as CSV UTF-8, which may be larger", file=name)
 
 

@@ -35,7 +35,7 @@ import pandas as pd
 
 from regional import distance, settings
 from regional.importers.council_return import read_table
-from regional.importers.values import refuse_unknown_columns
+from regional.importers.values import refuse_implausible_dates, refuse_unknown_columns
 from regional.authorities import AreaIndex
 from regional.errors import DataError
 
@@ -98,6 +98,8 @@ def read_episode_file(path: Path, display_name: str | None = None) -> pd.DataFra
     frame.columns = [c.upper() for c in frame.columns]
     spec = read_spec()["return"]
     refuse_unknown_columns(frame.columns, spec["columns"] + spec.get("optional", []), display_name or Path(path).name)
+    dates = [c for c, meta in read_spec()["columns"].items() if meta.get("type") == "date"]
+    refuse_implausible_dates(frame, dates, display_name or Path(path).name, parse_dates)
     return frame.astype(str).apply(lambda s: s.str.strip())
 
 

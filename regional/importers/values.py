@@ -28,6 +28,7 @@ OLDEST_PERIOD = date(1990, 1, 1)
 TEXT_LIMITS = {"document": 300, "section": 200, "note": 1000, "setting_name": 200, "urn": 20,
                "deregistration_reasons": 500}
 DEFAULT_TEXT_LIMIT = 200
+FORMULA_STARTS = ("=", "+", "@")
 #: The range each catalogue unit allows (a *_change indicator may also go as far below zero).
 UNIT_RANGES = {"count": (0.0, float(INT4_MAX)), "percent": (0.0, 100.0), "rate_per_10k": (0.0, 10_000.0),
                "currency_gbp": (0.0, 1e11), "ratio": (0.0, 10_000.0)}
@@ -81,12 +82,22 @@ def check_in_range(value: float, indicator: str, unit: str | None) -> None:
         raise ValueError(f"{value:g} is outside the range of {what} ({low:g} to {high:g})")
 
 
-def check_text(text: object, column: str, limit: int | None = None) -> str:
+def check_length(text: object, column: str, limit: int | None = None) -> str:
     """The cell stripped; refused if longer than the column allows (never silently cut)."""
     value = str(text).strip()
     limit = limit or TEXT_LIMITS.get(column, DEFAULT_TEXT_LIMIT)
     if len(value) > limit:
         raise ValueError(f"{len(value):,} characters, more than the {limit:,} this column may hold")
+    return value
+
+
+def check_text(text: object, column: str, limit: int | None = None) -> str:
+    """Free text (a document title, a note): bounded, and not starting like a spreadsheet formula,
+    which would run when a colleague opens a download ('=HYPERLINK(...)', '+cmd|...', '@SUM(...)')."""
+    value = check_length(text, column, limit)
+    if value.startswith(FORMULA_STARTS):
+        raise ValueError(f"the text starts with '{value[0]}', which a spreadsheet would run as a formula; "
+                         "reword it or put a letter first")
     return value
 
 
@@ -107,6 +118,23 @@ def period_expectation(plan: bool = False) -> str:
     if plan:
         return f"a period from {OLDEST_PERIOD.year} to {PLAN_HORIZON_YEARS} years ahead"
     return f"a period from {OLDEST_PERIOD.year} up to {FUTURE_TOLERANCE_DAYS} days after today"
+
+
+def refuse_implausible_dates(frame, columns: list[str], file: str, parse) -> None:
+    """Dates (parsed by ``parse``, a Series -> datetime Series) neither before OLDEST_PERIOD nor beyond
+    the future tolerance: a DECOM of 31/12/9999 is a typing slip, refused with its row and column."""
+    import pandas as pd
+
+    latest = pd.Timestamp(date.today() + timedelta(days=FUTURE_TOLERANCE_DAYS))
+    for column in columns:
+        if column not in frame.columns:
+            continue
+        parsed = parse(frame[column])
+        bad = parsed.notna() & ((parsed < pd.Timestamp(OLDEST_PERIOD)) | (parsed > latest))
+        if bad.any():
+            index = bad[bad].index[0]
+            raise DataError(f"'{frame.at[index, column]}' is not a plausible date", file=file, row=int(index) + 2,
+                            column=column, expected=f"a date from {OLDEST_PERIOD.year} to {latest.date().isoformat()}")
 
 
 def refuse_unknown_columns(columns, known, file: str) -> None:
