@@ -252,6 +252,11 @@ def render(rows: list[Row], desc: dict[str, str], total_s: float) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["uploads"]:  # upload throughput and peak memory (bench/uploads.py)
+        from bench import uploads
+
+        return uploads.main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--skip-apptest", action="store_true", help="leave out the AppTest runs")
     parser.add_argument("--output", type=Path, default=RESULTS_FILE, help="where to write the table")
