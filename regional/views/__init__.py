@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from regional.views import children_in_care, fostering, overview
+from regional.views import children_in_care, fostering, overview, placement_distance, residential
 from regional.views.base import Section, text_or_blank
 
 VIEWS: dict[str, ModuleType] = {
     overview.PAGE: overview,
     children_in_care.PAGE: children_in_care,
     fostering.PAGE: fostering,
+    residential.PAGE: residential,
+    placement_distance.PAGE: placement_distance,
 }
 #: Pages with nothing to prepare (text only).
 NO_DATA = {"pages/9_Accessibility.py"}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, Callable
 
 import pandas as pd
 
@@ -64,10 +64,20 @@ def boundaries() -> dict:
     return read_boundaries()
 
 
+def per_store(store, key: str, make: Callable[[], Any]) -> Any:
+    """A value derived from one Store, kept with it (a new data version is a new Store)."""
+    cache = store._tables  # the Store's own per-instance cache of read tables
+    if key not in cache:
+        cache[key] = make()
+    return cache[key]
+
+
 def text_or_blank(frame: pd.DataFrame) -> pd.DataFrame:
     """A table for display: empty cells as blank text, never 'None' or 'nan'."""
     out = frame.copy()
     for column in out.columns:
-        if out[column].dtype == object:
-            out[column] = out[column].where(out[column].notna(), "")
+        values = out[column]
+        if values.dtype == object and values.isna().any() and \
+                pd.api.types.infer_dtype(values, skipna=True) in ("string", "mixed", "empty"):
+            out[column] = values.astype(object).where(values.notna(), "")
     return out
