@@ -3,16 +3,11 @@ note and whether it is synthetic. One preparation feeds both the chart and its t
 data-preparation modules do), so the page, the benchmarks and the meeting pack cannot drift."""
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable
 
 import pandas as pd
-
-#: Chart builders a section may name: module (under ``regional``) and function.
-BUILDER_MODULES = ("charts", "charts.cic", "charts.fostering", "charts.residential", "charts.distance", "maps")
-
 
 @dataclass
 class Section:
@@ -47,10 +42,15 @@ class Section:
         """The Altair chart or pydeck deck for this section (maps get the council boundaries first)."""
         if not self.chart:
             return None
+        from regional import charts, maps
+        from regional.charts import cic, distance, fostering, residential
+
+        modules = {"charts": charts, "charts.cic": cic, "charts.distance": distance, "charts.fostering": fostering,
+                   "charts.residential": residential, "maps": maps}
         module, name = self.chart.rsplit(".", 1)
-        if module not in BUILDER_MODULES:
+        if module not in modules or not hasattr(modules[module], name):
             raise ValueError(f"section {self.key}: unknown chart builder {self.chart}")
-        builder = getattr(importlib.import_module(f"regional.{module}"), name)
+        builder = getattr(modules[module], name)
         if self.is_map:
             return builder(boundaries(), self.frame, **self.chart_args)
         return builder(self.frame, **self.chart_args)
