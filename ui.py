@@ -3,13 +3,13 @@ one caching convention for views, and how a section is drawn. Logic lives in ``r
 from __future__ import annotations
 
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from regional import db
 from regional.authorities import NEIGHBOUR_MODELS
@@ -19,7 +19,7 @@ from regional.selection import (DEFAULT_COUNCIL, DEFAULT_MODEL, DEFAULT_RCC_ID, 
 from regional.store import Store, load_store
 from regional.views import VIEWS, Section
 
-SELECTION_KEY = "_selection"
+_this_run = threading.local()  # the selection app.py drew in this script run
 
 
 @st.cache_resource(show_spinner="Loading the embedded data (first start only)...")
@@ -70,21 +70,25 @@ def sidebar(store: Store) -> Selection:
                          **({} if "model" in st.session_state else {"index": NEIGHBOUR_MODELS.index(DEFAULT_MODEL)}))
         st.caption("Figures are DfE's published statistics unless marked as a council's own return. "
                    "Suppressed and unpublished figures are shown as such, never as zero.")
-    selection = Selection.from_dict(store, {"group": group, "council": council, "model": model})
-    st.session_state[SELECTION_KEY] = selection
-    return selection
+    return Selection.from_dict(store, {"group": group, "council": council, "model": model})
 
 
-def _drawn_by_app() -> bool:
-    ctx = get_script_run_ctx()
-    return ctx is not None and Path(ctx.main_script_path).name == "app.py"
+@contextmanager
+def shared_sidebar(store: Store) -> Iterator[Selection]:
+    """app.py draws the sidebar once and runs the page inside this block; the page's
+    :func:`selection` finds it here. Kept for this run (this thread) only."""
+    _this_run.selection = sidebar(store)
+    try:
+        yield _this_run.selection
+    finally:
+        _this_run.selection = None
 
 
 def selection() -> Selection:
-    """The selection app.py's sidebar made this run; a page run on its own (AppTest) draws the sidebar."""
-    if _drawn_by_app() and SELECTION_KEY in st.session_state:
-        return st.session_state[SELECTION_KEY]
-    return sidebar(get_store())
+    """The selection app.py's sidebar made this run. A page run on its own (AppTest, or Streamlit's
+    first visit to a page's own URL, which runs the page file directly) draws the sidebar itself."""
+    made = getattr(_this_run, "selection", None)
+    return made if made is not None else sidebar(get_store())
 
 
 # --- views: one caching convention -------------------------------------------------
