@@ -223,9 +223,9 @@ def ensure_loaded(engine: Engine | None = None) -> bool:
                                .order_by(models.LoadRecord.id.desc()).limit(1)).scalar()
     if last == wanted:
         return False
-    from regional import resilience  # a bad file keeps the last good load serving (issue 12)
+    from regional import reload_guard  # a bad file keeps the last good load serving (issue 12)
 
-    return resilience.reload_default(engine, wanted, load_default)
+    return reload_guard.reload_default(engine, wanted, load_default)
 
 
 def load_council_return(path: Path, engine: Engine | None = None, *, display_name: str | None = None,

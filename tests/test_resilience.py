@@ -49,7 +49,7 @@ SCRIPT = textwrap.dedent('''
     status = resilience.load_status(engine)
     from streamlit.testing.v1 import AppTest
     page = AppTest.from_file(str(Path(sys.argv[2]) / "overview.py"), default_timeout=60).run()
-    admin = AppTest.from_file(str(Path(sys.argv[2]) / "pages" / "8_Data_status.py"), default_timeout=60).run()
+    admin = AppTest.from_file(str(Path(sys.argv[2]) / "pages" / "8_Status.py"), default_timeout=60).run()
     print("RESULT" + json.dumps({
         "first": first, "second": second, "failures": failures, "show_code": code, "show": out.getvalue(),
         "failure": (status["failure"] or {}).get("detail"), "page_exception": [str(e.value) for e in page.exception],
