@@ -18,6 +18,7 @@ from regional.selection import (DEFAULT_COUNCIL, DEFAULT_MODEL, DEFAULT_RCC_ID, 
                                 group_labels, group_options)
 from regional.store import Store, load_store
 from regional.views import VIEWS, Section
+from regional.views.base import chart_spec
 
 _this_run = threading.local()  # the selection app.py drew in this script run
 
@@ -104,12 +105,29 @@ def _prepared(page: str, version: str, selection_key: tuple[str, str, str], choi
     return view.prepare(store, sel, view.Choices(**dict(choices)))
 
 
+@st.cache_data(show_spinner=False, max_entries=512)
+def _spec(page: str, version: str, selection_key: tuple[str, str, str], choices: tuple, key: str) -> dict:
+    """A section's chart as a Vega-Lite spec (plain data, never the Altair object), same keys plus the section."""
+    section = next(s for s in _prepared(page, version, selection_key, choices) if s.key == key)
+    return chart_spec(section.build_chart())
+
+
 def prepare(page: str, sel: Selection, choices=None) -> dict[str, Section]:
-    """The page's sections by key (frames are cached; charts are built fresh each run)."""
+    """The page's sections by key. Frames and chart specs are cached on the data version, the
+    selection and the choices; a section remembers where it came from so :func:`show` finds its spec."""
     view = VIEWS[page]
     choices = choices if choices is not None else view.Choices()
     items = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in asdict(choices).items())
-    return {s.key: s for s in _prepared(page, data_version(), sel.key, items)}
+    version = data_version()
+    sections = {s.key: s for s in _prepared(page, version, sel.key, items)}
+    for section in sections.values():
+        section.extra["_cache"] = (page, version, sel.key, items)
+    return sections
+
+
+def _chart(section: Section) -> dict:
+    cache = section.extra.get("_cache")
+    return _spec(*cache, section.key) if cache else chart_spec(section.build_chart())
 
 
 # --- drawing a section ----------------------------------------------------------------
@@ -133,11 +151,10 @@ def show(section: Section, *, title: bool = True, height: int | None = None) -> 
     if section.chart:
         chart_tab, table_tab = st.tabs(["Map" if section.is_map else "Chart", "Table"])
         with chart_tab:
-            drawn = section.build_chart()
             if section.is_map:
-                st.pydeck_chart(drawn, height=height or 560, key=f"map_{section.key}")
+                st.pydeck_chart(section.build_chart(), height=height or 560, key=f"map_{section.key}")
             else:
-                st.altair_chart(drawn, width="stretch")
+                st.vega_lite_chart(_chart(section), width="stretch")
         with table_tab:
             st.dataframe(section.table, hide_index=True, width="stretch")
     elif section.table is not None:
