@@ -351,9 +351,7 @@ def national_episodes(n: int = 150_000, seed: int = SEED) -> pd.DataFrame:
     own postcode area, one in ten written as an outcode only so the fallback path is timed too.
     """
     rng = np.random.default_rng(seed)
-    pool = distance.postcode_directory().postcodes(NATIONAL_LETTERS).to_numpy()
-    spaced = pd.Series(pool).str[:-3] + " " + pd.Series(pool).str[-3:]
-    pool = pool[(distance.parse_postcodes(spaced)["kind"] == "full").to_numpy()]  # drops legacy codes like NPT 9EA
+    pool = distance.postcode_index().postcodes(letters=NATIONAL_LETTERS)  # modern shape only: no legacy NPT 9EA
     areas = pd.Series(pool).str.extract(r"^([A-Z]+)")[0].to_numpy()
     by_area = {a: pool[areas == a] for a in np.unique(areas)}
     children = max(1, round(n / 1.75))
