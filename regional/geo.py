@@ -215,14 +215,23 @@ class PostcodeIndex:
 
     def postcodes(self, pattern: str = MODERN_FULL_PATTERN, letters: set[str] | None = None) -> np.ndarray:
         """Every compact postcode with a grid reference (decoded), optionally only those starting with ``letters``."""
-        keys = self.keys[~np.isnan(self.easting)]
-        chars = np.array(list(_ALPHABET))
-        digits = (keys[:, None] // _POWERS[None, :]) % len(_ALPHABET)
-        text = pd.Series(["".join(row).strip() for row in chars[digits]], dtype=object)
-        keep = text.str.match(pattern)
+        text = _decode_arrow(self.keys[~np.isnan(self.easting)])
+        keep = pc.match_substring_regex(text, pattern)
         if letters:
-            keep &= text.str[:1].isin(letters)
-        return text[keep].to_numpy()
+            keep = pc.and_(keep, pc.is_in(pc.utf8_slice_codeunits(text, 0, 1), value_set=pa.array(sorted(letters))))
+        return text.filter(keep).to_numpy(zero_copy_only=False)
+
+
+def decode_postcodes(codes: np.ndarray) -> np.ndarray:
+    """The compact postcodes ``encode_postcodes`` coded (object array of str)."""
+    return _decode_arrow(codes).to_numpy(zero_copy_only=False)
+
+
+def _decode_arrow(codes: np.ndarray) -> pa.Array:
+    digits = (np.asarray(codes, dtype=np.int64)[:, None] // _POWERS[None, :]) % len(_ALPHABET)
+    chars = np.ascontiguousarray(np.frombuffer(_ALPHABET.encode(), dtype=np.uint8)[digits])
+    fixed = pa.FixedSizeBinaryArray.from_buffers(pa.binary(_WIDTH), len(chars), [None, pa.py_buffer(chars.tobytes())])
+    return pc.utf8_ltrim_whitespace(fixed.cast(pa.binary()).cast(pa.string()))
 
 
 def irish_to_british(easting, northing) -> tuple[np.ndarray, np.ndarray]:
