@@ -37,7 +37,7 @@ from regional.importers.ssda903_pseudonym import (KEY_FILE_NAME, PSEUDONYM_ENV, 
 from regional.importers.ssda903_rules import FINDING_COLUMNS, run_rules
 from regional.importers.ssda903_spec import (SPEC_FILE, code_list, collection_year, read_spec,  # noqa: F401
                                              year_label)
-from regional.importers.ssda903_tables import ReturnTables, read_return, uasc_children
+from regional.importers.ssda903_tables import ReturnTables, check_tables, read_return, uasc_children
 
 SYNTHETIC_DIR = settings.DATA_DIR / "synthetic"
 MANIFEST_FILE = "manifest.csv"
@@ -78,6 +78,8 @@ class EpisodeImport:
     key_origin: str = ""
     summary: dict = field(default_factory=dict)
     tables: dict[str, int] = field(default_factory=dict)
+    table_summary: pd.DataFrame = field(default_factory=pd.DataFrame)
+    table_report: pd.DataFrame = field(default_factory=pd.DataFrame)
     findings: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FINDING_COLUMNS))
 
     @property
@@ -293,9 +295,20 @@ def import_tables(tables: ReturnTables, index: AreaIndex, *, council: str | None
                     "short_breaks": int(episodes["short_break"].sum()), "uasc_episodes": int(episodes["uasc"].sum()),
                     "outcode_precision": int((episodes["distance_precision"] == "outcode").sum())})
     councils = sorted(set(episodes["area_code"])) if len(episodes) else sorted(set(frame["_la"]) - {""})
+    others, table_report = check_tables(tables)
+    refused = report[report["refused"]]
+    why = refused.groupby(["column", "problem"]).size() if len(refused) else pd.Series(dtype=int)
+    episodes_row = {"table": "Episodes", "rows_read": len(raw), "loadable": len(valid),
+                    "refused": int(refused["row"].nunique()) if len(refused) else 0,
+                    "children": int(raw["CHILD"].nunique()),
+                    "not_in_header": int((~raw["CHILD"].isin(set(tables.table("header")["CHILD"]))).sum())
+                    if "header" in tables.tables else 0,
+                    "why_refused": "; ".join(f"{c}: {p} ({n})" for (c, p), n in why.head(8).items())}
+    table_summary = pd.concat([pd.DataFrame([episodes_row]), others], ignore_index=True)
     return EpisodeImport(file=name, episodes=episodes.reset_index(drop=True), report=report[REPORT_COLUMNS],
                          rows_read=len(raw), extract_date=summary["extract_date"], councils=councils,
-                         key_origin=key_origin, summary=summary, tables=tables.counts(), findings=findings)
+                         key_origin=key_origin, summary=summary, tables=tables.counts(), findings=findings,
+                         table_summary=table_summary, table_report=table_report)
 
 
 def uasc_children_of(tables: ReturnTables) -> set[str]:
@@ -318,10 +331,9 @@ def _findings_report(findings: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFram
     """DfE's rule findings as report lines (the row loads: a finding never refuses it)."""
     if findings.empty:
         return pd.DataFrame(columns=REPORT_COLUMNS)
-    where = pd.Series(frame.index, index=list(zip(frame["_file"], frame["_row"]))) if "_row" in frame else None
-    rows = [int(where[(f, r)]) + 2 if where is not None else int(r) for f, r in zip(findings["file"], findings["row"])]
-    return pd.DataFrame({"row": rows, "column": findings["column"], "value": "", "severity": findings["severity"],
-                         "problem": findings["message"], "expected": "", "rule": findings["rule"], "refused": False})
+    return pd.DataFrame({"row": np.asarray(findings.index) + 2, "column": findings["column"], "value": "", "severity": findings["severity"],
+                         "problem": findings["message"], "expected": "", "rule": findings["rule"],
+                         "refused": False}).reset_index(drop=True)
 
 
 # --- storing ----------------------------------------------------------------------------

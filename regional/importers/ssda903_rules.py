@@ -180,7 +180,8 @@ def rules_by_code() -> dict[str, Rule]:
 
 
 def run_rules(frame: pd.DataFrame, rules: list[Rule] | None = None) -> pd.DataFrame:
-    """Every registered rule on the episodes; one finding per failing episode and rule."""
+    """Every registered rule on the episodes; one finding per failing episode and rule (the frame's
+    index is kept, so a finding leads back to its episode)."""
     found = []
     for r in rules or RULES:
         mask = r.check(frame).reindex(frame.index).fillna(False).astype(bool).to_numpy()
@@ -191,7 +192,7 @@ def run_rules(frame: pd.DataFrame, rules: list[Rule] | None = None) -> pd.DataFr
             "rule": r.code, "severity": r.severity, "child": rows["CHILD"].to_numpy(),
             "episode_start": rows["DECOM"].to_numpy(), "column": ", ".join(r.columns), "message": r.message,
             "file": rows["_file"].to_numpy() if "_file" in rows else "",
-            "row": rows["_row"].to_numpy() if "_row" in rows else np.asarray(rows.index) + 2}))
+            "row": rows["_row"].to_numpy() if "_row" in rows else np.asarray(rows.index) + 2}, index=rows.index))
     if not found:
         return pd.DataFrame(columns=FINDING_COLUMNS)
-    return pd.concat(found, ignore_index=True)[FINDING_COLUMNS]
+    return pd.concat(found)[FINDING_COLUMNS]  # indexed like the episodes, so each finding finds its row

@@ -90,7 +90,9 @@ def read_xml(path: Path, display_name: str | None = None) -> ReturnTables:
         return {_XML_RENAME.get(n.tag, n.tag): (n.text or "").strip() for n in node.iter() if len(n) == 0}
 
     def add(table: str, values: dict[str, str], number: int) -> None:
-        rows[table].append({**{c: values.get(c, "") for c in spec[table]["columns"]}, "_row": number})
+        # _row: the record's place among its table's records in the file (the n-th episode)
+        rows[table].append({**{c: values.get(c, "") for c in spec[table]["columns"]}, "_row": len(rows[table]) + 1,
+                            "_child_number": number})
 
     by_element = {t["xml"]: name for name, t in spec.items() if "xml" in t}
     for number, child in enumerate(root.iter("CHILD"), start=1):
@@ -111,7 +113,7 @@ def read_xml(path: Path, display_name: str | None = None) -> ReturnTables:
             add("episodes", {"CHILD": own.get("CHILD", ""), **leaves(episode)}, number)
     tables = {}
     for table, found in rows.items():
-        frame = pd.DataFrame(found) if found else _empty(table)
+        frame = pd.DataFrame(found).drop(columns="_child_number") if found else _empty(table)
         tables[table] = frame.assign(_file=name)
     return ReturnTables(tables=tables, files=[name], form="xml")
 
@@ -150,3 +152,60 @@ def uasc_children(tables: ReturnTables) -> set[str]:
     if "UASC" in header:
         children |= set(header.loc[header["UASC"].isin(["1", "Y", "y", "true", "True"]), "CHILD"])
     return children - {""}
+
+
+TABLE_SUMMARY_COLUMNS = ["table", "rows_read", "loadable", "refused", "children", "not_in_header", "why_refused"]
+
+
+def check_tables(tables: ReturnTables) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(summary per table, problems) for every table but the episodes (``ssda903.validate_episodes``
+    checks those): CHILD present, dates that parse, codes from the spec's lists, and each child
+    joined to the header. A row is refused without CHILD or with a date that is not a date; a
+    child missing from the header (when a header was given) is reported, not refused."""
+    spec = read_spec()
+    header_children = set(tables.table("header")["CHILD"]) if "header" in tables.tables else None
+    summary, problems = [], []
+    for name in TABLES:
+        frame = tables.table(name)
+        if name == "episodes" or name not in tables.tables:
+            continue
+        declared = spec["tables"][name]
+        bad = pd.Series(False, index=frame.index)
+        why: dict[str, int] = {}
+
+        def note(mask: pd.Series, column: str, problem: str, refuse: bool) -> None:
+            nonlocal bad
+            if not mask.any():
+                return
+            if refuse:
+                bad |= mask
+                why[f"{column}: {problem}"] = int(mask.sum())
+            problems.append(pd.DataFrame({"table": declared["label"], "file": frame.loc[mask, "_file"],
+                                          "row": frame.loc[mask, "_row"], "column": column,
+                                          "value": frame.loc[mask, column] if column in frame else "",
+                                          "problem": problem, "refused": refuse}))
+
+        note(frame["CHILD"].eq(""), "CHILD", "blank", True)
+        for column in declared.get("dates", []):
+            text = frame[column].fillna("")
+            parsed = pd.to_datetime(text.where(text.str.match(r"^\d{1,2}/\d{1,2}/\d{4}$")), format="%d/%m/%Y",
+                                    errors="coerce").fillna(pd.to_datetime(
+                                        text.str[:10].where(text.str.match(r"^\d{4}-\d{2}-\d{2}")), format="%Y-%m-%d",
+                                        errors="coerce"))
+            note((text != "") & parsed.isna(), column, "not a date (dd/mm/yyyy or yyyy-mm-dd)", True)
+        for column, codes in spec["table_codes"].items():
+            if column in frame:
+                note((frame[column] != "") & ~frame[column].isin(codes), column,
+                     f"not a code in the {column} list ({', '.join(codes)})", True)
+        not_in_header = 0
+        if header_children is not None and name != "header":
+            missing = ~frame["CHILD"].isin(header_children) & frame["CHILD"].ne("")
+            not_in_header = int(missing.sum())
+            note(missing, "CHILD", "child not in the header table", False)
+        summary.append({"table": declared["label"], "rows_read": len(frame), "loadable": int((~bad).sum()),
+                        "refused": int(bad.sum()), "children": int(frame["CHILD"].nunique()),
+                        "not_in_header": not_in_header,
+                        "why_refused": "; ".join(f"{k} ({v})" for k, v in why.items())})
+    report = pd.concat(problems, ignore_index=True) if problems else pd.DataFrame(
+        columns=["table", "file", "row", "column", "value", "problem", "refused"])
+    return pd.DataFrame(summary, columns=TABLE_SUMMARY_COLUMNS), report
