@@ -252,6 +252,11 @@ def render(rows: list[Row], desc: dict[str, str], total_s: float) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["distance"]:  # one line: PL_DISTANCE three ways (bench/distance.py)
+        from bench import distance as distance_bench
+
+        return distance_bench.main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--skip-apptest", action="store_true", help="leave out the AppTest runs")
     parser.add_argument("--output", type=Path, default=RESULTS_FILE, help="where to write the table")

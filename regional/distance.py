@@ -49,6 +49,7 @@ NOT_KNOWN = "Not known"
 BAND_COLOURS = {"Under 5 miles": "#009E73", "5 to 10 miles": "#56B4E9", "10 to 20 miles": "#0072B2",
                 "20 to 50 miles": "#E69F00", "Over 50 miles": "#D55E00", "Not known": "#999999"}
 PRECISIONS = ("postcode", "outcode", "not known")
+PRECISIONS_ORDER = ("not known", "postcode", "outcode")  # the codes geo.locate uses
 _OUT = r"(?P<out>[A-Z]{1,2}[0-9][A-Z0-9]?)"
 
 
@@ -77,6 +78,19 @@ def distance_band(miles) -> np.ndarray:
     return np.select(conditions, BANDS[:5], default=NOT_KNOWN).astype(object)
 
 
+def band_of(miles: float | None) -> str:
+    """The band of one distance (the scalar twin of ``distance_band``)."""
+    if miles is None or math.isnan(miles):
+        return NOT_KNOWN
+    if miles < 5:
+        return BANDS[0]
+    if miles < 10:
+        return BANDS[1]
+    if miles <= 20:
+        return BANDS[2]
+    return BANDS[3] if miles <= 50 else BANDS[4]
+
+
 def postcode_distances(home, placement, *, index: PostcodeIndex | None = None,
                        outcodes: pd.DataFrame | None = None, area_code=None) -> pd.DataFrame:
     """PL_DISTANCE, its precision and band, and both postcodes located, for whole columns.
@@ -89,18 +103,33 @@ def postcode_distances(home, placement, *, index: PostcodeIndex | None = None,
     h = locate(home, index=index, outcodes=table)
     p = locate(placement, index=index, outcodes=table)
     miles = pl_distance_miles(h["easting"], h["northing"], p["easting"], p["northing"])
-    both_full = (h["precision"] == "postcode") & (p["precision"] == "postcode")
-    precision = np.where(np.isnan(miles), "not known", np.where(both_full, "postcode", "outcode")).astype(object)
-    columns = {"pl_distance": miles, "distance_precision": precision, "distance_band": distance_band(miles)}
+    known = ~np.isnan(miles)
+    both_full = (h["precision"].codes == 1) & (p["precision"].codes == 1)
+    precision = pd.Categorical.from_codes(np.where(known, np.where(both_full, 1, 2), 0).astype(np.int8),
+                                          categories=list(PRECISIONS_ORDER))
+    columns = {"pl_distance": miles, "distance_precision": precision, "distance_band": band_codes(miles)}
     for prefix, found in (("home_", h), ("pl_", p)):
         for key, value in found.items():
-            columns[prefix + key] = _column(value)
+            columns[prefix + key] = value
     if area_code is not None:
         pl_la = p["la_code"]
-        same = pl_la == np.asarray(area_code, dtype=object)
-        columns["inside_la"] = np.where(pl_la == "", None, same).astype(object)
+        categories = np.asarray(pl_la.categories, dtype=object)
+        area_position = pd.Index(categories).get_indexer(np.asarray(area_code, dtype=object))
+        same = pl_la.codes == area_position
+        inside = np.where(same, True, False).astype(object)
+        inside[categories[pl_la.codes] == ""] = None
+        columns["inside_la"] = inside
     index_ = getattr(home, "index", None)
     return pd.DataFrame({k: _column(v, index_) for k, v in columns.items()}, index=index_)
+
+
+def band_codes(miles) -> pd.Categorical:
+    """``distance_band`` as a categorical (built from integer codes: no strings copied)."""
+    d = np.asarray(miles, dtype=float)
+    with np.errstate(invalid="ignore"):
+        codes = np.where(np.isnan(d), 5, np.where(d < 5, 0, np.where(d < 10, 1, np.where(d <= 20, 2,
+                                                                                            np.where(d <= 50, 3, 4)))))
+    return pd.Categorical.from_codes(codes.astype(np.int8), categories=list(BANDS))
 
 
 def _column(values, index=None) -> pd.Series:
@@ -108,6 +137,8 @@ def _column(values, index=None) -> pd.Series:
     Arrow (zero copy), other text stays object."""
     if isinstance(values, pd.Series):
         return values
+    if isinstance(values, pd.Categorical):
+        return pd.Series(values, index=index, copy=False)
     if isinstance(values, pa.Array):
         return pd.Series(pd.arrays.ArrowStringArray(values), index=index, copy=False)
     array = np.asarray(values)

@@ -110,14 +110,18 @@ def encode_postcodes(compact) -> np.ndarray:
 class ParsedPostcodes:
     """Postcodes split once, as Arrow arrays (kept out of pandas for speed)."""
 
-    kind: np.ndarray       # one of KINDS per row (object)
+    kind_code: np.ndarray  # int8 index into KINDS per row
     full: np.ndarray       # bool: a full postcode's shape
     compact: pa.Array      # without spaces ('' unless full)
     outcode: pa.Array      # '' when unknown
     sector: pa.Array       # 'BH8 9' ('' when unknown)
 
+    @property
+    def kind(self) -> pd.Categorical:
+        return pd.Categorical.from_codes(self.kind_code, categories=list(KINDS))
+
     def frame(self, index=None) -> pd.DataFrame:
-        return pd.DataFrame({"kind": self.kind, "outcode": self.outcode.to_numpy(zero_copy_only=False).astype(object),
+        return pd.DataFrame({"kind": np.asarray(self.kind, dtype=object), "outcode": self.outcode.to_numpy(zero_copy_only=False).astype(object),
                              "sector": self.sector.to_numpy(zero_copy_only=False).astype(object),
                              "compact": self.compact.to_numpy(zero_copy_only=False).astype(object)}, index=index)
 
@@ -133,7 +137,7 @@ def split_postcodes(values) -> ParsedPostcodes:
     full = pc.match_substring_regex(compact, FULL_PATTERN)
     full_np = full.to_numpy(zero_copy_only=False)
     n = len(text)
-    kind = np.full(n, "full", dtype=object)
+    kind = np.zeros(n, dtype=np.int8)  # KINDS: full, sector, outcode, blank, malformed
     outcode = pc.utf8_slice_codeunits(compact, 0, -3)
     sector = pc.binary_join_element_wise(outcode, pc.utf8_slice_codeunits(compact, -3, -2), " ")
     rest = np.flatnonzero(~full_np)
@@ -146,14 +150,13 @@ def split_postcodes(values) -> ParsedPostcodes:
         digit = pc.if_else(partial.is_valid(), partial.field("digit"), "").to_numpy(zero_copy_only=False)
         blank = (pc.equal(others, "")).to_numpy(zero_copy_only=False)
         has_digit = digit != ""
-        kind[rest] = np.select([blank, is_partial & has_digit, is_partial], ["blank", "sector", "outcode"],
-                               default="malformed")
+        kind[rest] = np.select([blank, is_partial & has_digit, is_partial], [3, 1, 2], default=4)
         out_np = outcode.to_numpy(zero_copy_only=False).astype(object)
         sector_np = sector.to_numpy(zero_copy_only=False).astype(object)
         out_np[rest] = out_part
         sector_np[rest] = np.where(has_digit, out_part.astype(object) + " " + digit.astype(object), "")
         outcode, sector = pa.array(out_np, type=pa.string()), pa.array(sector_np, type=pa.string())
-    return ParsedPostcodes(kind=kind, full=full_np, compact=pc.if_else(full, compact, ""), outcode=outcode,
+    return ParsedPostcodes(kind_code=kind, full=full_np, compact=pc.if_else(full, compact, ""), outcode=outcode,
                            sector=sector)
 
 
@@ -208,10 +211,19 @@ class PostcodeIndex:
 
     def lookup_one(self, compact: str) -> tuple[float, float, str] | None:
         """One postcode (no spaces): (easting, northing, council code), for row-by-row use."""
-        hit = self.lookup(pd.Series([compact]))
-        if not hit["in_directory"].iloc[0]:
+        if not 5 <= len(compact) <= _WIDTH:
             return None
-        return float(hit["easting"].iloc[0]), float(hit["northing"].iloc[0]), str(hit["la_code"].iloc[0])
+        code = 0
+        for char in compact.rjust(_WIDTH):
+            position = _ALPHABET.find(char)
+            if position < 0:
+                return None
+            code = code * len(_ALPHABET) + position
+        at = int(np.searchsorted(self.keys, code))
+        if at >= len(self.keys) or self.keys[at] != code:
+            return None
+        council = int(self.council[at])
+        return float(self.easting[at]), float(self.northing[at]), str(self.council_codes[council]) if council >= 0 else ""
 
     def postcodes(self, pattern: str = MODERN_FULL_PATTERN, letters: set[str] | None = None) -> np.ndarray:
         """Every compact postcode with a grid reference (decoded), optionally only those starting with ``letters``."""
@@ -435,20 +447,24 @@ def _default_outcode_table() -> OutcodeTable:
     return outcode_table(read_outcodes())
 
 
-_PRECISION = np.array(["not known", "postcode", "outcode"], dtype=object)
-_PROBLEM = np.array(["", PROBLEMS["not_in_directory"], PROBLEMS["no_grid"], PROBLEMS["outcode_unknown"],
-                     PROBLEMS["malformed"]], dtype=object)
+PRECISION_LABELS = ["not known", "postcode", "outcode"]
+PROBLEM_LABELS = ["", PROBLEMS["not_in_directory"], PROBLEMS["no_grid"], PROBLEMS["outcode_unknown"],
+                  PROBLEMS["malformed"]]
 
 
 @lru_cache(maxsize=4)
-def _places(index: PostcodeIndex, outcodes: OutcodeTable) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
-    """One table of (council code, name, method) for both sources: the index's councils first,
-    then each outcode's; row 0 is 'no council'. Returns (codes, names, methods, offset of outcodes)."""
-    codes = np.concatenate([[""], index.council_codes.astype(object), outcodes.area_code]).astype(object)
-    names = np.concatenate([[""], index.council_names.astype(object), outcodes.area_name]).astype(object)
-    methods = np.concatenate([[""], np.full(len(index.council_codes), "ONS postcode directory", dtype=object),
-                              outcodes.la_method]).astype(object)
-    return codes, names, methods, 1 + len(index.council_codes)
+def _place_columns(index: PostcodeIndex, outcodes: OutcodeTable) -> tuple[np.ndarray, list, np.ndarray, list,
+                                                                          np.ndarray, list]:
+    """Council code, name and method of every 'place' (row 0: none; then the index's councils; then
+    each outcode) as integer codes into their distinct values, so a located column is built by
+    integer indexing (``pd.Categorical.from_codes``), never by copying strings."""
+    columns = []
+    for values in ([""] + list(index.council_codes) + list(outcodes.area_code),
+                   [""] + list(index.council_names) + list(outcodes.area_name),
+                   [""] + ["ONS postcode directory"] * len(index.council_codes) + list(outcodes.la_method)):
+        codes, uniques = pd.factorize(pd.Series(values, dtype=object))
+        columns += [codes.astype(np.int32), list(uniques)]
+    return tuple(columns)
 
 
 def locate(values, *, index: PostcodeIndex | None = None, outcodes: OutcodeTable | None = None,
@@ -464,7 +480,7 @@ def locate(values, *, index: PostcodeIndex | None = None, outcodes: OutcodeTable
     parsed = split_postcodes(values)
     outcodes = outcodes or _default_outcode_table()
     index = index or postcode_index()
-    n = len(parsed.kind)
+    n = len(parsed.kind_code)
     easting, northing = np.full(n, np.nan), np.full(n, np.nan)
     precision = np.zeros(n, dtype=np.int8)
     problem = np.zeros(n, dtype=np.int8)
@@ -486,19 +502,22 @@ def locate(values, *, index: PostcodeIndex | None = None, outcodes: OutcodeTable
 
     out_pos = outcodes.positions(parsed.outcode)
     known_out = out_pos >= 0
-    partial = ~full & ((parsed.kind == "outcode") | (parsed.kind == "sector"))
+    partial = (parsed.kind_code == 1) | (parsed.kind_code == 2)
     use = partial & known_out
     op = out_pos[use]
     easting[use], northing[use] = outcodes.easting[op], outcodes.northing[op]
     precision[use] = 2
-    places, names, methods, offset = _places(index, outcodes)
-    place[use] = offset + op
+    place[use] = 1 + len(index.council_codes) + op
     problem[partial & ~known_out] = 3
-    problem[parsed.kind == "malformed"] = 4
+    problem[parsed.kind_code == 4] = 4
 
+    code_of, codes, name_of, names, method_of, methods = _place_columns(index, outcodes)
     result = {"kind": parsed.kind, "outcode": parsed.outcode, "sector": parsed.sector, "easting": easting,
-              "northing": northing, "precision": _PRECISION[precision], "la_code": places[place],
-              "la_name": names[place], "la_method": methods[place], "problem": _PROBLEM[problem]}
+              "northing": northing, "precision": pd.Categorical.from_codes(precision, categories=PRECISION_LABELS),
+              "la_code": pd.Categorical.from_codes(code_of[place], categories=codes),
+              "la_name": pd.Categorical.from_codes(name_of[place], categories=names),
+              "la_method": pd.Categorical.from_codes(method_of[place], categories=methods),
+              "problem": pd.Categorical.from_codes(problem, categories=PROBLEM_LABELS)}
     if map_points:
         safe = np.maximum(out_pos, 0)
         map_lat = np.where(known_out, outcodes.lat[safe], np.nan)
@@ -515,8 +534,8 @@ def locate_postcodes(values: pd.Series, *, index: PostcodeIndex | None = None,
                      outcodes: pd.DataFrame | None = None) -> pd.DataFrame:
     """``locate`` as a frame with the input's index (outcode and sector as text columns)."""
     found = locate(values, index=index, outcodes=None if outcodes is None else outcode_table(outcodes))
-    frame = {k: (v.to_numpy(zero_copy_only=False).astype(object) if isinstance(v, pa.Array) else v)
-             for k, v in found.items()}
+    frame = {k: (v.to_numpy(zero_copy_only=False).astype(object) if isinstance(v, pa.Array)
+                 else np.asarray(v, dtype=object) if isinstance(v, pd.Categorical) else v) for k, v in found.items()}
     columns = ["kind", "outcode", "sector", "easting", "northing", "precision", "la_code", "la_name", "la_method",
                "map_lat", "map_lon", "problem"]
     return pd.DataFrame({c: frame[c] for c in columns}, index=values.index)

@@ -37,8 +37,9 @@ def derive_placements(valid: pd.DataFrame, *, dataset: str, synthetic: bool, ext
                                     area_code=valid["_la"].to_numpy(dtype=object))
     d.index = valid.index
     cats = placement_categories(valid["PLACE"], valid["PLACE_PROVIDER"])
-    rule_frame = valid.assign(pl_distance=d["pl_distance"], pl_la=d["pl_la_code"], home_problem=d["home_problem"],
-                              pl_problem=d["pl_problem"], uasc=valid["_uasc"].astype(bool))
+    text = lambda column: d[column].to_numpy(dtype=object)  # noqa: E731  (categorical -> plain text)
+    rule_frame = valid.assign(pl_distance=d["pl_distance"], pl_la=text("pl_la_code"), home_problem=text("home_problem"),
+                              pl_problem=text("pl_problem"), uasc=valid["_uasc"].astype(bool))
     short = valid["LS"].isin(short_break_statuses()).to_numpy()
     uasc = valid["_uasc"].astype(bool).to_numpy()
     miles = d["pl_distance"].to_numpy(dtype=float).copy()
@@ -54,13 +55,13 @@ def derive_placements(valid: pd.DataFrame, *, dataset: str, synthetic: bool, ext
         "place_provider": valid["PLACE_PROVIDER"], "rec": valid["REC"],
         "reason_place_change": valid["REASON_PLACE_CHANGE"], "urn": valid["URN"], "uasc": uasc, "short_break": short,
         "collection_year": valid["_cy"].astype(float).map(year_label),
-        "home_outcode": d["home_outcode"], "home_sector": d["home_sector"],
-        "pl_outcode": d["pl_outcode"], "pl_sector": d["pl_sector"],
+        "home_outcode": text("home_outcode"), "home_sector": text("home_sector"),
+        "pl_outcode": text("pl_outcode"), "pl_sector": text("pl_sector"),
         "home_lat": d["home_map_lat"], "home_lon": d["home_map_lon"],
         "pl_lat": d["pl_map_lat"], "pl_lon": d["pl_map_lon"],
         "pl_distance": miles, "distance_precision": precision,
         "pl_la": pl_la, "pl_la_name": blank_if_short("pl_la_name"), "pl_la_method": blank_if_short("pl_la_method"),
-        "inside_la": inside, "distance_band": distance.distance_band(miles),
+        "inside_la": inside, "distance_band": distance.distance_band(miles).astype(object),
         "placement_category": cats["placement_category"], "placement_detail": cats["placement_detail"],
         "foster_type": cats["foster_type"], "provider_type": cats["provider_type"],
         "dataset": dataset, "extract_date": extract_date, "synthetic": synthetic,
