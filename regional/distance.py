@@ -245,8 +245,10 @@ def band_summary(now: pd.DataFrame, names: dict[str, str], *, suppress: bool) ->
     """Children per council and distance band, with the share of the council's children."""
     if now.empty:
         return pd.DataFrame(columns=["area_code", "council", "band", "children", "pct", "status", "extract_date",
-                                     "source"])
-    counts = now.groupby(["area_code", "distance_band"]).size().rename("children").reset_index()
+                                     "source", OUTCODE_COLUMN])
+    now = now.assign(_outcode=_outcode_precision(now))
+    grouped = now.groupby(["area_code", "distance_band"])
+    counts = pd.DataFrame({"children": grouped.size(), OUTCODE_COLUMN: grouped["_outcode"].sum()}).reset_index()
     grid = pd.MultiIndex.from_product([sorted(now["area_code"].unique()), BANDS], names=["area_code", "distance_band"])
     counts = counts.set_index(["area_code", "distance_band"]).reindex(grid, fill_value=0).reset_index()
     totals = counts.groupby("area_code")["children"].transform("sum")
@@ -258,34 +260,41 @@ def band_summary(now: pd.DataFrame, names: dict[str, str], *, suppress: bool) ->
     counts["source"] = np.where(counts["synthetic"], "synthetic extract", "council's SSDA903 extract")
     counts = counts.rename(columns={"distance_band": "band"}).drop(columns="synthetic")
     counts.insert(1, "council", _council_names(counts, names))
-    return suppress_small(counts) if suppress else counts
+    counts = counts[[c for c in counts.columns if c != OUTCODE_COLUMN] + [OUTCODE_COLUMN]]
+    return _suppress_with_precision(counts) if suppress else counts
 
 
 def location_summary(now: pd.DataFrame, names: dict[str, str], members: list[str], *, suppress: bool) -> pd.DataFrame:
     """Share of each council's children placed inside it, elsewhere in the group, outside the group."""
     if now.empty:
-        return pd.DataFrame(columns=["area_code", "council", "location", "children", "pct", "status"])
+        return pd.DataFrame(columns=["area_code", "council", "location", "children", "pct", "status", OUTCODE_COLUMN])
     member_set = set(members)
     where = np.select([now["pl_la"].fillna("") == "", now["pl_la"] == now["area_code"], now["pl_la"].isin(member_set)],
                       [LOCATIONS[3], LOCATIONS[0], LOCATIONS[1]], default=LOCATIONS[2])
-    counts = now.assign(location=where).groupby(["area_code", "location"]).size().rename("children")
+    grouped = now.assign(location=where, _outcode=_outcode_precision(now)).groupby(["area_code", "location"])
+    counts = pd.DataFrame({"children": grouped.size(), OUTCODE_COLUMN: grouped["_outcode"].sum()})
     grid = pd.MultiIndex.from_product([sorted(now["area_code"].unique()), LOCATIONS], names=["area_code", "location"])
     counts = counts.reindex(grid, fill_value=0).reset_index()
     counts["pct"] = (100 * counts["children"] / counts.groupby("area_code")["children"].transform("sum")).round(1)
     counts["status"] = "ok"
     counts.insert(1, "council", _council_names(counts, names))
-    return suppress_small(counts) if suppress else counts
+    counts = counts[[c for c in counts.columns if c != OUTCODE_COLUMN] + [OUTCODE_COLUMN]]
+    return _suppress_with_precision(counts) if suppress else counts
 
 
 def destination_summary(now: pd.DataFrame, members: list[str], *, suppress: bool) -> pd.DataFrame:
     """Where the children live: one row per placement council."""
-    cols = ["placement council", "code", "in group", "children", "pct", "status", "median miles", "councils placing"]
+    cols = ["placement council", "code", "in group", "children", "pct", "status", "median miles", "councils placing",
+            OUTCODE_COLUMN]
     if now.empty:
         return pd.DataFrame(columns=cols)
     known = now.assign(pl_la=now["pl_la"].fillna(""), pl_la_name=now["pl_la_name"].fillna(""))
     known.loc[known["pl_la"] == "", "pl_la_name"] = "Not known (no placement postcode)"
+    known = known.assign(_outcode=_outcode_precision(known))
     table = known.groupby(["pl_la", "pl_la_name"]).agg(children=("child", "size"), median=("pl_distance", "median"),
-                                                        councils=("area_code", "nunique")).reset_index()
+                                                        councils=("area_code", "nunique"),
+                                                        outcode=("_outcode", "sum")).reset_index()
+    table = table.rename(columns={"outcode": OUTCODE_COLUMN})
     table["pct"] = (100 * table["children"] / table["children"].sum()).round(1)
     table["in group"] = np.where(table["pl_la"] == "", "", np.where(table["pl_la"].isin(members), "yes", "no"))
     table["status"] = "ok"
@@ -294,7 +303,7 @@ def destination_summary(now: pd.DataFrame, members: list[str], *, suppress: bool
     table["median miles"] = table["median miles"].round(1)
     table = table.sort_values(["children", "placement council"], ascending=[False, True])
     if suppress:
-        table = suppress_small(table)
+        table = _suppress_with_precision(table)
         table.loc[table["status"] == "suppressed", "median miles"] = np.nan
     return table[cols].reset_index(drop=True)
 
@@ -328,23 +337,54 @@ def ring_centres(now: pd.DataFrame, council: str, outcodes: pd.DataFrame | None 
     return outcodes.loc[homes.index, ["easting", "northing", "lat", "lon"]].assign(children=homes.to_numpy())
 
 
-def compare_with_published(now: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
-    """Each extract's own shares, to set beside the published figures (over 20 miles; outside; both)."""
+def compare_with_published(now: pd.DataFrame, names: dict[str, str], *, include_outcode: bool = False) -> pd.DataFrame:
+    """Each extract's own shares, to set beside the published figures (over 20 miles; outside; both).
+
+    Published figures are measured from full postcodes, so children whose distance is only at
+    outcode precision (the outcode's centre: a median error of half a mile, up to 30) are left
+    out of these shares unless ``include_outcode``; ``children`` counts those compared,
+    ``outcode precision`` those left out (or included, when asked), so the basis is always shown.
+    A council whose children are all at outcode precision has no share unless included.
+    """
+    columns = ["area_code", "council", "children", "pct_over_20_miles", "pct_outside_la",
+               "pct_over_20_miles_outside_la", "extract_date", OUTCODE_COLUMN, "outcode_basis"]
     if now.empty:
-        return pd.DataFrame(columns=["area_code", "council", "children", "pct_over_20_miles", "pct_outside_la",
-                                     "pct_over_20_miles_outside_la", "extract_date"])
+        return pd.DataFrame(columns=columns)
+    outcode = _outcode_precision(now)
     over = now["pl_distance"] > OVER_20_MILES
     outside = now["inside_la"].astype("boolean").fillna(False).astype(bool) == False  # noqa: E712
     outside &= now["pl_la"].fillna("") != ""
-    frame = now.assign(over=over, outside=outside, both=over & outside)
-    table = frame.groupby("area_code").agg(children=("child", "size"), over=("over", "mean"), outside=("outside", "mean"),
-                                           both=("both", "mean"), extract_date=("extract_date", "max")).reset_index()
+    compared = np.ones(len(now), dtype=bool) if include_outcode else ~outcode
+    frame = now.assign(over=over, outside=outside, both=over & outside, _outcode=outcode, _compared=compared)
+    table = frame.groupby("area_code").agg(extract_date=("extract_date", "max"), outcode=("_outcode", "sum")).reset_index()
+    kept = frame[frame["_compared"]].groupby("area_code").agg(
+        children=("child", "size"), over=("over", "mean"), outside=("outside", "mean"), both=("both", "mean"))
+    table = table.merge(kept, how="left", left_on="area_code", right_index=True)
+    table["children"] = table["children"].fillna(0).astype(int)
     table = table.rename(columns={"over": "pct_over_20_miles", "outside": "pct_outside_la",
-                                  "both": "pct_over_20_miles_outside_la"})
+                                  "both": "pct_over_20_miles_outside_la", "outcode": OUTCODE_COLUMN})
     for column in ("pct_over_20_miles", "pct_outside_la", "pct_over_20_miles_outside_la"):
         table[column] = (100 * table[column]).round(1)
+    table["outcode_basis"] = "included" if include_outcode else "left out"
     table.insert(1, "council", _council_names(table, names))
-    return table
+    return table[columns]
+
+
+OUTCODE_COLUMN = "outcode precision"
+
+
+def _outcode_precision(frame: pd.DataFrame) -> pd.Series:
+    """Rows whose distance (or placement council) rests on an outcode's centre, not a full postcode."""
+    precision = frame["distance_precision"] if "distance_precision" in frame else pd.Series("", index=frame.index)
+    return (precision.astype(object) == "outcode").astype(bool)
+
+
+def _suppress_with_precision(frame: pd.DataFrame) -> pd.DataFrame:
+    """``suppress_small`` on the children and their share, and on the outcode-precision count with them."""
+    out = suppress_small(frame)
+    small = out[OUTCODE_COLUMN].gt(0) & out[OUTCODE_COLUMN].lt(SUPPRESS_BELOW)
+    out[OUTCODE_COLUMN] = out[OUTCODE_COLUMN].astype(float).where(~(small | (out["status"] == "suppressed")))
+    return out
 
 
 #: Council-return band indicators -> (placement, band as the council prints it).
