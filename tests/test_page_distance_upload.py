@@ -34,6 +34,11 @@ def clean_uploads(engine):
                                       loaded_at=datetime.now(timezone.utc), loaded_by="tests"))  # caches reload
 
 
+def apply(at) -> None:
+    """The filters are a form: they apply when 'Apply filters' is pressed."""
+    next(b for b in at.button if b.label == "Apply filters").click().run()
+
+
 def table_with(at, column: str):
     return next(d.value for d in at.dataframe if column in d.value.columns)
 
@@ -61,19 +66,23 @@ def test_upload_with_uasc_table_and_short_break(engine, clean_uploads):
     at.button(key="dist_load").click().run()
     assert not at.exception and any("Loaded 5 episodes" in s.value for s in at.success)
 
-    at.multiselect(key="dist_councils").set_value([BCP]).run()
+    at.multiselect(key="dist_councils").set_value([BCP])
+    apply(at)
     bands = table_with(at, "band").set_index("band")
     assert bands["children"].sum() == 4  # the short break is not a placement
     assert bands.loc["Not known", "children"] == 1  # the UASC child: DfE leaves the distance blank
     assert bands["outcode precision"].sum() == 1
-    at.radio(key="dist_uasc").set_value("UASC only").run()
+    at.radio(key="dist_uasc").set_value("UASC only")
+    apply(at)
     bands = table_with(at, "band").set_index("band")
     assert bands["children"].sum() == 1 and bands.loc["Not known", "children"] == 1
-    at.radio(key="dist_uasc").set_value("Excluding UASC").run()
+    at.radio(key="dist_uasc").set_value("Excluding UASC")
+    apply(at)
     compare = table_with(at, "DfE year")
     assert compare["children"].iloc[0] == 2  # K1 and K2: the outcode-precision child is left out
     assert compare["outcode precision (left out)"].iloc[0] == 1
     assert compare.filter(like="extract % over 20 miles").iloc[0, 0] == 100.0  # K1 49.8 and K2 70 miles
-    at.toggle(key="dist_include_outcode").set_value(True).run()
+    at.toggle(key="dist_include_outcode").set_value(True)
+    apply(at)
     compare = table_with(at, "DfE year")
     assert compare["children"].iloc[0] == 3 and compare["outcode precision (included)"].iloc[0] == 1
