@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from regional import geo
 from regional.authorities import ENGLAND_CODE
 from regional.geo import (  # noqa: F401  (the geography names callers have long found here)
     COUNTRIES, LA_LOOKUP_EXTRACT, LTLA_UTLA_FILE, OUTCODE_EXTRACT, OUTCODE_FILE, RECODES, FULL_PATTERN,
@@ -49,7 +50,8 @@ NOT_KNOWN = "Not known"
 BAND_COLOURS = {"Under 5 miles": "#009E73", "5 to 10 miles": "#56B4E9", "10 to 20 miles": "#0072B2",
                 "20 to 50 miles": "#E69F00", "Over 50 miles": "#D55E00", "Not known": "#999999"}
 PRECISIONS = ("postcode", "outcode", "not known")
-PRECISIONS_ORDER = ("not known", "postcode", "outcode")  # the codes geo.locate uses
+PRECISIONS_ORDER = tuple(geo.PRECISION_LABELS)  # the codes geo.locate uses
+_BAND_DTYPE = pd.CategoricalDtype(pd.Index(list(BANDS), dtype=object))
 _OUT = r"(?P<out>[A-Z]{1,2}[0-9][A-Z0-9]?)"
 
 
@@ -106,18 +108,16 @@ def postcode_distances(home, placement, *, index: PostcodeIndex | None = None,
     known = ~np.isnan(miles)
     both_full = (h["precision"].codes == 1) & (p["precision"].codes == 1)
     precision = pd.Categorical.from_codes(np.where(known, np.where(both_full, 1, 2), 0).astype(np.int8),
-                                          categories=list(PRECISIONS_ORDER))
+                                          dtype=geo.PRECISION_DTYPE, validate=False)
     columns = {"pl_distance": miles, "distance_precision": precision, "distance_band": band_codes(miles)}
     for prefix, found in (("home_", h), ("pl_", p)):
         for key, value in found.items():
             columns[prefix + key] = value
     if area_code is not None:
         pl_la = p["la_code"]
-        categories = np.asarray(pl_la.categories, dtype=object)
-        area_position = pd.Index(categories).get_indexer(np.asarray(area_code, dtype=object))
-        same = pl_la.codes == area_position
-        inside = np.where(same, True, False).astype(object)
-        inside[categories[pl_la.codes] == ""] = None
+        text = np.asarray(pl_la.categories, dtype=object)[pl_la.codes]
+        inside = (text == np.asarray(area_code, dtype=object)).astype(object)
+        inside[pl_la.codes == pl_la.categories.get_loc("")] = None  # no placement council: not known
         columns["inside_la"] = inside
     index_ = getattr(home, "index", None)
     return pd.DataFrame({k: _column(v, index_) for k, v in columns.items()}, index=index_)
@@ -129,7 +129,7 @@ def band_codes(miles) -> pd.Categorical:
     with np.errstate(invalid="ignore"):
         codes = np.where(np.isnan(d), 5, np.where(d < 5, 0, np.where(d < 10, 1, np.where(d <= 20, 2,
                                                                                             np.where(d <= 50, 3, 4)))))
-    return pd.Categorical.from_codes(codes.astype(np.int8), categories=list(BANDS))
+    return pd.Categorical.from_codes(codes.astype(np.int8), dtype=_BAND_DTYPE, validate=False)
 
 
 def _column(values, index=None) -> pd.Series:

@@ -79,8 +79,8 @@ _POWERS = len(_ALPHABET) ** np.arange(_WIDTH - 1, -1, -1, dtype=np.int64)
 
 def _arrow_text(values) -> pa.Array:
     """Upper-cased, trimmed text; None and NaN become ''."""
-    if isinstance(values, pd.Series):
-        values = values.astype("string") if values.dtype != object else values
+    if isinstance(values, pd.Series) and values.dtype != object and not isinstance(values.dtype, pd.StringDtype):
+        values = values.astype(object)  # numbers or categories: as text
     array = pa.array(values, type=pa.string(), from_pandas=True) if not isinstance(values, pa.Array) else values
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
@@ -118,7 +118,7 @@ class ParsedPostcodes:
 
     @property
     def kind(self) -> pd.Categorical:
-        return pd.Categorical.from_codes(self.kind_code, categories=list(KINDS))
+        return pd.Categorical.from_codes(self.kind_code, dtype=KIND_DTYPE, validate=False)
 
     def frame(self, index=None) -> pd.DataFrame:
         return pd.DataFrame({"kind": np.asarray(self.kind, dtype=object), "outcode": self.outcode.to_numpy(zero_copy_only=False).astype(object),
@@ -151,11 +151,10 @@ def split_postcodes(values) -> ParsedPostcodes:
         blank = (pc.equal(others, "")).to_numpy(zero_copy_only=False)
         has_digit = digit != ""
         kind[rest] = np.select([blank, is_partial & has_digit, is_partial], [3, 1, 2], default=4)
-        out_np = outcode.to_numpy(zero_copy_only=False).astype(object)
-        sector_np = sector.to_numpy(zero_copy_only=False).astype(object)
-        out_np[rest] = out_part
-        sector_np[rest] = np.where(has_digit, out_part.astype(object) + " " + digit.astype(object), "")
-        outcode, sector = pa.array(out_np, type=pa.string()), pa.array(sector_np, type=pa.string())
+        others_mask = pa.array(~full_np)  # only the other rows' values are replaced (no full-length copies)
+        sector_part = np.where(has_digit, out_part.astype(object) + " " + digit.astype(object), "")
+        outcode = pc.replace_with_mask(outcode, others_mask, pa.array(out_part, type=pa.string()))
+        sector = pc.replace_with_mask(sector, others_mask, pa.array(sector_part, type=pa.string()))
     return ParsedPostcodes(kind_code=kind, full=full_np, compact=pc.if_else(full, compact, ""), outcode=outcode,
                            sector=sector)
 
@@ -450,11 +449,13 @@ def _default_outcode_table() -> OutcodeTable:
 PRECISION_LABELS = ["not known", "postcode", "outcode"]
 PROBLEM_LABELS = ["", PROBLEMS["not_in_directory"], PROBLEMS["no_grid"], PROBLEMS["outcode_unknown"],
                   PROBLEMS["malformed"]]
+PRECISION_DTYPE = pd.CategoricalDtype(pd.Index(PRECISION_LABELS, dtype=object))
+PROBLEM_DTYPE = pd.CategoricalDtype(pd.Index(PROBLEM_LABELS, dtype=object))
+KIND_DTYPE = pd.CategoricalDtype(pd.Index(list(KINDS), dtype=object))
 
 
 @lru_cache(maxsize=4)
-def _place_columns(index: PostcodeIndex, outcodes: OutcodeTable) -> tuple[np.ndarray, list, np.ndarray, list,
-                                                                          np.ndarray, list]:
+def _place_columns(index: PostcodeIndex, outcodes: OutcodeTable) -> tuple:
     """Council code, name and method of every 'place' (row 0: none; then the index's councils; then
     each outcode) as integer codes into their distinct values, so a located column is built by
     integer indexing (``pd.Categorical.from_codes``), never by copying strings."""
@@ -463,8 +464,17 @@ def _place_columns(index: PostcodeIndex, outcodes: OutcodeTable) -> tuple[np.nda
                    [""] + list(index.council_names) + list(outcodes.area_name),
                    [""] + ["ONS postcode directory"] * len(index.council_codes) + list(outcodes.la_method)):
         codes, uniques = pd.factorize(pd.Series(values, dtype=object))
-        columns += [codes.astype(np.int32), list(uniques)]
+        columns += [codes.astype(np.int32), pd.CategoricalDtype(pd.Index(uniques, dtype=object))]
     return tuple(columns)
+
+
+def categorical(codes: np.ndarray, dtype: pd.CategoricalDtype) -> pd.Categorical:
+    """A categorical from integer codes and a dtype made once (pandas then validates nothing per call)."""
+    return pd.Categorical.from_codes(codes, dtype=dtype, validate=False)
+
+
+def category_dtype(labels) -> pd.CategoricalDtype:
+    return pd.CategoricalDtype(pd.Index(list(labels), dtype=object))
 
 
 def locate(values, *, index: PostcodeIndex | None = None, outcodes: OutcodeTable | None = None,
@@ -513,11 +523,9 @@ def locate(values, *, index: PostcodeIndex | None = None, outcodes: OutcodeTable
 
     code_of, codes, name_of, names, method_of, methods = _place_columns(index, outcodes)
     result = {"kind": parsed.kind, "outcode": parsed.outcode, "sector": parsed.sector, "easting": easting,
-              "northing": northing, "precision": pd.Categorical.from_codes(precision, categories=PRECISION_LABELS),
-              "la_code": pd.Categorical.from_codes(code_of[place], categories=codes),
-              "la_name": pd.Categorical.from_codes(name_of[place], categories=names),
-              "la_method": pd.Categorical.from_codes(method_of[place], categories=methods),
-              "problem": pd.Categorical.from_codes(problem, categories=PROBLEM_LABELS)}
+              "northing": northing, "precision": categorical(precision, PRECISION_DTYPE),
+              "la_code": categorical(code_of[place], codes), "la_name": categorical(name_of[place], names),
+              "la_method": categorical(method_of[place], methods), "problem": categorical(problem, PROBLEM_DTYPE)}
     if map_points:
         safe = np.maximum(out_pos, 0)
         map_lat = np.where(known_out, outcodes.lat[safe], np.nan)
