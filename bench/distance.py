@@ -22,7 +22,6 @@ Prints exactly one line.
 from __future__ import annotations
 
 import json
-import math
 import os
 import resource
 import statistics

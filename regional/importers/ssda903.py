@@ -31,13 +31,14 @@ from regional import geo, models, settings, synthetic
 from regional.authorities import AreaIndex
 from regional.distance import PostcodeIndex, open_at  # noqa: F401  (open_at: callers find it here too)
 from regional.errors import DataError
-from regional.importers.ssda903_derive import STORED_COLUMNS, derive_placements
+from regional.importers.ssda903_derive import STORED_COLUMNS, derive_placements  # noqa: F401
 from regional.importers.ssda903_pseudonym import (KEY_FILE_NAME, PSEUDONYM_ENV, pseudonym_key,  # noqa: F401
                                                   pseudonymise)
 from regional.importers.ssda903_rules import FINDING_COLUMNS, run_rules
 from regional.importers.ssda903_spec import (SPEC_FILE, code_list, collection_year, read_spec,  # noqa: F401
                                              year_label)
-from regional.importers.ssda903_tables import ReturnTables, check_tables, read_return, uasc_children
+from regional.importers.ssda903_tables import ReturnTables, check_tables, read_return
+from regional.importers.ssda903_tables import uasc_children as uasc_children_of_return
 
 SYNTHETIC_DIR = settings.DATA_DIR / "synthetic"
 MANIFEST_FILE = "manifest.csv"
@@ -268,7 +269,7 @@ def import_tables(tables: ReturnTables, index: AreaIndex, *, council: str | None
         raise DataError("the return has no episodes table", file=name,
                         expected="an episodes file (CHILD, DECOM, ..., HOME_POST, PL_POST, URN) or an XML return")
     if uasc_children is None:
-        uasc_children = uasc_children_of(tables)
+        uasc_children = uasc_children_of_return(tables)
     frame, report, summary = validate_episodes(raw.reset_index(drop=True), index, file=name, council=council,
                                                extract_date=extract_date, uasc_children=uasc_children)
     valid = frame[frame["ok"]]
@@ -309,11 +310,6 @@ def import_tables(tables: ReturnTables, index: AreaIndex, *, council: str | None
                          rows_read=len(raw), extract_date=summary["extract_date"], councils=councils,
                          key_origin=key_origin, summary=summary, tables=tables.counts(), findings=findings,
                          table_summary=table_summary, table_report=table_report)
-
-
-def uasc_children_of(tables: ReturnTables) -> set[str]:
-    """UASC children from the return's own tables (see ``ssda903_tables.uasc_children``)."""
-    return uasc_children(tables)
 
 
 def _postcode_report(rule_frame: pd.DataFrame) -> pd.DataFrame:
