@@ -38,6 +38,9 @@ with st.form("dist_filters", border=True):
                         "(PR4-PR5); residential K1, K2, R1, S1, P3; supported H5, K3, P2; with parents P1; adoption "
                         "A3-A6.")
     g2.multiselect("Distance band", list(distance.BANDS), default=list(distance.BANDS), key="dist_bands")
+    g1.toggle("Compare with published figures including distances known only to an outcode's centre", value=False,
+              key="dist_include_outcode", help="Published figures are measured from full postcodes; an outcode's "
+              "centre is half a mile out at the median, up to 30 miles.")
     st.form_submit_button("Apply filters")
 
 councils = state.get("dist_councils")
@@ -46,7 +49,8 @@ choices = view.Choices(
     when=state.get("dist_date") if state.get("dist_when") == "A chosen date" else None,
     uasc=state.get("dist_uasc", view.UASC_CHOICES[0]),
     kinds=tuple(state["dist_kinds"]) if "dist_kinds" in state else None,
-    bands=tuple(state["dist_bands"]) if "dist_bands" in state else None)
+    bands=tuple(state["dist_bands"]) if "dist_bands" in state else None,
+    include_outcode=bool(state.get("dist_include_outcode", False)))
 s = ui.prepare(view.PAGE, sel, choices)
 
 intro = s["dist_intro"]

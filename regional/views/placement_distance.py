@@ -28,6 +28,7 @@ class Choices:
     uasc: str = UASC_CHOICES[0]
     kinds: tuple[str, ...] | None = None  # None: every placement category held
     bands: tuple[str, ...] | None = None  # None: every distance band
+    include_outcode: bool = False  # count outcode-precision distances in the comparison with published figures
 
 
 def episodes(store: Store) -> pd.DataFrame:
@@ -87,9 +88,11 @@ def latest_dfe(store: Store) -> pd.DataFrame:
     return dfe[dfe["area_code"].str.match(r"^E0[6-9]|^E10")].sort_values("period").groupby("area_code").tail(1)
 
 
-def compare_with_published(store: Store, now: pd.DataFrame, names: dict[str, str], tag: str) -> pd.DataFrame:
-    """Each extract's shares beside the council's own published figures and DfE's latest."""
-    compare = distance.compare_with_published(now, names)
+def compare_with_published(store: Store, now: pd.DataFrame, names: dict[str, str], tag: str,
+                           include_outcode: bool = False) -> pd.DataFrame:
+    """Each extract's shares beside the council's own published figures and DfE's latest; children whose
+    distance is only at outcode precision are left out unless ``include_outcode`` (and counted either way)."""
+    compare = distance.compare_with_published(now, names, include_outcode=include_outcode)
     published = store.observations_for(["pct_placed_over_20_miles", "pct_placed_outside_la"],
                                        list(compare["area_code"]), source="council")
     published = published[published["period"] == published.groupby(["area_code", "indicator_id"])["period"]
@@ -112,6 +115,7 @@ def compare_with_published(store: Store, now: pd.DataFrame, names: dict[str, str
         "DfE % over 20 miles and outside": compare["area_code"].map(dfe["value"]),
         "DfE year": compare["area_code"].map(dfe["period_label"]).fillna(""),
         "extract date": compare["extract_date"].astype(str),
+        f"outcode precision ({'included' if include_outcode else 'left out'})": compare[distance.OUTCODE_COLUMN],
         "extract": kind.map({True: "synthetic", False: "council's own"})})
 
 
@@ -188,11 +192,16 @@ def prepare(store: Store, selection: Selection, choices: Choices = Choices()) ->
                     table=text_or_blank(distance.destination_summary(now, members, suppress=cross)),
                     file_name="placement_councils.csv", synthetic=synthetic),
             Section("dist_compare", "The extracts beside the published figures",
-                    table=text_or_blank(compare_with_published(store, now, names, tag)),
+                    table=text_or_blank(compare_with_published(store, now, names, tag, choices.include_outcode)),
                     file_name="placement_distance_compared.csv",
                     caption="Extract figures use the filters above. Council figures are the latest in each council's "
                             "own return; DfE's is its latest published year (at 31 March). They cover different "
-                            "dates and, for DfE, a narrower measure (over 20 miles *and* outside the council)."),
+                            "dates and, for DfE, a narrower measure (over 20 miles *and* outside the council). "
+                            "Published figures are measured from full postcodes: children whose distance is known "
+                            "only to an outcode's centre (half a mile out at the median, up to 30 miles) are "
+                            + ("included here, as asked." if choices.include_outcode else
+                               "left out of the extract's shares unless included with the filter above; "
+                               "'outcode precision' counts them.")),
         ]
     published = distance.published_bands(store, members)
     sections.append(Section(
