@@ -7,6 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 st.set_page_config(page_title="Regional Care Benchmark", page_icon=":bar_chart:", layout="wide")
+st.html(Path(__file__).parent / "assets" / "app.css")  # focus ring and shared styles, every page
 
 HERE = Path(__file__).parent
 TITLES = {

@@ -84,3 +84,49 @@ def test_no_serious_accessibility_violations(browser, app_server, path: Path, re
     assert not blocking, (f"{path.name}: {len(blocking)} serious/critical axe violation(s): "
                           + "; ".join(f"[{r['view']}] {r['rule']} ({r['impact']}, {r['nodes']} nodes, e.g. "
                                       f"{r['example']}): {r['help']}" for r in blocking[:8]))
+
+
+_CONTRAST_JS = """(el) => {
+  const rgba = s => { const m = s.match(/[0-9.]+/g).map(Number); return [m[0], m[1], m[2], m.length > 3 ? m[3] : 1]; };
+  const lum = ([r, g, b]) => { const f = c => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+                               return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+  let bg = null;
+  for (let e = el; e; e = e.parentElement) {
+    const c = rgba(getComputedStyle(e).backgroundColor);
+    if (c[3] > 0) { bg = c; break; }
+  }
+  bg = bg || [255, 255, 255, 1];
+  let fg = rgba(getComputedStyle(el).color);
+  const a = fg[3] * parseFloat(getComputedStyle(el).opacity || '1');
+  fg = [0, 1, 2].map(i => fg[i] * a + bg[i] * (1 - a));
+  const [l1, l2] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+  return (l1 + 0.05) / (l2 + 0.05);
+}"""
+
+
+def test_caption_colour_reaches_4_5_to_1(visited) -> None:
+    """The theme's caption colour, as Chromium renders it on the page, against its background."""
+    page = visited(PAGES[0]).page
+    captions = page.locator(f'{MAIN} [data-testid="stCaptionContainer"]')
+    assert captions.count() > 0, "the Overview has no caption to measure"
+    ratios = [captions.nth(i).evaluate(_CONTRAST_JS) for i in range(min(captions.count(), 5))]
+    assert min(ratios) >= 4.5, f"caption contrast {min(ratios):.2f}:1 is under WCAG's 4.5:1 ({ratios})"
+
+
+def test_sidebar_links_show_a_visible_focus_ring(page, base_url) -> None:
+    """Tab onto the sidebar's page links: the focused link gets a ring of at least 2 px at 3:1 or more."""
+    open_page(page, base_url, PAGES[0])
+    link = page.locator('[data-testid="stSidebarNav"] a').nth(1)
+    link.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")  # keyboard focus, so :focus-visible applies
+    style = link.evaluate("e => { const s = getComputedStyle(e); return [s.outlineStyle, s.outlineWidth, s.outlineColor,"
+                          " document.activeElement === e]; }")
+    assert style[3], "the sidebar link did not take keyboard focus"
+    assert style[0] not in ("none", "hidden") and float(style[1].rstrip("px")) >= 2, style
+    ring = page.evaluate("""(c) => { const d = document.createElement('span'); d.style.color = c; document.body.appendChild(d);
+                            const out = getComputedStyle(d).color; d.remove(); return out; }""", style[2])
+    swatch = page.evaluate(f"""(c) => {{ const d = document.createElement('span'); d.style.color = c;
+                             document.querySelector('[data-testid="stSidebar"]').appendChild(d);
+                             const r = ({_CONTRAST_JS})(d); d.remove(); return r; }}""", ring)
+    assert swatch >= 3, f"focus ring colour {ring} is {swatch:.2f}:1 against the sidebar (WCAG asks 3:1)"
