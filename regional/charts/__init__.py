@@ -27,7 +27,7 @@ def ranked_bars(frame: pd.DataFrame, *, value_label: str, highlight: str | None 
     interest is drawn in another colour and marked with a triangle.
     """
     data = frame.dropna(subset=["value"]).copy()
-    data["role"] = ["Council of interest" if c == highlight else "Member" for c in data["area_code"]]
+    data["role"] = ["Council of interest" if c == highlight else "Group member" for c in data["area_code"]]
     refs = [(n, v, r) for n, v, r in (("England", england, "England"), (region_name, region, "Region"))
             if v is not None and pd.notna(v)]
     if refs:
@@ -35,7 +35,7 @@ def ranked_bars(frame: pd.DataFrame, *, value_label: str, highlight: str | None 
                               "role": [r for _, _, r in refs]})
         data = pd.concat([data, extra], ignore_index=True)
     order = data.sort_values("value", ascending=False)["area_name"].tolist()
-    domain = ["Council of interest", "Member", "England", "Region"]
+    domain = ["Council of interest", "Group member", "England", "Region"]
     tooltip = [alt.Tooltip("area_name:N", title="Area"), alt.Tooltip("value:Q", title=value_label)]
     if "period_label" in data:
         tooltip += [alt.Tooltip("period_label:N", title="Period"), alt.Tooltip("source_id:N", title="Source")]

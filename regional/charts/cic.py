@@ -15,7 +15,7 @@ from regional.charts import ENGLAND, HIGHLIGHT, MEMBER, OTHER, REGION
 NEIGHBOUR_MEAN = "#CC79A7"
 NEIGHBOUR_MEDIAN = "#56B4E9"
 COUNCIL_RETURN = "#E69F00"
-ROLE_ORDER = ["Council of interest", "Member", "England", "Region"]
+ROLE_ORDER = ["Council of interest", "Group member", "England", "Region"]
 ROLE_SHAPES = ["triangle-up", "circle", "square", "diamond"]
 
 
@@ -62,7 +62,7 @@ def trend_chart(lines: pd.DataFrame, returns: pd.DataFrame | None, *, value_labe
     """
     data = line_segments(lines)
     data["role_label"] = data["role"].replace({"Region": region_name})
-    data["label"] = data["area_name"].where(data["role"].isin(["Council of interest", "Member"]), data["role_label"])
+    data["label"] = data["area_name"].where(data["role"].isin(["Council of interest", "Group member"]), data["role_label"])
     data["kind"] = "figure"
     own = None
     if returns is not None and len(returns.dropna(subset=["value"])):
@@ -94,7 +94,7 @@ def trend_chart(lines: pd.DataFrame, returns: pd.DataFrame | None, *, value_labe
                                                                     range=[[1, 0], [1, 0], [6, 3], [2, 2]]), legend=None),
                 strokeWidth=alt.StrokeWidth("role:N", scale=alt.Scale(domain=ROLE_ORDER, range=[3.5, 1.5, 2.5, 2.5]),
                                             legend=None),
-                opacity=alt.condition(alt.datum.role == "Member", alt.value(0.6), alt.value(1))),
+                opacity=alt.condition(alt.datum.role == "Group member", alt.value(0.6), alt.value(1))),
             figures.mark_point(filled=True, size=50).encode(
                 x=x, y=y, tooltip=tooltip,
                 color=alt.Color("role:N", scale=role_scale, legend=legend),
@@ -110,18 +110,18 @@ def trend_chart(lines: pd.DataFrame, returns: pd.DataFrame | None, *, value_labe
         if with_labels:
             last = frame[frame["kind"] == "figure"].sort_values("year").groupby("area_code", as_index=False).tail(1)
             colour = alt.Color("role:N", scale=role_scale, legend=legend)
-            out.append(alt.Chart(last[last["role"] == "Member"]).mark_text(align="left", dx=7, fontSize=10).encode(
+            out.append(alt.Chart(last[last["role"] == "Group member"]).mark_text(align="left", dx=7, fontSize=10).encode(
                 x=x, y=y, text="label:N", color=colour))
-            out.append(alt.Chart(last[last["role"] != "Member"]).mark_text(
+            out.append(alt.Chart(last[last["role"] != "Group member"]).mark_text(
                 align="left", dx=7, fontSize=11, fontWeight="bold").encode(x=x, y=y, text="label:N", color=colour))
         return out
 
     if not panels:
         frame = pd.concat([data, own], ignore_index=True) if own is not None else data
         return alt.layer(*layers(frame, True, x, y)).properties(height=540, width="container")
-    councils = data[data["role"].isin(["Council of interest", "Member"])]
+    councils = data[data["role"].isin(["Council of interest", "Group member"])]
     order = (councils.loc[councils["role"] == "Council of interest", "area_name"].drop_duplicates().tolist()
-             + sorted(set(councils.loc[councils["role"] == "Member", "area_name"])))
+             + sorted(set(councils.loc[councils["role"] == "Group member", "area_name"])))
     references = data[data["role"].isin(["England", "Region"])]
     parts = []
     for name in order:
