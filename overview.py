@@ -11,6 +11,7 @@ sel = ui.selection()
 st.title("Regional Care Benchmark: Overview")
 
 labels = view.measures(store)
+ui.linked({"overview_measure": list(labels)})
 measure = st.session_state.get("overview_measure", view.Choices.measure)
 zero = st.session_state.get("overview_zero", True)
 s = ui.prepare(view.PAGE, sel, view.Choices(measure=measure if measure in labels else view.Choices.measure,

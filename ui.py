@@ -14,12 +14,15 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from regional import db
 from regional.authorities import NEIGHBOUR_MODELS
 from regional.errors import DataError
+from regional.links import link_params, page_choice, selection_from_link
 from regional.selection import (DEFAULT_COUNCIL, DEFAULT_MODEL, DEFAULT_RCC_ID, Selection, council_pool,
                                 group_labels, group_options)
 from regional.store import Store, load_store
 from regional.views import VIEWS, Section
 
 SELECTION_KEY = "_selection"
+LINK_IN = "_link_in"  # the URL's parameters as this run started
+LINK_NOTES = "_link_notes"
 
 
 @st.cache_resource(show_spinner="Loading the embedded data (first start only)...")
@@ -54,6 +57,12 @@ def sidebar(store: Store) -> Selection:
     """Group, council of interest and neighbour model. app.py draws it once per run, for every page."""
     options, labels = group_options(store), group_labels(store)
     names = dict(zip(store.areas["code"], store.areas["name"]))
+    incoming = st.query_params.to_dict()
+    st.session_state[LINK_IN] = incoming
+    if "group" not in st.session_state:  # a session's first run: a shared link decides the view
+        linked, notes = selection_from_link(store, incoming)
+        st.session_state.update(group=linked.grouping_id, council=linked.council, model=linked.model)
+        st.session_state[LINK_NOTES] = notes
     _valid("group", options, DEFAULT_RCC_ID)
     _valid("model", list(NEIGHBOUR_MODELS), DEFAULT_MODEL)
     with st.sidebar:
@@ -72,7 +81,53 @@ def sidebar(store: Store) -> Selection:
                    "Suppressed and unpublished figures are shown as such, never as zero.")
     selection = Selection.from_dict(store, {"group": group, "council": council, "model": model})
     st.session_state[SELECTION_KEY] = selection
+    _write_link(link_params(selection), keep=())  # the page adds its own choices (``linked``)
+    _show_link_notes()
     return selection
+
+
+def _write_link(values: dict[str, str], keep: tuple[str, ...] | None = None) -> None:
+    """Set these URL parameters, touching the URL only where it differs (each write is a message to
+    the browser). ``keep``: the only other parameters to keep (None: keep every other one)."""
+    current = st.query_params.to_dict()
+    if keep is not None:
+        for key in [k for k in current if k not in values and k not in keep]:
+            del st.query_params[key]
+    for key, value in values.items():
+        if current.get(key) != value:
+            st.query_params[key] = value
+
+
+def _show_link_notes() -> None:
+    notes = st.session_state.pop(LINK_NOTES, None)
+    if notes:
+        st.info("This link could not be followed in full: " + "; ".join(notes) + ". Showing the default instead.",
+                icon=":material/link_off:")
+
+
+def linked(choices: dict[str, list]) -> None:
+    """Keep a page's main choices in its URL, so a reload or a shared link opens the same view.
+
+    ``choices`` maps a widget key to the options it offers. Call it before the page reads its
+    state: on a session's first visit the link's value is used (an unknown one falls back to the
+    default with a note); on every run the current value is written back to the URL.
+    """
+    incoming = st.session_state.get(LINK_IN, {})
+    notes = []
+    for key, options in choices.items():
+        seen = f"_linked_{key}"
+        if seen not in st.session_state:
+            st.session_state[seen] = True
+            value, note = page_choice(incoming.get(key), options)
+            if value is not None:
+                st.session_state[key] = value
+            elif note:
+                notes.append(f"{key.split('_', 1)[-1].replace('_', ' ')}: {note}")
+        if key in st.session_state and st.session_state[key] in options:
+            _write_link({key: str(st.session_state[key])})
+    if notes:
+        st.session_state[LINK_NOTES] = notes
+        _show_link_notes()
 
 
 def _drawn_by_app() -> bool:

@@ -15,8 +15,10 @@ sel = ui.selection()
 state = st.session_state
 st.title("Children in care")
 
+ui.linked({"cic_measure": list(metrics.CIC_MEASURES)})
 measure = state.get("cic_measure", view.Choices.measure)
 years = view.years(ui.get_store(), measure)
+ui.linked({"cic_year": years})
 if state.get("cic_year") not in years:
     state.pop("cic_year", None)
 choices = view.Choices(
