@@ -28,5 +28,5 @@ pages = [st.Page("overview.py", title="Overview", default=True)]
 pages += [st.Page(f"pages/{p.name}", title=_title(p)) for p in sorted((HERE / "pages").glob("*.py"))
           if not p.name.startswith("_")]
 page = st.navigation(pages)
-ui.sidebar(ui.get_store())
-page.run()
+with ui.shared_sidebar(ui.get_store()):
+    page.run()

@@ -3,13 +3,13 @@ one caching convention for views, and how a section is drawn. Logic lives in ``r
 from __future__ import annotations
 
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from regional import db
 from regional.authorities import NEIGHBOUR_MODELS
@@ -20,7 +20,7 @@ from regional.selection import (DEFAULT_COUNCIL, DEFAULT_MODEL, DEFAULT_RCC_ID, 
 from regional.store import Store, load_store
 from regional.views import VIEWS, Section
 
-SELECTION_KEY = "_selection"
+_this_run = threading.local()  # the selection app.py drew in this script run
 LINK_IN = "_link_in"  # the URL's parameters as this run started
 LINK_NOTES = "_link_notes"
 
@@ -60,8 +60,8 @@ def sidebar(store: Store) -> Selection:
     incoming = st.query_params.to_dict()
     st.session_state[LINK_IN] = incoming
     if "group" not in st.session_state:  # a session's first run: a shared link decides the view
-        linked, notes = selection_from_link(store, incoming)
-        st.session_state.update(group=linked.grouping_id, council=linked.council, model=linked.model)
+        asked, notes = selection_from_link(store, incoming)
+        st.session_state.update(group=asked.grouping_id, council=asked.council, model=asked.model)
         st.session_state[LINK_NOTES] = notes
     _valid("group", options, DEFAULT_RCC_ID)
     _valid("model", list(NEIGHBOUR_MODELS), DEFAULT_MODEL)
@@ -80,7 +80,6 @@ def sidebar(store: Store) -> Selection:
         st.caption("Figures are DfE's published statistics unless marked as a council's own return. "
                    "Suppressed and unpublished figures are shown as such, never as zero.")
     selection = Selection.from_dict(store, {"group": group, "council": council, "model": model})
-    st.session_state[SELECTION_KEY] = selection
     _write_link(link_params(selection), keep=())  # the page adds its own choices (``linked``)
     _show_link_notes()
     return selection
@@ -130,16 +129,22 @@ def linked(choices: dict[str, list]) -> None:
         _show_link_notes()
 
 
-def _drawn_by_app() -> bool:
-    ctx = get_script_run_ctx()
-    return ctx is not None and Path(ctx.main_script_path).name == "app.py"
+@contextmanager
+def shared_sidebar(store: Store) -> Iterator[Selection]:
+    """app.py draws the sidebar once and runs the page inside this block; the page's
+    :func:`selection` finds it here. Kept for this run (this thread) only."""
+    _this_run.selection = sidebar(store)
+    try:
+        yield _this_run.selection
+    finally:
+        _this_run.selection = None
 
 
 def selection() -> Selection:
-    """The selection app.py's sidebar made this run; a page run on its own (AppTest) draws the sidebar."""
-    if _drawn_by_app() and SELECTION_KEY in st.session_state:
-        return st.session_state[SELECTION_KEY]
-    return sidebar(get_store())
+    """The selection app.py's sidebar made this run. A page run on its own (AppTest, or Streamlit's
+    first visit to a page's own URL, which runs the page file directly) draws the sidebar itself."""
+    made = getattr(_this_run, "selection", None)
+    return made if made is not None else sidebar(get_store())
 
 
 # --- views: one caching convention -------------------------------------------------
