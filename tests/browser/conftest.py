@@ -17,6 +17,7 @@ import pytest
 from _browser_support import CHROMIUM, LAUNCH_ARGS, PROJECT_DIR, VIEWPORT, Visit, open_page
 
 SERVER_START_TIMEOUT_S = 60
+_SESSION_START = time.time()
 
 
 def _free_port() -> int:
@@ -132,7 +133,7 @@ def visited(browser, app_server):
 def pytest_terminal_summary(terminalreporter) -> None:
     """The accessibility test's axe counts per page, in the test report (and as a CSV beside the screenshots)."""
     folder = PROJECT_DIR / "artifacts" / "accessibility"
-    reports = sorted(folder.glob("*.json")) if folder.exists() else []
+    reports = sorted(p for p in folder.glob("*.json") if p.stat().st_mtime >= _SESSION_START) if folder.exists() else []
     if not reports:
         return
     import json

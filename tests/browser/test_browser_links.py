@@ -52,7 +52,6 @@ def test_a_link_opens_and_a_reload_keeps_the_view(page, base_url) -> None:
 def test_a_choice_made_on_the_page_goes_into_the_link(page, base_url, browser) -> None:
     _open(page, f"{base_url}/{url_path(CIC)}")
     choose(page, "Council of interest", "Bath and North East Somerset")
-    page.screenshot(path='/tmp/after_choose.png'); print('URL after choosing:', page.url, main_text(page)[:300])
     page.wait_for_function("() => location.search.includes('council=E06000022')", timeout=10_000)
     shared = page.url
     other = browser.new_context(viewport={"width": 1400, "height": 900})
