@@ -19,10 +19,12 @@ from regional.selection import (DEFAULT_COUNCIL, DEFAULT_MODEL, DEFAULT_RCC_ID, 
                                 group_labels, group_options)
 from regional.store import Store, load_store
 from regional.views import VIEWS, Section
+from regional.views.summary import chart_summary
 
 _this_run = threading.local()  # the selection app.py drew in this script run
 LINK_IN = "_link_in"  # the URL's parameters as this run started
 LINK_NOTES = "_link_notes"
+SHOWN = "_shown_council"  # the council of interest this run, for the charts' one-sentence summaries
 
 
 @st.cache_resource(show_spinner="Loading the embedded data (first start only)...")
@@ -81,6 +83,7 @@ def sidebar(store: Store) -> Selection:
                    "Suppressed and unpublished figures are shown as such, never as zero.")
     selection = Selection.from_dict(store, {"group": group, "council": council, "model": model})
     _write_link(link_params(selection), keep=())  # the page adds its own choices (``linked``)
+    st.session_state[SHOWN] = (selection.council, selection.council_name)  # for the charts' sentences
     _show_link_notes()
     return selection
 
@@ -185,12 +188,14 @@ def show(section: Section, *, title: bool = True, height: int | None = None) -> 
         return
     if section.chart:
         chart_tab, table_tab = st.tabs(["Map" if section.is_map else "Chart", "Table"])
+        summary = chart_summary(section, *st.session_state.get(SHOWN, (None, "")))
         with chart_tab:
             drawn = section.build_chart()
             if section.is_map:
                 st.pydeck_chart(drawn, height=height or 560, key=f"map_{section.key}")
-            else:
-                st.altair_chart(drawn, width="stretch")
+            else:  # the sentence is the chart's accessible name (aria-label) as well as words on the page
+                st.altair_chart(drawn.properties(description=summary), width="stretch")
+            st.caption(f"In words: {summary.removeprefix('Chart: ')}")
         with table_tab:
             st.dataframe(section.table, hide_index=True, width="stretch")
     elif section.table is not None:
