@@ -147,7 +147,10 @@ def selection() -> Selection:
     """The selection app.py's sidebar made this run. A page run on its own (AppTest, or Streamlit's
     first visit to a page's own URL, which runs the page file directly) draws the sidebar itself."""
     made = getattr(_this_run, "selection", None)
-    return made if made is not None else sidebar(get_store())
+    if made is not None:
+        return made
+    st.set_page_config(page_title="Regional Care Benchmark", page_icon=":bar_chart:", layout="wide")
+    return sidebar(get_store())
 
 
 # --- views: one caching convention -------------------------------------------------
@@ -203,15 +206,25 @@ def show(section: Section, *, title: bool = True, height: int | None = None) -> 
     if section.table is not None:
         st.download_button("Download CSV", section.table.to_csv(index=False).encode(), file_name=section.csv_name,
                            mime="text/csv", key=f"dl_{section.key}")
-    notes = " ".join(t for t in (section.caption, f"Source: {section.source}." if section.source else "") if t)
+    source = f"Source: {section.source.rstrip('.')}." if section.source else ""
+    notes = " ".join(t for t in (section.caption, source) if t)
     if notes:
         st.caption(notes)
 
 
 def metrics(section: Section, columns: int = 4) -> None:
-    """A row of headline figures."""
+    """Headline figures in rows: two to a row when a value is long ("63.9 per 10,000", "=59th of 151"),
+    so no figure is cut short."""
+    if any(len(str(t["value"])) > 6 for t in section.metrics):
+        columns = min(columns, 2)
+    tiles = section.metrics
+    for start in range(0, len(tiles), columns):
+        _metric_row(tiles[start:start + columns], columns)
+
+
+def _metric_row(tiles: list[dict], columns: int) -> None:
     cols = st.columns(columns)
-    for col, tile in zip(cols, section.metrics):
+    for col, tile in zip(cols, tiles):
         col.metric(tile["label"], tile["value"], delta=tile.get("delta"), delta_color="off",
                    delta_arrow=tile.get("arrow", "auto"),
                    help=tile.get("help"))

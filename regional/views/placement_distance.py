@@ -64,14 +64,21 @@ def placements_in_view(store: Store, selection: Selection, choices: Choices) -> 
 
 
 def ring_centres(now: pd.DataFrame, council: str) -> tuple[pd.DataFrame, str]:
-    """Where the 20-mile rings go: the council's children's home outcodes in view, or, with no extract
-    in view, its own outcodes (so the rings still show what 20 miles means there)."""
+    """Where the 20-mile ring goes: one ring round the centre of the council's children's home outcodes
+    in view (weighted by children), or, with no extract in view, round the centre of its own outcodes,
+    so the map still shows what 20 miles means there. (A ring per outcode was a mass of circles.)"""
     centres = distance.ring_centres(now, council) if len(now) else pd.DataFrame()
     if len(centres):
-        return centres, "round the home outcodes of its children in view"
+        weights = centres["children"].astype(float)
+        centre = pd.DataFrame({"easting": [(centres["easting"] * weights).sum() / weights.sum()],
+                               "northing": [(centres["northing"] * weights).sum() / weights.sum()],
+                               "children": [int(weights.sum())]}, index=["its children's homes"])
+        return centre, "round the centre of the home outcodes of its children in view"
     outcodes = distance.read_outcodes()
     own = outcodes[(outcodes["area_code"] == council) & outcodes["la_method"].str.startswith("outcode centroid inside")]
-    return own.assign(children=0), "round its own outcodes (no child-level extract in view)"
+    centre = pd.DataFrame({"easting": [own["easting"].mean()], "northing": [own["northing"].mean()], "children": [0]},
+                          index=["the council"]).dropna()
+    return centre, "round the centre of its own outcodes (no child-level extract in view)"
 
 
 def latest_dfe(store: Store) -> pd.DataFrame:
@@ -130,7 +137,7 @@ def prepare(store: Store, selection: Selection, choices: Choices = Choices()) ->
     pairs = distance_council_pairs(now, names, suppress=cross)
     centres, ring_note = ring_centres(now, selection.council)
     rings = [{"path": distance.ring(r.easting, r.northing),
-              "tooltip": f"20 miles from the centre of {o}" + (f" ({r.children} children's home outcode)"
+              "tooltip": f"20 miles from the centre of {o}" + (f" ({r.children} children in view)"
                                                                 if r.children else "")}
              for o, r in centres.iterrows()]
     period = values["period_label"].dropna().max() if len(values) else ""
@@ -239,11 +246,11 @@ def distance_council_pairs(now: pd.DataFrame, names: dict[str, str], *, suppress
     pairs["tooltip"] = (pairs["council"] + " to " + pairs["placed in"] + ": " + shown + " children, median "
                         + pairs["miles"].map(lambda m: f"{m:.1f}") + " miles (" + pairs["distance_band"].str.lower()
                         + ")" + label)
-    # width by the number of children (area-true: the square root), 2 to 14 pixels; a suppressed pair is thinnest
-    pairs["arc_width"] = (2 + 12 * (pairs["children"] / pairs["children"].max()) ** 0.5).round(1)
+    # width by the number of children (area-true: the square root), 1.5 to 10 pixels; a suppressed pair is thinnest
+    pairs["arc_width"] = (1.5 + 8.5 * (pairs["children"] / pairs["children"].max()) ** 0.5).round(1)
     pairs["status"] = "ok"
     if suppress:
-        pairs.loc[small, "arc_width"] = 2.0
+        pairs.loc[small, "arc_width"] = 1.5
         pairs.loc[small, "status"] = "suppressed"
         pairs["children"] = pairs["children"].astype(float).where(~small)
     return pairs.sort_values("arc_width", ascending=False).reset_index(drop=True)
