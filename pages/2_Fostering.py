@@ -11,6 +11,7 @@ from regional.views import fostering as view
 store = ui.get_store()
 sel = ui.selection()
 state = st.session_state
+ui.linked({"fostering_kind": list(view.KINDS), "fostering_window": list(view.WINDOWS)})
 code = state.get("fostering_forecast_council")
 k = f"fostering_fc_{code}"
 rate_set = state.get(f"{k}_how", "").startswith("a rate")

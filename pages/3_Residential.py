@@ -15,6 +15,7 @@ from regional.views import residential as view
 store = ui.get_store()
 sel = ui.selection()
 state = st.session_state
+ui.linked({"res_measure": list(view.MEASURES), "res_scope": list(view.SCOPES)})
 choices = view.Choices(
     settings=tuple(state.get("res_settings") or residential.DEFAULT_SETTINGS),
     measure=state.get("res_measure", view.Choices.measure), scope=state.get("res_scope", view.Choices.scope),

@@ -16,6 +16,7 @@ from regional.views import placement_distance as view
 store = ui.get_store()
 sel = ui.selection()
 state = st.session_state
+ui.linked({"dist_uasc": list(view.UASC_CHOICES)})
 names = dict(zip(store.areas["code"], store.areas["name"]))
 offered = view.options(store, sel)
 

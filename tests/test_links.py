@@ -2,6 +2,8 @@
 what happens to a link's unknown values (the default, with a note; never an error)."""
 from __future__ import annotations
 
+import pytest
+
 from regional.links import council_code, link_params, page_choice, selection_from_link
 from regional.selection import DEFAULT_COUNCIL, DEFAULT_RCC_ID
 
@@ -71,3 +73,17 @@ def test_a_bad_link_value_shows_a_note_not_an_error(app_test) -> None:
     text = " ".join(i.value for i in at.info)
     assert "E99999999" in text and "1066" in text
     assert at.session_state["council"] == DEFAULT_COUNCIL
+
+
+@pytest.mark.parametrize("path, key, value", [
+    ("overview.py", "overview_measure", "cic_count"),
+    ("pages/2_Fostering.py", "fostering_kind", "All types"),
+    ("pages/3_Residential.py", "res_scope", "All councils"),
+    ("pages/4_Placement_distance.py", "dist_uasc", "Excluding UASC"),
+])
+def test_each_page_opens_its_main_choice_from_the_link(app_test, path: str, key: str, value: str) -> None:
+    at = app_test(path)
+    at.query_params[key] = value
+    at.run()
+    assert not at.exception
+    assert at.session_state[key] == value
