@@ -20,6 +20,7 @@ from regional.selection import (DEFAULT_COUNCIL, DEFAULT_MODEL, DEFAULT_RCC_ID, 
 from regional.store import Store, load_store
 from regional.views import VIEWS, Section
 from regional.views.summary import chart_summary
+from regional.views.wording import plain_headings
 
 _this_run = threading.local()  # the selection app.py drew in this script run
 LINK_IN = "_link_in"  # the URL's parameters as this run started
@@ -200,16 +201,22 @@ def show(section: Section, *, title: bool = True, height: int | None = None) -> 
                 st.altair_chart(drawn.properties(description=summary), width="stretch")
             st.caption(f"In words: {summary.removeprefix('Chart: ')}")
         with table_tab:
-            st.dataframe(section.table, hide_index=True, width="stretch")
+            table(section.table)
     elif section.table is not None:
-        st.dataframe(section.table, hide_index=True, width="stretch")
+        table(section.table)
     if section.table is not None:
-        st.download_button("Download CSV", section.table.to_csv(index=False).encode(), file_name=section.csv_name,
+        st.download_button("Download CSV", plain_headings(section.table).to_csv(index=False).encode(),
+                           file_name=section.csv_name,
                            mime="text/csv", key=f"dl_{section.key}")
     source = f"Source: {section.source.rstrip('.')}." if section.source else ""
     notes = " ".join(t for t in (section.caption, source) if t)
     if notes:
         st.caption(notes)
+
+
+def table(frame, **kwargs) -> None:
+    """A table as users read it: plain headings, no index, full width."""
+    st.dataframe(plain_headings(frame), hide_index=True, width="stretch", **kwargs)
 
 
 def metrics(section: Section, columns: int = 4) -> None:

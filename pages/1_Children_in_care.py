@@ -63,7 +63,7 @@ if not s["funnel"].empty:
 ui.show(s["funnel"], title=False)
 if "limits" in s["funnel"].extra:
     with st.expander("The limit lines drawn (for checking)"):
-        st.dataframe(s["funnel"].extra["limits"], hide_index=True, width="stretch")
+        ui.table(s["funnel"].extra["limits"])
 
 ui.show(s["sn"])
 with st.expander(s["count"].title):

@@ -56,7 +56,7 @@ ui.heading(s["res_map"])
 st.radio("Show", ["The group", "England"], horizontal=True, key="res_map_extent")
 ui.show(s["res_map"], title=False)
 with st.expander("Colour key (places per 10,000 children)"):
-    st.dataframe(s["res_map"].extra["legend"], hide_index=True, width="stretch")
+    ui.table(s["res_map"].extra["legend"])
 
 ui.heading(s["res_sector"])
 st.caption(s["res_sector"].markdown)
