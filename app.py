@@ -8,7 +8,6 @@ from pathlib import Path
 import streamlit as st
 
 st.set_page_config(page_title="Regional Care Benchmark", page_icon=":bar_chart:", layout="wide")
-st.html(Path(__file__).parent / "assets" / "app.css")  # focus ring and shared styles, every page
 
 import ui  # noqa: E402  (set_page_config must run first)
 

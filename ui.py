@@ -25,6 +25,7 @@ from regional.views.wording import plain_headings
 _this_run = threading.local()  # the selection app.py drew in this script run
 LINK_IN = "_link_in"  # the URL's parameters as this run started
 LINK_NOTES = "_link_notes"
+STYLES = Path(__file__).parent / "assets" / "app.css"
 SHOWN = "_shown_council"  # the council of interest this run, for the charts' one-sentence summaries
 
 
@@ -58,6 +59,7 @@ def _valid(key: str, options: list[str], default: str) -> None:
 
 def sidebar(store: Store) -> Selection:
     """Group, council of interest and neighbour model. app.py draws it once per run, for every page."""
+    st.html(STYLES)  # focus ring, readable captions: here, as the one thing every run of every page draws
     options, labels = group_options(store), group_labels(store)
     names = dict(zip(store.areas["code"], store.areas["name"]))
     incoming = st.query_params.to_dict()
