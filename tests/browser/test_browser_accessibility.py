@@ -130,3 +130,10 @@ def test_sidebar_links_show_a_visible_focus_ring(page, base_url) -> None:
                              document.querySelector('[data-testid="stSidebar"]').appendChild(d);
                              const r = ({_CONTRAST_JS})(d); d.remove(); return r; }}""", ring)
     assert swatch >= 3, f"focus ring colour {ring} is {swatch:.2f}:1 against the sidebar (WCAG asks 3:1)"
+
+
+def test_no_developer_controls_for_users(visited) -> None:
+    """client.toolbarMode = "viewer": no Deploy button or developer menu items for users."""
+    page = visited(PAGES[0]).page
+    assert page.get_by_role("button", name="Deploy").count() == 0
+    assert page.locator('[data-testid="stAppDeployButton"]').count() == 0
