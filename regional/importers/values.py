@@ -120,10 +120,23 @@ def period_expectation(plan: bool = False) -> str:
     return f"a period from {OLDEST_PERIOD.year} up to {FUTURE_TOLERANCE_DAYS} days after today"
 
 
-def refuse_implausible_dates(frame, columns: list[str], file: str, parse) -> None:
-    """Dates (parsed by ``parse``, a Series -> datetime Series) neither before OLDEST_PERIOD nor beyond
-    the future tolerance: a DECOM of 31/12/9999 is a typing slip, refused with its row and column."""
+def parse_dates(text):
+    """dd/mm/yyyy or ISO dates (time of day ignored) as timestamps; NaT for anything else."""
     import pandas as pd
+
+    t = text.astype("string").fillna("").str.strip()
+    iso = pd.to_datetime(t.str[:10].where(t.str.match(r"^\d{4}-\d{2}-\d{2}")), format="%Y-%m-%d", errors="coerce")
+    uk = pd.to_datetime(t.where(t.str.match(r"^\d{1,2}/\d{1,2}/\d{4}$")), format="%d/%m/%Y", errors="coerce")
+    return iso.fillna(uk)
+
+
+def refuse_implausible_dates(frame, columns: list[str], file: str, parse=None) -> None:
+    """Dates (parsed by ``parse``, a Series -> datetime Series; by default :func:`parse_dates`) neither
+    before OLDEST_PERIOD nor beyond the future tolerance: a DECOM of 31/12/9999 is a typing slip,
+    refused with its row and column."""
+    import pandas as pd
+
+    parse = parse or parse_dates
 
     latest = pd.Timestamp(date.today() + timedelta(days=FUTURE_TOLERANCE_DAYS))
     for column in columns:
