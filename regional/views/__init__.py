@@ -20,6 +20,7 @@ VIEWS: dict[str, ModuleType] = {
     placement_distance.PAGE: placement_distance,
 }
 #: Pages with nothing to prepare (text only).
-NO_DATA = {"pages/9_Accessibility.py", "pages/8_Status.py"}  # 8: the load status, read from the database
+NO_DATA = {"pages/9_Accessibility.py", "pages/8_Glossary.py",
+           "pages/8_Status.py"}  # the load status, read from the database, not the Store
 
 __all__ = ["Section", "VIEWS", "NO_DATA", "text_or_blank"]
