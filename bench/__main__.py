@@ -263,6 +263,10 @@ def main(argv: list[str] | None = None) -> int:
         from bench import browser
 
         return browser.main()
+    if argv[:1] == ["distance"]:  # one line: PL_DISTANCE three ways (bench/distance.py)
+        from bench import distance as distance_bench
+
+        return distance_bench.main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--skip-apptest", action="store_true", help="leave out the AppTest runs")
     parser.add_argument("--browser", action="store_true", help="also run the Chromium measurements "
