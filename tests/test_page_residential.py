@@ -45,7 +45,7 @@ def test_page_for_bcp_in_the_south_west(app_test, store):
     assert ranked.set_index("area_code").loc["E06000058", "places_per_10k"] == 2.7
     # every chart has a table with a source column, and a download
     tables = [d.value for d in at.dataframe]
-    assert any("source" in t.columns and "England" in set(t.get("area", [])) for t in tables)
+    assert any("source" in t.columns and "England" in set(t.get("area", [])) for t in tables)  # plain headings
     assert len([b for b in at.get("download_button")]) >= 7
     text = " ".join(m.value for m in at.markdown)
     assert "20 of 53" in text  # Dorset, a fellow member with a return: own children inside its local homes
