@@ -74,12 +74,12 @@ def ring_centres(now: pd.DataFrame, council: str) -> tuple[pd.DataFrame, str]:
         centre = pd.DataFrame({"easting": [(centres["easting"] * weights).sum() / weights.sum()],
                                "northing": [(centres["northing"] * weights).sum() / weights.sum()],
                                "children": [int(weights.sum())]}, index=["its children's homes"])
-        return centre, "round the centre of the home outcodes of its children in view"
+        return centre, "round the centre of the home postcode districts of its children in view"
     outcodes = distance.read_outcodes()
     own = outcodes[(outcodes["area_code"] == council) & outcodes["la_method"].str.startswith("outcode centroid inside")]
     centre = pd.DataFrame({"easting": [own["easting"].mean()], "northing": [own["northing"].mean()], "children": [0]},
                           index=["the council"]).dropna()
-    return centre, "round the centre of its own outcodes (no child-level extract in view)"
+    return centre, "round the centre of its own postcode districts (no child-level extract in view)"
 
 
 def latest_dfe(store: Store) -> pd.DataFrame:
@@ -160,7 +160,7 @@ def prepare(store: Store, selection: Selection, choices: Choices = Choices()) ->
                     "view": view_for(boundaries(), sorted(set(chosen) | {selection.council}))},
         file_name="placement_distance_dfe.csv", synthetic=synthetic,
         caption=(f"Councils shaded by DfE's % of children in care placed more than 20 miles from home and outside the "
-                 f"council ({period}; five quintile classes from dark purple = lowest fifth to yellow = highest fifth, "
+                 f"council ({period}; five colour classes, each holding a fifth of councils, from dark purple = lowest to yellow = highest, "
                  f"very pale grey = not published; see the legend table). Blue outline: {selection.group_label}; "
                  f"orange outline: {selection.council_name}; white outlines: the councils in the group. "
                  f"Arcs{tag}: children placed from one council into another, one arc per pair of councils, as wide as "
@@ -186,8 +186,8 @@ def prepare(store: Store, selection: Selection, choices: Choices = Choices()) ->
             Section("dist_locations", f"Inside the council, the group, or beyond{tag}", frame=locations,
                     chart="charts.distance.location_bars", table=text_or_blank(locations),
                     file_name="placement_locations.csv", synthetic=synthetic,
-                    caption=f"Group: {selection.group_label}. Placement council (PL_LA) from the postcode directory for "
-                            "full postcodes, from the council containing the outcode's centre for outcodes."),
+                    caption=f"Group: {selection.group_label}. The placement council is found from the placement's postcode "
+                            "(for a [postcode district](/Glossary#outcode) alone: the council containing its centre)."),
             Section("dist_destinations", f"Where the children live: placement councils{tag}",
                     table=text_or_blank(distance.destination_summary(now, members, suppress=cross)),
                     file_name="placement_councils.csv", synthetic=synthetic),
