@@ -23,21 +23,16 @@ def run(inputs: pd.DataFrame, *, cutoff: int = CUTOFF, test_years: list[int] = T
     year and method (``trend`` or ``naive``). Councils without both sides are left out."""
     actual = demand.history(inputs)
     actual = actual[actual["year"].isin(test_years)].rename(columns={"children": "actual"})
-    parts = []
-    for code, rows in inputs.groupby("area_code", sort=True):
-        if rows.loc[rows["year"] <= cutoff, "cic_count"].notna().sum() < 2:
-            continue
-        fc = demand.forecast_council(rows, test_years, cutoff=cutoff)[["year", "type", "children"]]
-        nv = demand.naive_council(rows, test_years, cutoff=cutoff)
-        parts.append(fc.assign(area_code=code, method="trend"))
-        parts.append(nv.assign(area_code=code, method="naive"))
-    if not parts:
-        return pd.DataFrame(columns=["area_code", "type", "year", "method", "forecast", "actual", "horizon", "ape"])
-    out = pd.concat(parts, ignore_index=True).rename(columns={"children": "forecast"})
+    enough = inputs[inputs["year"] <= cutoff].groupby("area_code")["cic_count"].count()
+    inputs = inputs[inputs["area_code"].isin(enough[enough >= 2].index)]
+    fc = demand.forecast_all(inputs, test_years, cutoff=cutoff)[["area_code", "year", "type", "children"]]
+    nv = demand.naive_all(inputs, test_years, cutoff=cutoff)
+    out = pd.concat([fc.assign(method="trend"), nv.assign(method="naive")], ignore_index=True)
+    out = out.rename(columns={"children": "forecast"})
     out = out.merge(actual, on=["area_code", "type", "year"], how="inner").dropna(subset=["forecast", "actual"])
     out["horizon"] = out["year"] - cutoff
     out["ape"] = ape(out["forecast"], out["actual"])
-    return out[["area_code", "type", "year", "method", "forecast", "actual", "horizon", "ape"]]
+    return out[["area_code", "type", "year", "method", "forecast", "actual", "horizon", "ape"]].reset_index(drop=True)
 
 
 def ape(forecast: pd.Series, actual: pd.Series) -> pd.Series:
@@ -90,6 +85,13 @@ def ratios_for(ratios: pd.DataFrame, type_: str, horizon: int) -> tuple[float, f
     longest = rows.sort_values("horizon").iloc[-1]
     scale = np.sqrt(horizon / float(longest["horizon"]))
     return float(np.exp(np.log(longest["low"]) * scale)), float(np.exp(np.log(longest["high"]) * scale))
+
+
+def ratio_table(ratios: pd.DataFrame, horizons: list[int]) -> pd.DataFrame:
+    """:func:`ratios_for` for every type and the horizons given, as a table to merge on."""
+    rows = [{"type": t, "horizon": int(h), **dict(zip(("low", "high"), ratios_for(ratios, t, int(h))))}
+            for t in sorted(ratios["type"].unique()) for h in horizons]
+    return pd.DataFrame(rows, columns=["type", "horizon", "low", "high"])
 
 
 def national(store: Store) -> pd.DataFrame:
