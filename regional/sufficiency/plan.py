@@ -251,3 +251,62 @@ def export_table(plan: Plan) -> pd.DataFrame:
                          "source": "DfE/LAIT", "synthetic": False, "scenario": scen})
     out = pd.DataFrame(rows, columns=EXPORT_COLUMNS)
     return out
+
+
+def resolve_members(store: Store, group: str) -> tuple[list[str], str]:
+    """A group id or name (RCC, region), or one council (name, ONS code or DfE number)."""
+    from regional.errors import DataError
+
+    groupings = store.groupings
+    by_id = dict(zip(groupings["id"], groupings["name"]))
+    by_name = {str(n).strip().lower(): i for i, n in by_id.items()}
+    key = group.strip()
+    gid = key if key in by_id else by_name.get(key.lower())
+    if gid is not None:
+        return store.group_members(gid), by_id[gid]
+    try:
+        code = store.index.resolve(key, column="--group")
+    except DataError:
+        raise DataError(f"'{group}' is neither a group nor a council", column="--group",
+                        expected="a group id (" + ", ".join(sorted(by_id)[:4]) + ", ...), a group name or a council")
+    if store.areas.set_index("code").loc[code, "level"] != "la":
+        raise DataError(f"'{group}' is not a council", column="--group", expected="a council or a group")
+    return [code], store.name(code)
+
+
+_RISKY = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe_text(value):
+    """Text a spreadsheet would run as a formula is written as text (a leading apostrophe)."""
+    if isinstance(value, str) and value.startswith(_RISKY):
+        return "'" + value
+    return value
+
+
+def write_file(plan: Plan, path) -> int:
+    """The plan to CSV or XLSX (by the file's suffix): every figure with its method; rows written."""
+    from pathlib import Path
+
+    from regional.errors import DataError
+
+    path = Path(path)
+    table = export_table(plan)
+    head = pd.DataFrame([{"section": "headline", "area_code": "group", "area_name": plan.label, "measure": "headline",
+                          "method": plan.headline(), "synthetic": bool(plan.synthetic_inputs),
+                          "scenario": plan.scenario.name if plan.scenario else "baseline"}], columns=EXPORT_COLUMNS)
+    table = pd.concat([head, table], ignore_index=True)
+    text_cols = table.select_dtypes(include="object").columns
+    table[text_cols] = table[text_cols].map(_safe_text)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        table.to_csv(path, index=False, lineterminator="\n")
+    elif suffix == ".xlsx":
+        methods = table.drop_duplicates(["section", "measure", "method"])[["section", "measure", "method", "source",
+                                                                          "synthetic"]]
+        with pd.ExcelWriter(path, engine="openpyxl") as xl:
+            table.to_excel(xl, sheet_name="Plan", index=False)
+            methods.to_excel(xl, sheet_name="Methods", index=False)
+    else:
+        raise DataError(f"unknown file type '{path.suffix}'", file=path.name, column="--out", expected=".csv or .xlsx")
+    return len(table)
