@@ -1,0 +1,204 @@
+"""The Sufficiency plan page's sections, prepared from a :class:`Plan`: for each, the frame
+its chart draws, the table beside it, a caption with method and source, and whether a
+synthetic input feeds it. The page only lays these out (and the meeting pack can reuse them)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from regional.sufficiency import TYPE_LABELS, TYPES, costs
+from regional.sufficiency.plan import Plan, compare
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    chart: pd.DataFrame
+    table: pd.DataFrame
+    caption: str
+    source: str
+    synthetic: bool = False
+
+
+def _round(frame: pd.DataFrame, digits: int = 0) -> pd.DataFrame:
+    out = frame.copy()
+    for col in out.select_dtypes("number").columns:
+        out[col] = out[col].round(digits)
+    return out
+
+
+def demand_section(plan: Plan) -> Section:
+    """The group's (or council's) demand by type and year with its 80% range."""
+    dem = plan.demand[plan.demand["type"].isin([*TYPES, "total"])]
+    grp = dem.groupby(["year", "type"], as_index=False)[["children", "low", "high"]].sum()
+    grp["type_label"] = grp["type"].map(TYPE_LABELS)
+    table = _round(grp[["type_label", "year", "children", "low", "high"]]).rename(columns={
+        "type_label": "placement type", "year": "31 March", "children": "children (central)",
+        "low": "80% range from", "high": "80% range to"})
+    method = plan.demand["method"].iloc[0] if len(plan.demand) else ""
+    caption = (f"Method: {method.split(';')[0]}. The 80% range: 10th-90th percentile of actual / forecast when the "
+               "same method forecast 2022-2025 from data to 2021, across every English council, by years ahead; "
+               "a group's range is the sum of its members' (they tend to err together). "
+               + ("Scenario applied: " + plan.scenario.name + ". " if plan.scenario else ""))
+    return Section("demand", "Demand by placement type", grp, table, caption,
+                   "DfE children looked after and placement types (LAIT), ONS child population, Ofsted LA foster places")
+
+
+def gap_section(plan: Plan) -> Section:
+    g = plan.group_gap.copy()
+    g["type_label"] = g["type"].map(TYPE_LABELS)
+    basis = plan.supply.drop_duplicates(["area_code", "type"])
+    table = _round(g[["type_label", "year", "children", "places", "usable_share", "supply_children", "gap_children",
+                      "gap_places", "status"]].assign(usable_share=lambda f: (f["usable_share"] * 100).round(0)))
+    table = table.rename(columns={"type_label": "placement type", "year": "31 March", "children": "children needing it",
+                                  "places": "local places", "usable_share": "usable share %",
+                                  "supply_children": "children local places can take",
+                                  "gap_children": "gap in children", "gap_places": "gap in places"})
+    caption = ("Gap in children = children needing the type - local places x usable share (in-house fostering: places "
+               "filled / approved; children's homes: the share of local beds the council's own children fill where "
+               "its return says, otherwise all places). Gap in places = places needed at that share - places. "
+               "Positive: a shortfall. Agency and kinship fostering, placed with parents and other placements have "
+               f"no local supply measure. Places per in-house household: {plan.pph_basis}. Supply bases: "
+               + " | ".join(sorted(set(f"{plan.names.get(r.area_code, r.area_code)}, {TYPE_LABELS.get(r.type)}: "
+                                       f"{r.basis}" for r in basis.itertuples())))[:4000])
+    return Section("gap", "Local supply and the gap", g, table, caption,
+                   "Ofsted register and joiners/leavers; LAIT LA foster places; councils' local-provision returns")
+
+
+def council_section(plan: Plan) -> Section:
+    """Each member at the horizon: demand, places and gap per supplied type."""
+    rows = plan.gap[(plan.gap["area_code"] != "group") & (plan.gap["year"] == plan.horizon)].copy()
+    rows["council"] = rows["area_code"].map(lambda c: plan.names.get(c, c))
+    rows["type_label"] = rows["type"].map(TYPE_LABELS)
+    table = _round(rows[["council", "type_label", "children", "places", "gap_children", "gap_places", "status"]])
+    table = table.rename(columns={"type_label": "placement type", "children": "children needing it",
+                                  "places": "local places", "gap_children": "gap in children",
+                                  "gap_places": "gap in places"}).sort_values(["placement type", "council"])
+    for col in ("local places", "gap in children", "gap in places"):
+        table[col] = table[col].map(lambda v: "not known" if pd.isna(v) else f"{v:,.0f}")
+    return Section("councils", f"Each council at 31 March {plan.horizon}", rows, table,
+                   "A supply figure not published or returned is 'not known', never 0.", "as above")
+
+
+def transition_section(plan: Plan) -> Section:
+    """Transition-rate demand (SSDA903) beside the rate method for the same councils."""
+    t = plan.transition
+    if t.empty:
+        return Section("transition", "Transition-rate demand (SSDA903)", t, t,
+                       "No member has an SSDA903 extract spanning two or more years.", "")
+    rate = plan.demand[["area_code", "year", "type", "children"]].rename(columns={"children": "rate x population"})
+    both = t.merge(rate, on=["area_code", "year", "type"], how="left")
+    both["council"] = both["area_code"].map(lambda c: plan.names.get(c, c))
+    both["type_label"] = both["type"].map(TYPE_LABELS)
+    synthetic = bool(t["synthetic"].any())
+    table = _round(both[["council", "type_label", "year", "children", "rate x population"]]).rename(columns={
+        "type_label": "placement type", "year": "31 March",
+        "children": "transition rates (SYNTHETIC extract)" if synthetic else "transition rates"})
+    caption = (("SYNTHETIC: these extracts are generated to match the councils' published totals, not real children. "
+                if synthetic else "") + t["method"].iloc[0].replace("SYNTHETIC extract: ", "") +
+               ". The extracts hold no date of birth, so the rates are not split by age band.")
+    return Section("transition", "Transition-rate demand (SSDA903)", both, table, caption,
+                   ", ".join(sorted(set(t["source"]))), synthetic)
+
+
+def costs_section(plan: Plan) -> Section:
+    unit = plan.unit_costs.drop_duplicates(["area_code", "line"]).copy()
+    unit["council"] = unit["area_code"].map(lambda c: plan.names.get(c, c))
+    unit["spend line"] = unit["line"].map({"ro3_cla_fostering_spend": "fostering services",
+                                           "ro3_cla_residential_spend": "residential care",
+                                           "ro3_cla_other_spend": "other (supported, with parents, other)"})
+    table = unit[["council", "spend line", "spend", "child_years", "unit_cost", "status"]].rename(
+        columns={"spend": "RO3 2024-25 spend (£)", "child_years": "child-years", "unit_cost": "£ a child-year"})
+    table = _round(table)
+    group = plan.cost[(plan.cost["area_code"] == "group") & (plan.cost["year"] == plan.horizon)].copy()
+    group["type_label"] = group["type"].map(TYPE_LABELS)
+    caption = f"Method: {costs.METHOD.format(line='line', types='the types it pays for')}. Caveats: {costs.CAVEAT}."
+    return Section("costs", "Unit costs (RO3 2024-25)", group, table, caption,
+                   "MHCLG revenue outturn RO3 2024-25; DfE/LAIT placement counts")
+
+
+def cost_summary(plan: Plan) -> pd.DataFrame:
+    grp = plan.cost[(plan.cost["area_code"] == "group") & (plan.cost["year"] == plan.horizon)].copy()
+    grp["placement type"] = grp["type"].map(TYPE_LABELS)
+    out = grp[["placement type", "children", "cost_of_demand", "gap_children", "cost_of_gap"]].rename(columns={
+        "children": "children needing it", "cost_of_demand": "cost a year (£)", "gap_children": "gap in children",
+        "cost_of_gap": "cost a year of the gap (£)"})
+    return _round(out)
+
+
+def scenario_section(base: Plan, other: Plan) -> Section:
+    comp = compare(base, other)
+    horizon = comp[comp["year"] == base.horizon]
+    table = _round(horizon[["type_label", "children_baseline", "children_scenario", "gap_children_baseline",
+                            "gap_children_scenario", "cost_of_demand_baseline", "cost_of_demand_scenario",
+                            "cost_difference"]]).rename(columns={
+        "type_label": "placement type", "children_baseline": "children (baseline)",
+        "children_scenario": "children (scenario)", "gap_children_baseline": "gap in children (baseline)",
+        "gap_children_scenario": "gap in children (scenario)", "cost_of_demand_baseline": "cost a year (baseline, £)",
+        "cost_of_demand_scenario": "cost a year (scenario, £)", "cost_difference": "difference (£)"})
+    levers = "; ".join(lv.describe(base.names) for lv in other.scenario.levers) if other.scenario else "none"
+    caption = (f"Scenario '{other.scenario.name if other.scenario else 'baseline'}': {levers}. Costs are demand x "
+               "unit cost in 2024-25 prices; new places' own costs (building, staffing) are not counted.")
+    return Section("scenario", f"Scenario against the baseline, 31 March {base.horizon}", comp, table, caption,
+                   "the plan above")
+
+
+def backtest_section(plan: Plan) -> Section:
+    table = _round(plan.backtest, 1).rename(columns={"area": "council", "mape_trend_pct": "MAPE % (trend method)",
+                                                     "mape_naive_pct": "MAPE % (naive: last value)",
+                                                     "better": "closer"})
+    caption = ("Children in care forecast from data to 31 March 2021, compared with DfE's published 2022-2025; mean "
+               "absolute percentage error over the four years. The group's row compares the members' summed forecast "
+               "with their summed actual. The naive forecast carries 2021 forward, in the same run.")
+    return Section("backtest", "How well the method forecast 2022-2025", plan.backtest, table, caption, "DfE/LAIT")
+
+
+def inside_section(plan: Plan) -> Section:
+    frame = plan.inside_group.copy()
+    if frame.empty:
+        return Section("inside", "Children placed inside the group", frame, frame,
+                       "No member has a child-level extract.", "")
+    frame["council"] = frame["area_code"].map(lambda c: plan.label if c == "group" else plan.names.get(c, c))
+    small = frame["children"] < 5
+    frame["pct_inside_group"] = frame["pct_inside_group"].where(~small)
+    table = _round(frame[["council", "children", "inside_group", "pct_inside_group"]], 1).rename(columns={
+        "children": "children (location known)", "inside_group": "placed in a member council",
+        "pct_inside_group": "% inside the group"})
+    synthetic = bool(frame["synthetic"].any())
+    caption = (("SYNTHETIC: " if synthetic else "") + "placements open at each extract's own date; only members with "
+               "a child-level extract; location not known left out; fewer than 5 children suppressed.")
+    title = ("The group's own children placed inside the group" if len(plan.members) > 1
+             else "The council's own children placed inside the council")
+    return Section("inside", title, frame, table, caption,
+                   "SSDA903 extracts", synthetic)
+
+
+def prepare(plan: Plan, baseline: Plan | None = None) -> list[Section]:
+    """Every section in page order; the scenario comparison only when ``baseline`` is given."""
+    out = [demand_section(plan), gap_section(plan), council_section(plan), transition_section(plan),
+           inside_section(plan), costs_section(plan)]
+    if baseline is not None and plan.scenario is not None:
+        out.append(scenario_section(baseline, plan))
+    out.append(backtest_section(plan))
+    return out
+
+
+def headline_figures(plan: Plan) -> dict[str, str]:
+    """The figures the page's metrics show (horizon year, group)."""
+    end = plan.group_gap[plan.group_gap["year"] == plan.horizon].set_index("type")
+    dem = plan.demand[(plan.demand["year"] == plan.horizon) & (plan.demand["type"] == "total")]
+    cost = plan.cost[(plan.cost["area_code"] == "group") & (plan.cost["year"] == plan.horizon)]
+
+    def fmt(value: float) -> str:
+        return "not known" if value is None or pd.isna(value) else f"{value:,.0f}"
+
+    gap_cost = cost["cost_of_gap"].where(cost["cost_of_gap"] > 0).sum(min_count=1)
+    return {
+        "Children in care": fmt(dem["children"].sum()),
+        "Children's homes gap (children)": fmt(end["gap_children"].get("childrens_homes", np.nan)),
+        "In-house fostering gap (children)": fmt(end["gap_children"].get("fostering_inhouse", np.nan)),
+        "Cost a year of shortfalls": "not known" if pd.isna(gap_cost) else f"£{gap_cost / 1e6:,.1f}m",
+    }
