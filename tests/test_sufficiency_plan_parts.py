@@ -168,3 +168,16 @@ def test_scenarios_are_saved_edited_and_survive_a_reload(engine):
     rows = db.read_table(engine, models.SufficiencyScenario)
     assert (rows["name"] == s.name).sum() == 1
     assert db.delete_scenario(engine, s.name) and s.name not in scenarios.saved(engine)
+
+
+from tests.test_db import fresh_engine  # noqa: E402,F401  (SQLite and, where a server runs, PostgreSQL)
+
+
+def test_scenario_names_are_unique_on_both_backends(fresh_engine):  # noqa: F811
+    db.save_scenario(fresh_engine, "Plan B", "one", "[]", user="a")
+    db.save_scenario(fresh_engine, "Plan B", "two", Scenario("Plan B", levers=[Lever("new_home", beds=3)]).to_json(),
+                     user="b")
+    rows = db.read_table(fresh_engine, models.SufficiencyScenario)
+    assert len(rows) == 1 and rows["description"].iloc[0] == "two" and rows["created_by"].iloc[0] == "a"
+    assert rows["updated_by"].iloc[0] == "b"
+    assert scenarios.saved(fresh_engine)["Plan B"].levers == [Lever("new_home", beds=3)]

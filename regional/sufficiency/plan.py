@@ -39,6 +39,12 @@ class Plan:
     synthetic_inputs: list[str] = field(default_factory=list)
 
     @property
+    def no_mix(self) -> list[str]:
+        """Members whose placement mix is not published (suppressed): in the total, not in any type."""
+        rows = self.demand[self.demand["type"].isin(TYPES) & self.demand["children"].isna()]
+        return sorted(set(rows["area_code"]))
+
+    @property
     def group_gap(self) -> pd.DataFrame:
         return self.gap[self.gap["area_code"] == "group"]
 

@@ -42,7 +42,9 @@ def demand_section(plan: Plan) -> Section:
     caption = (f"Method: {method.split(';')[0]}. The 80% range: 10th-90th percentile of actual / forecast when the "
                "same method forecast 2022-2025 from data to 2021, across every English council, by years ahead; "
                "a group's range is the sum of its members' (they tend to err together). "
-               + ("Scenario applied: " + plan.scenario.name + ". " if plan.scenario else ""))
+               + ("Scenario applied: " + plan.scenario.name + ". " if plan.scenario else "")
+               + ("Placement mix not published (suppressed), so counted in the total only: "
+                  + ", ".join(plan.names.get(c, c) for c in plan.no_mix) + "." if plan.no_mix else ""))
     return Section("demand", "Demand by placement type", grp, table, caption,
                    "DfE children looked after and placement types (LAIT), ONS child population, Ofsted LA foster places")
 

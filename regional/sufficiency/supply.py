@@ -23,6 +23,7 @@ from regional.sufficiency.demand import linear_trend
 
 DEFAULT_PLACES_PER_HOUSEHOLD = 1.5
 NET_YEARS = 3
+NO_SOURCE = "none: not published or returned"
 SUPPLY_COLUMNS = ["area_code", "year", "type", "places", "households", "usable_share", "basis", "source", "status"]
 
 
@@ -66,7 +67,7 @@ def childrens_homes(store: Store, codes: list[str], years: list[int]) -> pd.Data
             source = "ofsted-providers-2023"
         else:
             rows += [dict(area_code=code, year=y, type="childrens_homes", places=np.nan, households=np.nan,
-                          usable_share=np.nan, basis="no register figure", source="", status="missing") for y in years]
+                          usable_share=np.nan, basis="no register figure", source=NO_SOURCE, status="missing") for y in years]
             continue
         own = np.nan
         if code in returns.index and pd.notna(returns.loc[code, "occupied_own"]) and returns.loc[code, "beds"]:
@@ -108,7 +109,7 @@ def inhouse_fostering(store: Store, codes: list[str], years: list[int]) -> pd.Da
         ok = mine.dropna(subset=["value"])
         if ok.empty:
             rows += [dict(area_code=code, year=y, type="fostering_inhouse", places=np.nan, households=np.nan,
-                          usable_share=np.nan, basis="LA foster places not published", source="", status="missing")
+                          usable_share=np.nan, basis="LA foster places not published", source=NO_SOURCE, status="missing")
                      for y in years]
             continue
         last = ok.iloc[-1]
@@ -147,7 +148,7 @@ def supported(store: Store, codes: list[str], years: list[int]) -> pd.DataFrame:
         else:
             rows += [dict(area_code=code, year=y, type="supported", places=np.nan, households=np.nan,
                           usable_share=np.nan, basis="not returned by the council (no published source)",
-                          source="", status="not known") for y in years]
+                          source=NO_SOURCE, status="not known") for y in years]
             continue
         basis = f"council's return, {when:%B %Y}: {beds:.0f} local places, held flat (no trend published)"
         rows += [dict(area_code=code, year=y, type="supported", places=beds, households=np.nan, usable_share=np.nan,
