@@ -47,7 +47,7 @@ def mape_table(results: pd.DataFrame, members: list[str], names: dict[str, str],
     actual, each year), trend against naive, for one type."""
     rows = results[(results["type"] == type_) & results["area_code"].isin(members)]
     per = rows.pivot_table(index="area_code", columns="method", values="ape", aggfunc="mean")
-    per = per.reindex(columns=["trend", "naive"])
+    per = per.reindex(index=members, columns=["trend", "naive"])  # a member without figures stays, untested
     per.insert(0, "area", per.index.map(names))
     summed = rows.groupby(["method", "year"])[["forecast", "actual"]].sum().reset_index()
     summed["ape"] = ape(summed["forecast"], summed["actual"])
@@ -60,6 +60,7 @@ def mape_table(results: pd.DataFrame, members: list[str], names: dict[str, str],
         table = pd.concat([table, pd.DataFrame([group_row])], ignore_index=True)
     table["better"] = np.where(table["trend"] < table["naive"], "trend",
                                np.where(table["trend"] > table["naive"], "naive", "same"))
+    table.loc[table["trend"].isna() | table["naive"].isna(), "better"] = "not tested (figures suppressed or missing)"
     return table.rename(columns={"trend": "mape_trend_pct", "naive": "mape_naive_pct"})
 
 
