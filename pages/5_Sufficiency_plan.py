@@ -62,7 +62,7 @@ if current.synthetic_inputs:
 else:
     st.info(headline)
 for col, (name, value) in zip(st.columns(4), sections.headline_figures(current).items()):
-    col.metric(f"{name}, March {horizon}", value)
+    col.metric(name, value, help=f"The plan's figure for 31 March {horizon} (see the sections below).")
 
 parts = {s.key: s for s in sections.prepare(current, base)}
 
@@ -84,6 +84,8 @@ show(parts["demand"], charts.demand_chart(parts["demand"].chart, f"{label}: chil
 gap = parts["gap"]
 show(gap, charts.gap_chart(gap.chart.assign(type_label=gap.chart["type"].map(TYPES)),
                            f"{label}: need against what local places can take"))
+with st.expander("Where each supply figure comes from"):
+    st.dataframe(sections.supply_basis(current), hide_index=True, width="stretch")
 if len(codes) > 1:
     show(parts["councils"])
 show(parts["transition"])

@@ -12,22 +12,30 @@ from regional.charts import PALETTE
 SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "stroke"]
 
 
-def demand_chart(frame: pd.DataFrame, title: str) -> alt.LayerChart:
-    """Children needing each placement type by year, central estimate and 80% range."""
+def demand_chart(frame: pd.DataFrame, title: str) -> alt.FacetChart:
+    """Children needing each placement type by year: one panel per type (each on its own
+    scale, so small types stay readable), central estimate as a line with markers and the
+    80% range as a vertical rule."""
     data = frame[frame["type"] != "total"].copy()
     types = list(dict.fromkeys(data["type_label"]))
     colour = alt.Color("type_label:N", title="Placement type", scale=alt.Scale(domain=types, range=PALETTE[:len(types)]),
-                       legend=alt.Legend(orient="bottom", columns=2, labelLimit=320))
-    shape = alt.Shape("type_label:N", title="Placement type", scale=alt.Scale(domain=types, range=SHAPES[:len(types)]))
-    base = alt.Chart(data).encode(x=alt.X("year:O", title="31 March"), color=colour,
-                                  tooltip=[alt.Tooltip("type_label:N", title="Type"), alt.Tooltip("year:O"),
-                                           alt.Tooltip("children:Q", format=",.0f"),
-                                           alt.Tooltip("low:Q", title="80% from", format=",.0f"),
-                                           alt.Tooltip("high:Q", title="80% to", format=",.0f")])
-    rule = base.mark_rule(opacity=0.6).encode(y=alt.Y("low:Q", title="Children"), y2="high:Q")
+                       legend=None)
+    shape = alt.Shape("type_label:N", scale=alt.Scale(domain=types, range=SHAPES[:len(types)]), legend=None)
+    base = alt.Chart().encode(x=alt.X("year:O", title="31 March", axis=alt.Axis(labelAngle=0)), color=colour,
+                              tooltip=[alt.Tooltip("type_label:N", title="Type"), alt.Tooltip("year:O"),
+                                       alt.Tooltip("children:Q", format=",.0f"),
+                                       alt.Tooltip("low:Q", title="80% from", format=",.0f"),
+                                       alt.Tooltip("high:Q", title="80% to", format=",.0f")])
+    rule = base.mark_rule(strokeWidth=2, opacity=0.5).encode(y=alt.Y("low:Q", title="Children"), y2="high:Q")
     line = base.mark_line().encode(y="children:Q", detail="type_label:N")
     points = base.mark_point(filled=True, size=80).encode(y="children:Q", shape=shape)
-    return (rule + line + points).properties(title=alt.TitleParams(title, anchor="start"), height=320)
+    labels = base.mark_text(dx=14, align="left", fontSize=11).encode(y="children:Q",
+                                                                    text=alt.Text("children:Q", format=",.0f"))
+    return alt.layer(rule, line, points, labels, data=data).properties(width=230, height=170).facet(
+        facet=alt.Facet("type_label:N", title=None, sort=types, header=alt.Header(labelFontWeight="bold",
+                                                                                   labelLimit=300)),
+        columns=3,
+    ).resolve_scale(y="independent").properties(title=alt.TitleParams(title, anchor="start"))
 
 
 def gap_chart(frame: pd.DataFrame, title: str) -> alt.Chart:
@@ -50,4 +58,4 @@ def gap_chart(frame: pd.DataFrame, title: str) -> alt.Chart:
         row=alt.Row("type_label:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left", labelLimit=260)),
         tooltip=[alt.Tooltip("type_label:N", title="Type"), alt.Tooltip("year:O"), alt.Tooltip("measure:N"),
                  alt.Tooltip("children:Q", format=",.0f")],
-    ).properties(title=alt.TitleParams(title, anchor="start"), width=90, height=120)
+    ).properties(title=alt.TitleParams(title, anchor="start"), width=110, height=120).resolve_scale(y="independent")

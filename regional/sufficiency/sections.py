@@ -52,7 +52,6 @@ def demand_section(plan: Plan) -> Section:
 def gap_section(plan: Plan) -> Section:
     g = plan.group_gap.copy()
     g["type_label"] = g["type"].map(TYPE_LABELS)
-    basis = plan.supply.drop_duplicates(["area_code", "type"])
     table = _round(g[["type_label", "year", "children", "places", "usable_share", "supply_children", "gap_children",
                       "gap_places", "status"]].assign(usable_share=lambda f: (f["usable_share"] * 100).round(0)))
     table = table.rename(columns={"type_label": "placement type", "year": "31 March", "children": "children needing it",
@@ -63,11 +62,18 @@ def gap_section(plan: Plan) -> Section:
                "filled / approved; children's homes: the share of local beds the council's own children fill where "
                "its return says, otherwise all places). Gap in places = places needed at that share - places. "
                "Positive: a shortfall. Agency and kinship fostering, placed with parents and other placements have "
-               f"no local supply measure. Places per in-house household: {plan.pph_basis}. Supply bases: "
-               + " | ".join(sorted(set(f"{plan.names.get(r.area_code, r.area_code)}, {TYPE_LABELS.get(r.type)}: "
-                                       f"{r.basis}" for r in basis.itertuples())))[:4000])
+               f"no local supply measure. Places per in-house household: {plan.pph_basis}. Where each council's "
+               "supply figure comes from: the table below.")
     return Section("gap", "Local supply and the gap", g, table, caption,
                    "Ofsted register and joiners/leavers; LAIT LA foster places; councils' local-provision returns")
+
+
+def supply_basis(plan: Plan) -> pd.DataFrame:
+    """Where each council's supply figure comes from (one line per council and type)."""
+    rows = plan.supply.drop_duplicates(["area_code", "type"]).copy()
+    rows["council"] = rows["area_code"].map(lambda c: plan.label if c == "group-wide" else plan.names.get(c, c))
+    rows["placement type"] = rows["type"].map(TYPE_LABELS)
+    return rows[["council", "placement type", "basis", "source", "status"]].sort_values(["placement type", "council"])
 
 
 def council_section(plan: Plan) -> Section:
@@ -200,7 +206,7 @@ def headline_figures(plan: Plan) -> dict[str, str]:
     gap_cost = cost["cost_of_gap"].where(cost["cost_of_gap"] > 0).sum(min_count=1)
     return {
         "Children in care": fmt(dem["children"].sum()),
-        "Children's homes gap (children)": fmt(end["gap_children"].get("childrens_homes", np.nan)),
-        "In-house fostering gap (children)": fmt(end["gap_children"].get("fostering_inhouse", np.nan)),
+        "Children's homes gap": fmt(end["gap_children"].get("childrens_homes", np.nan)),
+        "In-house fostering gap": fmt(end["gap_children"].get("fostering_inhouse", np.nan)),
         "Cost a year of shortfalls": "not known" if pd.isna(gap_cost) else f"£{gap_cost / 1e6:,.1f}m",
     }
