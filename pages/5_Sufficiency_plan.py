@@ -27,10 +27,11 @@ def national_backtest(_store, data_version: str) -> pd.DataFrame:
 
 
 @st.cache_resource(max_entries=32, show_spinner="Preparing the plan...")
-def build(_store, data_version: str, members: tuple[str, ...], label: str, horizon: int, name: str, levers: str):
+def build(_store, data_version: str, members: tuple[str, ...], label: str, horizon: int, rate: str, name: str,
+          levers: str):
     scenario = scenarios.Scenario.from_json(name, "", levers) if name else None
     return plan.build_plan(_store, list(members), label=label, horizon=horizon, scenario=scenario,
-                           backtest_results=national_backtest(_store, data_version))
+                           backtest_results=national_backtest(_store, data_version), rate=rate)
 
 
 members = [c for c in sel.members if c != ENGLAND_CODE]
@@ -39,22 +40,26 @@ st.title("Sufficiency plan")
 st.markdown("How many children will need foster, residential and supported places in each year to the horizon, "
             "how many local places there are and will be, the gap, and what it costs.")
 
-cols = st.columns([2, 1, 2])
+cols = st.columns([2, 1, 1, 2])
 scope = cols[0].radio("Plan for", ["The group", "Council of interest"], horizontal=True, key="suff_scope",
                       help=f"The group: {sel.group_label}. Council of interest: {council_name}.")
 horizon = cols[1].selectbox("Horizon (31 March)", list(range(2026, 2033)), index=DEFAULT_HORIZON - 2026,
                             key="suff_horizon")
+rate = cols[2].radio("Rate per 10,000", ["trend", "held"], horizontal=True, key="suff_rate",
+                     help="trend: the rate on its line through the last five years (the default); held: the latest "
+                          "rate. The backtest at the foot of the page shows how each did for 2022-2025.")
 saved = scenarios.saved(store.engine)
 if "_suff_pick" in st.session_state:  # a scenario just saved: select it (before the widget is drawn)
     st.session_state["suff_scenario"] = st.session_state.pop("_suff_pick")
 choices = {BASELINE: None, **{s.name: s for s in scenarios.EXAMPLES}, **saved}
-picked = cols[2].selectbox("Scenario", list(choices), key="suff_scenario",
+picked = cols[3].selectbox("Scenario", list(choices), key="suff_scenario",
                            help="Examples and saved scenarios; create or edit one at the foot of the page.")
 scenario = choices[picked]
 
 codes, label = (members, sel.group_label) if scope == "The group" else ([sel.council], council_name)
-base = build(store, version, tuple(codes), label, horizon, "", "[]")
-current = build(store, version, tuple(codes), label, horizon, scenario.name, scenario.to_json()) if scenario else base
+base = build(store, version, tuple(codes), label, horizon, rate, "", "[]")
+current = build(store, version, tuple(codes), label, horizon, rate, scenario.name, scenario.to_json()) \
+    if scenario else base
 
 headline = current.headline()
 if current.synthetic_inputs:

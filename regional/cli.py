@@ -71,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     plan.add_argument("--to", type=int, default=2028, help="horizon: the last 31 March (default 2028)")
     plan.add_argument("--scenario", help="a saved scenario's name, or an example's (see the Sufficiency plan page)")
     plan.add_argument("--out", type=Path, required=True, help="FILE.csv or FILE.xlsx")
+    plan.add_argument("--rate", choices=["trend", "held"], default="trend",
+                      help="rate per 10,000 on its five-year line (default) or held at its latest value")
     args = parser.parse_args(argv)
     try:
         return _run(args)
@@ -131,7 +133,7 @@ def _plan(store, args: argparse.Namespace) -> int:
             raise DataError(f"no scenario named '{args.scenario}'", column="--scenario",
                             expected=", ".join(sorted(known)))
         scenario = known[args.scenario]
-    result = plan.build_plan(store, members, label=label, horizon=args.to, scenario=scenario)
+    result = plan.build_plan(store, members, label=label, horizon=args.to, scenario=scenario, rate=args.rate)
     rows = plan.write_file(result, args.out)
     print(f"wrote {rows:,} rows to {args.out}")
     print(result.headline())

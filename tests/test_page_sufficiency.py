@@ -50,7 +50,7 @@ def test_south_west_plan(app_test, store, results):
     grp = expected.demand[(expected.demand["type"] == "childrens_homes") & (expected.demand["year"] == 2028)]
     assert homes == pytest.approx(grp["children"].sum())
     tables = [d.value for d in at.dataframe]
-    backtest_table = next(t for t in tables if "MAPE % (trend method)" in t.columns)
+    backtest_table = next(t for t in tables if "MAPE % (rate trended)" in t.columns)
     assert len(backtest_table) == len(store.group_members(SW)) + 1
     transition = next(t for t in tables if "transition rates (SYNTHETIC extract)" in t.columns)
     assert set(transition["council"]) == {"Bournemouth, Christchurch and Poole", "Dorset",

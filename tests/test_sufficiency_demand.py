@@ -62,7 +62,7 @@ def test_rate_times_population_gives_the_known_children_by_type():
         assert rows.loc["fostering", "children"] == pytest.approx(expected_total * 0.70)
         assert rows.loc["childrens_homes", "children"] == pytest.approx(expected_total * 0.10)
         assert rows.loc["other", "children"] == pytest.approx(expected_total * 0.08)
-    assert "2025 placement mix" in frame["method"].iloc[0]
+    assert "2025 placement mix" in frame["method"].iloc[0] and "trend through the last 5 years" in frame["method"].iloc[0]
 
 
 def test_cutoff_uses_only_earlier_years_and_naive_carries_the_last_value():
@@ -132,3 +132,14 @@ def test_published_inputs_on_the_embedded_data(store):
     shares = latest[["pct_fostering", "pct_childrens_homes", "pct_supported", "pct_parents", "pct_other"]]
     assert shares.sum() == pytest.approx(100)
     assert latest["population"] > 50_000
+
+
+def test_rate_held_keeps_the_latest_rate_times_the_population_trend():
+    data = inputs()
+    fc = demand.forecast_council(data, [2027], rate="held").set_index("type")
+    # 2025 (k = 9): rate 68; population in 2027 (k = 11): 11,100
+    assert fc.loc["total", "rate_per_10k"] == pytest.approx(68)
+    assert fc.loc["total", "children"] == pytest.approx(68 * 11_100 / 10_000)
+    assert "held at its 2025 value" in fc["method"].iloc[0]
+    with pytest.raises(ValueError):
+        demand.forecast_council(data, [2027], rate="guess")

@@ -181,3 +181,10 @@ def test_scenario_names_are_unique_on_both_backends(fresh_engine):  # noqa: F811
     assert len(rows) == 1 and rows["description"].iloc[0] == "two" and rows["created_by"].iloc[0] == "a"
     assert rows["updated_by"].iloc[0] == "b"
     assert scenarios.saved(fresh_engine)["Plan B"].levers == [Lever("new_home", beds=3)]
+
+
+def test_backtest_runs_both_rate_methods_beside_the_naive():
+    data = inputs("A")  # a straight line: the trended rate is exact, the held rate misses by the rate's growth
+    table = backtest.mape_table(backtest.run(data), ["A"], {"A": "Alpha"}, "G").set_index("area")
+    assert table.loc["Alpha", "mape_trend_pct"] == pytest.approx(0, abs=1e-9)
+    assert table.loc["Alpha", "mape_held_pct"] > 0 and table.loc["Alpha", "better"] == "trend"

@@ -19,15 +19,18 @@ LOW_Q, HIGH_Q = 0.10, 0.90
 
 
 def run(inputs: pd.DataFrame, *, cutoff: int = CUTOFF, test_years: list[int] = TEST_YEARS) -> pd.DataFrame:
-    """Forecast and naive forecast against the published figure, one row per council, type,
-    year and method (``trend`` or ``naive``). Councils without both sides are left out."""
+    """Forecasts (rate trended, rate held) and the naive forecast against the published figure,
+    one row per council, type, year and method (``trend``, ``held``, ``naive``). Councils
+    without both sides are left out."""
     actual = demand.history(inputs)
     actual = actual[actual["year"].isin(test_years)].rename(columns={"children": "actual"})
     enough = inputs[inputs["year"] <= cutoff].groupby("area_code")["cic_count"].count()
     inputs = inputs[inputs["area_code"].isin(enough[enough >= 2].index)]
-    fc = demand.forecast_all(inputs, test_years, cutoff=cutoff)[["area_code", "year", "type", "children"]]
+    cols = ["area_code", "year", "type", "children"]
+    parts = [demand.forecast_all(inputs, test_years, cutoff=cutoff, rate=r)[cols].assign(method=r)
+             for r in demand.RATE_CHOICES]
     nv = demand.naive_all(inputs, test_years, cutoff=cutoff)
-    out = pd.concat([fc.assign(method="trend"), nv.assign(method="naive")], ignore_index=True)
+    out = pd.concat([*parts, nv.assign(method="naive")], ignore_index=True)
     out = out.rename(columns={"children": "forecast"})
     out = out.merge(actual, on=["area_code", "type", "year"], how="inner").dropna(subset=["forecast", "actual"])
     out["horizon"] = out["year"] - cutoff
@@ -47,7 +50,8 @@ def mape_table(results: pd.DataFrame, members: list[str], names: dict[str, str],
     actual, each year), trend against naive, for one type."""
     rows = results[(results["type"] == type_) & results["area_code"].isin(members)]
     per = rows.pivot_table(index="area_code", columns="method", values="ape", aggfunc="mean")
-    per = per.reindex(index=members, columns=["trend", "naive"])  # a member without figures stays, untested
+    methods = [*demand.RATE_CHOICES, "naive"]
+    per = per.reindex(index=members, columns=methods)  # a member without figures stays, untested
     per.insert(0, "area", per.index.map(names))
     summed = rows.groupby(["method", "year"])[["forecast", "actual"]].sum().reset_index()
     summed["ape"] = ape(summed["forecast"], summed["actual"])
@@ -55,19 +59,20 @@ def mape_table(results: pd.DataFrame, members: list[str], names: dict[str, str],
     table = per.reset_index(drop=True).sort_values("area")
     if group is not None:
         group_row = {"area": f"{group_label} (sum of members)",
-                     "trend": float(summed.loc[summed["method"] == "trend", "ape"].mean()),
-                     "naive": float(summed.loc[summed["method"] == "naive", "ape"].mean())}
+                     **{m: float(summed.loc[summed["method"] == m, "ape"].mean()) for m in methods}}
         table = pd.concat([table, pd.DataFrame([group_row])], ignore_index=True)
-    table["better"] = np.where(table["trend"] < table["naive"], "trend",
-                               np.where(table["trend"] > table["naive"], "naive", "same"))
-    table.loc[table["trend"].isna() | table["naive"].isna(), "better"] = "not tested (figures suppressed or missing)"
-    return table.rename(columns={"trend": "mape_trend_pct", "naive": "mape_naive_pct"})
+    scores = table[methods]
+    tested = scores.notna().all(axis=1)
+    table["better"] = "not tested (figures suppressed or missing)"
+    if tested.any():
+        table.loc[tested, "better"] = scores[tested].idxmin(axis=1)
+    return table.rename(columns={m: f"mape_{m}_pct" for m in methods})
 
 
-def interval_ratios(results: pd.DataFrame) -> pd.DataFrame:
-    """Per type and years ahead: 10th and 90th percentile of actual / forecast (trend method)
+def interval_ratios(results: pd.DataFrame, method: str = "trend") -> pd.DataFrame:
+    """Per type and years ahead: 10th and 90th percentile of actual / forecast (``method``)
     across every council in the run; these multiply a forecast into its 80% interval."""
-    trend = results[(results["method"] == "trend") & (results["forecast"] > 0)]
+    trend = results[(results["method"] == method) & (results["forecast"] > 0)]
     ratio = trend.assign(ratio=trend["actual"] / trend["forecast"])
     out = ratio.groupby(["type", "horizon"])["ratio"].agg(low=lambda s: s.quantile(LOW_Q),
                                                           high=lambda s: s.quantile(HIGH_Q), n="size")

@@ -26,8 +26,12 @@ SHARE_INDICATORS = {"fostering": "pct_foster_placements", "childrens_homes": "pc
                     "supported": "pct_independent_semi_independent", "parents": "pct_placed_with_parents"}
 POPULATION = "child_population_0_17"
 WINDOW = 5
-RATE_METHOD = ("rate x population: children in care per 10,000 (trend through the last {w} years of DfE figures "
-               "to {cutoff}) x child population (ONS trend, same window), split by the {mix} placement mix (DfE, LAIT)")
+RATE_METHOD = ("rate x population: children in care per 10,000 ({how}) x child population (ONS trend through the last "
+               "{w} years), split by the {mix} placement mix (DfE, LAIT)")
+#: How the rate per 10,000 is carried forward: the issue's trended rate, or the latest rate held
+#: (the backtest says which did better; both are offered).
+RATE_CHOICES = {"trend": "trend through the last {w} years of DfE figures to {cutoff}",
+                "held": "held at its {cutoff} value"}
 TRANSITION_METHOD = ("transition rates from the council's SSDA903 extract ({span}): share of children in each type "
                      "a year later or leaving care, and entries a year, rolled forward from 31 March {base}")
 
@@ -108,7 +112,7 @@ def trend_lines(frame: pd.DataFrame, column: str, *, window: int = WINDOW) -> pd
 
 
 def forecast_all(inputs: pd.DataFrame, years: list[int], *, cutoff: int | None = None,
-                 window: int = WINDOW) -> pd.DataFrame:
+                 window: int = WINDOW, rate: str = "trend") -> pd.DataFrame:
     """Rate x population forecast for every council in ``inputs`` (:func:`published_inputs`).
 
     Uses only years up to ``cutoff`` (default: each council's latest year of children in
@@ -121,17 +125,24 @@ def forecast_all(inputs: pd.DataFrame, years: list[int], *, cutoff: int | None =
     latest = rows.dropna(subset=["cic_count"]).groupby("area_code")["year"].max()
     if latest.empty:
         return pd.DataFrame(columns=cols)
-    rate, pop = trend_lines(rows, "rate", window=window), trend_lines(rows, "population", window=window)
+    rate_line, pop_line = trend_lines(rows, "rate", window=window), trend_lines(rows, "population", window=window)
     mix = rows.dropna(subset=[f"pct_{k}" for k in BASE_TYPES]).sort_values("year").groupby("area_code").tail(1)
     mix = mix.set_index("area_code")
-    codes = latest.index.intersection(rate.index).intersection(pop.index)
+    codes = latest.index.intersection(rate_line.index).intersection(pop_line.index)
     grid = pd.MultiIndex.from_product([codes, years], names=["area_code", "year"]).to_frame(index=False)
     target = grid["year"].astype(float)
-    r, p = rate.reindex(grid["area_code"]), pop.reindex(grid["area_code"])
-    rate_hat = np.maximum(r["intercept"].to_numpy() + r["slope"].to_numpy() * target, 0.0)
+    r, p = rate_line.reindex(grid["area_code"]), pop_line.reindex(grid["area_code"])
+    if rate == "held":
+        last = rows.dropna(subset=["rate"]).sort_values("year").groupby("area_code")["rate"].last()
+        rate_hat = last.reindex(grid["area_code"]).to_numpy(dtype=float)
+    elif rate == "trend":
+        rate_hat = np.maximum(r["intercept"].to_numpy() + r["slope"].to_numpy() * target, 0.0)
+    else:
+        raise ValueError(f"unknown rate method '{rate}' (expected one of {', '.join(RATE_CHOICES)})")
     pop_hat = np.maximum(p["intercept"].to_numpy() + p["slope"].to_numpy() * target, 0.0)
     grid["mix_year"] = grid["area_code"].map(mix["year"]).astype("Int64")
-    grid["method"] = [RATE_METHOD.format(w=window, cutoff=latest[c], mix=f"{m}" if pd.notna(m) else "(no published)")
+    grid["method"] = [RATE_METHOD.format(how=RATE_CHOICES[rate].format(w=window, cutoff=latest[c]), w=window,
+                                         mix=f"{m}" if pd.notna(m) else "(no published)")
                       for c, m in zip(grid["area_code"], grid["mix_year"])]
     out = [grid.assign(type="total", children=rate_hat * pop_hat / 10_000, rate_per_10k=rate_hat, population=pop_hat)]
     for key in BASE_TYPES:
@@ -142,9 +153,9 @@ def forecast_all(inputs: pd.DataFrame, years: list[int], *, cutoff: int | None =
 
 
 def forecast_council(rows: pd.DataFrame, years: list[int], *, cutoff: int | None = None,
-                     window: int = WINDOW) -> pd.DataFrame:
+                     window: int = WINDOW, rate: str = "trend") -> pd.DataFrame:
     """:func:`forecast_all` for one council's rows (without its ``area_code`` column)."""
-    return forecast_all(rows, years, cutoff=cutoff, window=window).drop(columns="area_code")
+    return forecast_all(rows, years, cutoff=cutoff, window=window, rate=rate).drop(columns="area_code")
 
 
 def naive_all(inputs: pd.DataFrame, years: list[int], *, cutoff: int | None = None) -> pd.DataFrame:

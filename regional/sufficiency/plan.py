@@ -37,6 +37,7 @@ class Plan:
     places_per_household: float
     pph_basis: str
     synthetic_inputs: list[str] = field(default_factory=list)
+    rate: str = "trend"
 
     @property
     def no_mix(self) -> list[str]:
@@ -76,12 +77,13 @@ def _episodes(store: Store, members: list[str]) -> pd.DataFrame:
     return episodes[episodes["area_code"].isin(members)]
 
 
-def demand_frame(inputs: pd.DataFrame, members: list[str], years: list[int], ratios: pd.DataFrame) -> pd.DataFrame:
+def demand_frame(inputs: pd.DataFrame, members: list[str], years: list[int], ratios: pd.DataFrame,
+                 rate: str = "trend") -> pd.DataFrame:
     """Rate x population demand for each member, plan types plus total, with 80% intervals."""
     cols = ["area_code", "year", "type", "children", "low", "high", "rate_per_10k", "population", "method", "source",
             "synthetic"]
     inputs = inputs[inputs["area_code"].isin(members)]
-    fc = demand.forecast_all(inputs, years)
+    fc = demand.forecast_all(inputs, years, rate=rate)
     if fc.empty:
         return pd.DataFrame(columns=cols)
     shares = {code: demand.inhouse_share(rows) for code, rows in inputs.groupby("area_code")}
@@ -124,7 +126,8 @@ def transition_frame(episodes: pd.DataFrame, years: list[int]) -> pd.DataFrame:
 
 
 def build_plan(store: Store, members: list[str], *, label: str, horizon: int = DEFAULT_HORIZON,
-               scenario: Scenario | None = None, backtest_results: pd.DataFrame | None = None) -> Plan:
+               scenario: Scenario | None = None, backtest_results: pd.DataFrame | None = None,
+               rate: str = "trend") -> Plan:
     """Everything the plan shows for ``members``, from the year after each council's latest
     figure to ``horizon`` (31 March), with ``scenario``'s levers applied when given."""
     names = dict(zip(store.areas["code"], store.areas["name"]))
@@ -132,8 +135,8 @@ def build_plan(store: Store, members: list[str], *, label: str, horizon: int = D
     latest = int(inputs.dropna(subset=["cic_count"])["year"].max()) if len(inputs) else horizon - 1
     years = list(range(latest + 1, max(horizon, latest + 1) + 1))
     results = backtest.national(store) if backtest_results is None else backtest_results
-    ratios = backtest.interval_ratios(results)
-    base_demand = demand_frame(inputs, members, years, ratios)
+    ratios = backtest.interval_ratios(results, rate)
+    base_demand = demand_frame(inputs, members, years, ratios, rate)
     episodes = _episodes(store, members)
     trans = transition_frame(episodes, years)
     base_supply = supply.local_supply(store, members, years)
@@ -160,7 +163,7 @@ def build_plan(store: Store, members: list[str], *, label: str, horizon: int = D
     table = backtest.mape_table(results, members, names, label)
     return Plan(label=label, members=members, names=names, horizon=horizon, years=years, scenario=scenario,
                 demand=dem, transition=trans, supply=sup, gap=gaps, unit_costs=unit, cost=cost, inside_group=inside,
-                backtest=table, places_per_household=pph, pph_basis=pph_basis, synthetic_inputs=synthetic)
+                backtest=table, places_per_household=pph, pph_basis=pph_basis, synthetic_inputs=synthetic, rate=rate)
 
 
 def _costs(dem: pd.DataFrame, gaps: pd.DataFrame, unit: pd.DataFrame, spend: pd.DataFrame,
@@ -248,7 +251,8 @@ def export_table(plan: Plan) -> pd.DataFrame:
         "pct_inside_group", "%", "placements open at each extract's date; location not known left out",
         "SSDA903 extracts", lambda r: bool(r["synthetic"]))
     bt = plan.backtest.assign(area_code=plan.backtest["area"], year=None, type="total")
-    for col, label in (("mape_trend_pct", "backtest MAPE, trend forecast"), ("mape_naive_pct", "backtest MAPE, naive")):
+    for col, label in (("mape_trend_pct", "backtest MAPE, rate trended"), ("mape_held_pct", "backtest MAPE, rate held"),
+                       ("mape_naive_pct", "backtest MAPE, naive (last value)")):
         for rec in bt.to_dict("records"):
             rows.append({"section": "backtest", "area_code": "", "area_name": rec["area"], "year": "2022-2025",
                          "type": "total", "type_label": TYPE_LABELS["total"], "measure": label, "value": rec[col],

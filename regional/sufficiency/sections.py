@@ -155,12 +155,15 @@ def scenario_section(base: Plan, other: Plan) -> Section:
 
 
 def backtest_section(plan: Plan) -> Section:
-    table = _round(plan.backtest, 1).rename(columns={"area": "council", "mape_trend_pct": "MAPE % (trend method)",
+    table = _round(plan.backtest, 1).rename(columns={"area": "council", "mape_trend_pct": "MAPE % (rate trended)",
+                                                     "mape_held_pct": "MAPE % (rate held)",
                                                      "mape_naive_pct": "MAPE % (naive: last value)",
-                                                     "better": "closer"})
+                                                     "better": "closest"})
     caption = ("Children in care forecast from data to 31 March 2021, compared with DfE's published 2022-2025; mean "
-               "absolute percentage error over the four years. The group's row compares the members' summed forecast "
-               "with their summed actual. The naive forecast carries 2021 forward, in the same run.")
+               "absolute percentage error over the four years. Rate trended: the rate per 10,000 on its five-year "
+               "line; rate held: the 2021 rate; both times the population trend. The naive forecast carries 2021's "
+               "count forward, in the same run. The group's row compares the members' summed forecast with their "
+               f"summed actual. This plan uses: rate {plan.rate}.")
     return Section("backtest", "How well the method forecast 2022-2025", plan.backtest, table, caption, "DfE/LAIT")
 
 
