@@ -207,7 +207,7 @@ def stock_at(episodes: pd.DataFrame, when: date) -> pd.Series:
     decom = pd.to_datetime(episodes["decom"])
     dec = pd.to_datetime(episodes["dec"])
     open_ = episodes[(decom <= when) & (dec.isna() | (dec > when))]
-    open_ = open_.assign(_d=pd.to_datetime(open_["decom"])).sort_values("_d").drop_duplicates("child", keep="last")
+    open_ = open_.assign(_d=decom[open_.index]).sort_values("_d").drop_duplicates("child", keep="last")
     return open_.set_index("child")["placement_detail"].map(EPISODE_TYPES).fillna("other")
 
 
@@ -233,6 +233,8 @@ def transition_rates(episodes: pd.DataFrame, extract_date: date, *, pairs: int =
     if len(dates) < 2:
         return None
     types = list(dict.fromkeys(EPISODE_TYPES.values()))
+    episodes = episodes[["child", "decom", "dec", "placement_detail"]].assign(
+        decom=pd.to_datetime(episodes["decom"]), dec=pd.to_datetime(episodes["dec"]))
     moves = pd.DataFrame(0.0, index=types, columns=[*types, LEFT])
     entries = pd.Series(0.0, index=types)
     stocks = [stock_at(episodes, d) for d in dates]

@@ -96,13 +96,14 @@ def places_per_household(store: Store, codes: list[str]) -> tuple[float, str]:
     return value, f"{value:.2f}: median of {len(ratios)} member(s) with households returned and places published"
 
 
-def inhouse_fostering(store: Store, codes: list[str], years: list[int]) -> pd.DataFrame:
+def inhouse_fostering(store: Store, codes: list[str], years: list[int],
+                      per_household: tuple[float, str] | None = None) -> pd.DataFrame:
     from regional import fostering
 
     approved = store.preferred("foster_places_approved", codes)
     filled = store.preferred("foster_places_filled", codes)
     house = fostering.households(store, codes)
-    per_household, per_basis = places_per_household(store, codes)
+    per_household, per_basis = per_household or places_per_household(store, codes)
     rows = []
     for code in codes:
         mine = approved[approved["area_code"] == code].sort_values("period")
@@ -156,7 +157,8 @@ def supported(store: Store, codes: list[str], years: list[int]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=SUPPLY_COLUMNS)
 
 
-def local_supply(store: Store, codes: list[str], years: list[int]) -> pd.DataFrame:
+def local_supply(store: Store, codes: list[str], years: list[int],
+                 per_household: tuple[float, str] | None = None) -> pd.DataFrame:
     """Places by council, year and type (children's homes, in-house fostering, supported)."""
-    return pd.concat([childrens_homes(store, codes, years), inhouse_fostering(store, codes, years),
+    return pd.concat([childrens_homes(store, codes, years), inhouse_fostering(store, codes, years, per_household),
                       supported(store, codes, years)], ignore_index=True)
