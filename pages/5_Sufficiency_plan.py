@@ -103,7 +103,7 @@ if "scenario" in parts:
 show(parts["backtest"])
 
 st.download_button("Download the whole plan (CSV: every figure with its method)",
-                   plan.export_table(current).to_csv(index=False).encode(), file_name="sufficiency_plan.csv",
+                   plan.file_table(current).to_csv(index=False).encode(), file_name="sufficiency_plan.csv",
                    mime="text/csv", key="suff_download")
 
 # --- scenarios: create, edit, save --------------------------------------------------------
@@ -114,7 +114,8 @@ st.caption("Levers: shift (pct% of from_type moved to to_type), households (per_
 editing = saved.get(picked) or (scenario if scenario else None)
 with st.form("suff_scenario_form"):
     name = st.text_input("Name", value=editing.name if editing else "", max_chars=scenarios.NAME_LIMIT)
-    description = st.text_input("Description", value=editing.description if editing else "")
+    description = st.text_input("Description", value=editing.description if editing else "",
+                                max_chars=scenarios.DESCRIPTION_LIMIT)
     edited = st.data_editor(
         scenarios.levers_frame(editing), num_rows="dynamic", key="suff_levers", width="stretch",
         column_config={"kind": st.column_config.SelectboxColumn("kind", options=list(scenarios.KINDS), required=True),
@@ -125,9 +126,9 @@ with st.form("suff_scenario_form"):
 if submitted:
     try:
         checked = scenarios.check_name(name)
+        about = scenarios.check_description(description)
         levers = scenarios.levers_from_frame(edited, lambda c: store.index.resolve(c, column="council"))
-        db.save_scenario(store.engine, checked, description.strip(),
-                         scenarios.Scenario(checked, description, levers).to_json())
+        db.save_scenario(store.engine, checked, about, scenarios.Scenario(checked, about, levers).to_json())
         st.session_state["_suff_pick"] = checked
         st.session_state["_suff_saved"] = f"Saved '{checked}' with {len(levers)} lever(s); it is the scenario shown above."
         st.rerun()

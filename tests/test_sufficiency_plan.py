@@ -101,3 +101,14 @@ def test_cli_plan_errors_exit_2(engine, tmp_path, args, fragment):
     result = run("plan", *args, "--out", str(tmp_path / "x.csv"))
     assert result.returncode == 2 and fragment in result.stderr
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_a_scenario_name_a_spreadsheet_would_run_is_written_as_text(store, results, tmp_path):
+    hostile = scenarios.Scenario("=HYPERLINK(\"http://x\")", levers=[scenarios.Lever("new_home", beds=2, year=2027)])
+    p = plan.build_plan(store, ["E06000058"], label="BCP", scenario=hostile, backtest_results=results)
+    out = tmp_path / "p.csv"
+    plan.write_file(p, out)
+    frame = pd.read_csv(out)
+    assert set(frame["scenario"]) == {"'=HYPERLINK(\"http://x\")"}
+    with pytest.raises(Exception, match="csv or .xlsx"):
+        plan.write_file(p, tmp_path / "p.txt")

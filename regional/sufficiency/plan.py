@@ -294,6 +294,19 @@ def _safe_text(value):
     return value
 
 
+def file_table(plan: Plan) -> pd.DataFrame:
+    """What a download or ``regional plan`` writes: the headline row, then every figure; text a
+    spreadsheet would run as a formula is made plain text."""
+    table = export_table(plan)
+    head = pd.DataFrame([{"section": "headline", "area_code": "group", "area_name": plan.label, "measure": "headline",
+                          "method": plan.headline(), "synthetic": bool(plan.synthetic_inputs),
+                          "scenario": plan.scenario.name if plan.scenario else "baseline"}], columns=EXPORT_COLUMNS)
+    table = pd.concat([head, table], ignore_index=True)
+    text_cols = [c for c in table.columns if table[c].dtype == object or pd.api.types.is_string_dtype(table[c])]
+    table[text_cols] = table[text_cols].map(_safe_text)
+    return table
+
+
 def write_file(plan: Plan, path) -> int:
     """The plan to CSV or XLSX (by the file's suffix): every figure with its method; rows written."""
     from pathlib import Path
@@ -301,13 +314,7 @@ def write_file(plan: Plan, path) -> int:
     from regional.errors import DataError
 
     path = Path(path)
-    table = export_table(plan)
-    head = pd.DataFrame([{"section": "headline", "area_code": "group", "area_name": plan.label, "measure": "headline",
-                          "method": plan.headline(), "synthetic": bool(plan.synthetic_inputs),
-                          "scenario": plan.scenario.name if plan.scenario else "baseline"}], columns=EXPORT_COLUMNS)
-    table = pd.concat([head, table], ignore_index=True)
-    text_cols = table.select_dtypes(include="object").columns
-    table[text_cols] = table[text_cols].map(_safe_text)
+    table = file_table(plan)
     suffix = path.suffix.lower()
     if suffix == ".csv":
         table.to_csv(path, index=False, lineterminator="\n")

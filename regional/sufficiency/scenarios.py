@@ -29,6 +29,7 @@ KINDS = {"shift": "move a share of one type to another", "households": "more in-
          "new_home": "a new children's home", "demand": "more or fewer children in a type"}
 LEVER_COLUMNS = ["kind", "council", "from_type", "to_type", "pct", "per_year", "beds", "year"]
 NAME_LIMIT = 80
+DESCRIPTION_LIMIT = 500
 
 
 @dataclass
@@ -146,6 +147,14 @@ def check_name(name: str) -> str:
     if not name or len(name) > NAME_LIMIT or any(ord(ch) < 32 for ch in name):
         raise DataError("a scenario needs a name", column="name", expected=f"1-{NAME_LIMIT} printable characters")
     return name
+
+
+def check_description(text: str) -> str:
+    text = (text or "").strip()
+    if len(text) > DESCRIPTION_LIMIT or any(ord(ch) < 32 and ch not in "\n\t" for ch in text):
+        raise DataError("the description is too long or holds control characters", column="description",
+                        expected=f"up to {DESCRIPTION_LIMIT} printable characters")
+    return text
 
 
 # --- applying -----------------------------------------------------------------------------
