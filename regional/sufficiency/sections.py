@@ -52,10 +52,16 @@ def demand_section(plan: Plan) -> Section:
 def gap_section(plan: Plan) -> Section:
     g = plan.group_gap.copy()
     g["type_label"] = g["type"].map(TYPE_LABELS)
-    table = _round(g[["type_label", "year", "children", "places", "usable_share", "supply_children", "gap_children",
-                      "gap_places", "status"]].assign(usable_share=lambda f: (f["usable_share"] * 100).round(0)))
+    fost = plan.supply[(plan.supply["type"] == "fostering_inhouse") & plan.supply["households"].notna()]
+    households = fost.groupby("year")["households"].sum()
+    estimated = fost["basis"].str.contains("ESTIMATED").any()
+    g["households"] = np.where(g["type"] == "fostering_inhouse", g["year"].map(households), np.nan)
+    table = _round(g[["type_label", "year", "children", "places", "households", "usable_share", "supply_children",
+                      "gap_children", "gap_places", "status"]].assign(
+        usable_share=lambda f: (f["usable_share"] * 100).round(0)))
     table = table.rename(columns={"type_label": "placement type", "year": "31 March", "children": "children needing it",
                                   "places": "local places", "usable_share": "usable share %",
+                                  "households": "in-house households" + (" (some ESTIMATED)" if estimated else ""),
                                   "supply_children": "children local places can take",
                                   "gap_children": "gap in children", "gap_places": "gap in places"})
     caption = ("Gap in children = children needing the type - local places x usable share (in-house fostering: places "
