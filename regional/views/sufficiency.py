@@ -1,6 +1,6 @@
-"""The Sufficiency plan page's sections, prepared from a :class:`Plan`: for each, the frame
-its chart draws, the table beside it, a caption with method and source, and whether a
-synthetic input feeds it. The page only lays these out (and the meeting pack can reuse them)."""
+"""Sufficiency plan: demand by placement type to the horizon against local supply, the gap,
+scenarios and costs, for the group or the council of interest. Each section is prepared from one
+:class:`regional.sufficiency.plan.Plan` (the CLI writes the same plan to a file)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,12 +8,29 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from regional.sufficiency import TYPE_LABELS, TYPES, costs
+from regional.selection import Selection
+from regional.store import Store
+from regional.sufficiency import DEFAULT_HORIZON, TYPE_LABELS, TYPES, backtest, costs, plan as plans
 from regional.sufficiency.plan import Plan, compare
+from regional.sufficiency.scenarios import Scenario
+from regional.views.base import Section as ViewSection, per_store, text_or_blank
+
+PAGE = "pages/5_Sufficiency_plan.py"
+SCOPES = ("The group", "Council of interest")
+
+
+@dataclass(frozen=True)
+class Choices:
+    scope: str = "The group"
+    horizon: int = DEFAULT_HORIZON
+    rate: str = "trend"
+    scenario: str = ""  # a scenario's name; blank: the baseline
+    levers: str = "[]"  # its levers as JSON (saved scenarios change without a data reload)
 
 
 @dataclass
 class Section:
+    """What each part below prepares; :func:`prepare` turns them into the views' sections."""
     key: str
     title: str
     chart: pd.DataFrame
@@ -193,10 +210,12 @@ def inside_section(plan: Plan) -> Section:
                    "SSDA903 extracts", synthetic)
 
 
-def prepare(plan: Plan, baseline: Plan | None = None) -> list[Section]:
-    """Every section in page order; the scenario comparison only when ``baseline`` is given."""
-    out = [demand_section(plan), gap_section(plan), council_section(plan), transition_section(plan),
-           inside_section(plan), costs_section(plan)]
+def parts(plan: Plan, baseline: Plan | None = None) -> list[Section]:
+    """Every part in page order; the scenario comparison only when ``baseline`` is given."""
+    out = [demand_section(plan), gap_section(plan)]
+    if len(plan.members) > 1:
+        out.append(council_section(plan))
+    out += [transition_section(plan), inside_section(plan), costs_section(plan)]
     if baseline is not None and plan.scenario is not None:
         out.append(scenario_section(baseline, plan))
     out.append(backtest_section(plan))
@@ -219,3 +238,49 @@ def headline_figures(plan: Plan) -> dict[str, str]:
         "In-house fostering gap": fmt(end["gap_children"].get("fostering_inhouse", np.nan)),
         "Cost a year of shortfalls": "not known" if pd.isna(gap_cost) else f"£{gap_cost / 1e6:,.1f}m",
     }
+
+
+CHARTS = {"demand": "charts.sufficiency.demand_chart", "gap": "charts.sufficiency.gap_chart"}
+
+
+def build(store: Store, members: list[str], label: str, choices: Choices, scenario: Scenario | None) -> Plan:
+    """The plan; the national backtest (the ranges' evidence) is computed once per Store."""
+    results = per_store(store, "sufficiency_backtest", lambda: backtest.national(store))
+    return plans.build_plan(store, members, label=label, horizon=choices.horizon, scenario=scenario,
+                            backtest_results=results, rate=choices.rate)
+
+
+def prepare(store: Store, selection: Selection, choices: Choices = Choices()) -> list[ViewSection]:
+    if choices.scope == "Council of interest":
+        members, label = [selection.council], selection.council_name or store.name(selection.council)
+    else:
+        members = [c for c in selection.members if c in set(store.councils()["code"])] or [selection.council]
+        label = selection.group_label
+    base = build(store, members, label, choices, None)
+    scenario = Scenario.from_json(choices.scenario, "", choices.levers) if choices.scenario else None
+    current = build(store, members, label, choices, scenario) if scenario else base
+    figures = headline_figures(current)
+    headline = ViewSection(
+        key="suff_headline", title="", markdown=current.headline(), synthetic=bool(current.synthetic_inputs),
+        metrics=[{"label": k, "value": v, "help": f"The plan's figure for 31 March {current.horizon} (see below)."}
+                 for k, v in figures.items()],
+        extra={"file": plans.file_table(current), "label": label})
+    out = [headline]
+    for part in parts(current, base):
+        extra = {}
+        chart_frame = part.chart
+        if part.key == "gap":
+            chart_frame = part.chart.assign(type_label=part.chart["type"].map(TYPES))
+            extra["basis"] = text_or_blank(supply_basis(current))
+        if part.key == "costs":
+            extra["summary"] = cost_summary(current)
+        chart = CHARTS.get(part.key)
+        titles = {"demand": f"{label}: children needing each placement type",
+                  "gap": f"{label}: need against what local places can take"}
+        out.append(ViewSection(
+            key=f"suff_{part.key}", title=part.title, level=1, table=text_or_blank(part.table),
+            frame=chart_frame if chart else None, chart=chart,
+            chart_args={"title": titles[part.key]} if chart else {}, caption=part.caption, source=part.source,
+            synthetic=part.synthetic, extra=extra,
+            empty="" if len(part.table) else part.caption))
+    return out
