@@ -13,7 +13,7 @@ import importlib
 import pkgutil
 
 import regional.importers
-from regional.importers import dfe, lait
+from regional.importers import dfe, lait, ro3
 from regional.indicators import read_catalogue
 from regional.settings import EXTRACT_DIR
 
@@ -95,12 +95,35 @@ def build_data(source_dir: Path, out_dir: Path = EXTRACT_DIR) -> dict[str, int]:
         step_counts, step_sources = module.build_extract(source_dir, out_dir, context)
         counts.update(step_counts)
         sources.extend(step_sources)
+    step_counts, step_sources = build_ro3(source_dir, out_dir, areas)
+    counts.update(step_counts)
+    sources.extend(step_sources)
     for source in sources:
         source.setdefault("licence", OGL)
         source.setdefault("published", "")
     pd.DataFrame(sources).to_csv(out_dir / "sources.csv", index=False, lineterminator="\n")
     _write_readme(out_dir, pd.DataFrame(sources), counts, skipped)
     return counts
+
+
+RO3_EXTRACT = "observations_ro3.csv"
+
+
+def build_ro3(source_dir: Path, out_dir: Path, areas: pd.DataFrame) -> tuple[dict[str, int], list[dict]]:
+    """RO3 2024-25: the five children-looked-after spend lines per council (for unit costs).
+
+    Only those lines are kept (about 800 rows); the workbook itself is never copied.
+    """
+    raw = Path(source_dir) / "dfe" / ro3.RO3_FILE
+    frame = ro3.read_ro3(raw, areas)
+    frame.to_csv(out_dir / RO3_EXTRACT, index=False, lineterminator="\n")
+    source = {"id": ro3.RO3_SOURCE_ID, "kind": "dfe", "publisher": "Ministry of Housing, Communities & Local Government",
+              "title": "Revenue outturn RO3 2024-25: children's social care, children looked after spend by line",
+              "edition": f"2024-25 outturn; sheet {ro3.RO3_SHEET} of {raw.name} (sha256 {_fingerprint(raw)}); "
+                         "total expenditure (C3), £ thousand stored in pounds",
+              "url": "https://www.gov.uk/government/statistics/local-authority-revenue-expenditure-and-financing-england-2024-to-2025-individual-local-authority-data-outturn",
+              "licence": OGL, "published": "2025-12-04"}
+    return {RO3_EXTRACT: len(frame)}, [source]
 
 
 def topic_modules() -> list:

@@ -65,6 +65,14 @@ def main(argv: list[str] | None = None) -> int:
     show.add_argument("--period", help="YYYY-MM-DD, e.g. 2025-03-31")
     show.add_argument("--source", choices=["dfe", "council", "all"], default="dfe")
     sub.add_parser("indicators", help="list the indicator catalogue")
+    # --- sufficiency plan (issue 18) ---
+    plan = sub.add_parser("plan", help="write the sufficiency plan (demand, supply, gap, costs) to CSV or XLSX")
+    plan.add_argument("--group", required=True, help="group id or name (rcc:south-west), or one council")
+    plan.add_argument("--to", type=int, default=2028, help="horizon: the last 31 March (default 2028)")
+    plan.add_argument("--scenario", help="a saved scenario's name, or an example's (see the Sufficiency plan page)")
+    plan.add_argument("--out", type=Path, required=True, help="FILE.csv or FILE.xlsx")
+    plan.add_argument("--rate", choices=["trend", "held"], default="trend",
+                      help="rate per 10,000 on its five-year line (default) or held at its latest value")
     _add_ssda903_commands(sub)
     args = parser.parse_args(argv)
     try:
@@ -102,6 +110,8 @@ def _run(args: argparse.Namespace) -> int:
         print(f"loaded {db.load_council_return(args.path, engine):,} observations from {args.path.name}")
         return 0
     store = _store()
+    if args.command == "plan":
+        return _plan(store, args)
     if args.command == "indicators":
         sources = store.observations.groupby("indicator_id")["source_kind"].agg(lambda s: ", ".join(sorted(set(s))))
         out = store.indicators.assign(sources=store.indicators["id"].map(sources).fillna("none loaded"))
@@ -112,6 +122,25 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _plan(store, args: argparse.Namespace) -> int:
+    """`plan`: the sufficiency plan for a group to a horizon, with a scenario if named."""
+    from regional.sufficiency import plan, scenarios
+
+    if not 2026 <= args.to <= 2040:
+        raise DataError(f"horizon {args.to} is out of range", column="--to", expected="a year from 2026 to 2040")
+    members, label = plan.resolve_members(store, args.group)
+    scenario = None
+    if args.scenario:
+        known = {s.name: s for s in scenarios.EXAMPLES} | scenarios.saved(store.engine)
+        if args.scenario not in known:
+            raise DataError(f"no scenario named '{args.scenario}'", column="--scenario",
+                            expected=", ".join(sorted(known)))
+        scenario = known[args.scenario]
+    result = plan.build_plan(store, members, label=label, horizon=args.to, scenario=scenario, rate=args.rate)
+    rows = plan.write_file(result, args.out)
+    print(f"wrote {rows:,} rows to {args.out}")
+    print(result.headline())
+    return 0
 # --- placement distance and SSDA903 checks (issue 14) -----------------------------------------
 def _add_ssda903_commands(sub) -> None:
     one = sub.add_parser("distance", help="DfE's PL_DISTANCE between two postcodes, with both councils")

@@ -262,3 +262,29 @@ def data_version(engine: Engine | None = None) -> str:
 
 __all__ = ["get_engine", "ensure_loaded", "load_default", "load_council_return", "read_table", "data_version",
            "DEFAULT_RCC_ID", "date"]
+
+
+# --- Sufficiency plan scenarios (issue 18) --------------------------------------------------
+def save_scenario(engine: Engine, name: str, description: str, levers_json: str, *, user: str | None = None) -> int:
+    """Create the named scenario, or replace its description and levers; one transaction.
+
+    The default load never touches this table: saved scenarios survive a reload.
+    """
+    now = datetime.now(timezone.utc)
+    user = user or current_user()
+    with Session(engine) as session, session.begin():
+        row = session.execute(select(models.SufficiencyScenario).where(models.SufficiencyScenario.name == name)
+                              ).scalar_one_or_none()
+        if row is None:
+            row = models.SufficiencyScenario(name=name, created_at=now, created_by=user)
+            session.add(row)
+        row.description, row.levers, row.updated_at, row.updated_by = description, levers_json, now, user
+        session.flush()
+        return int(row.id)
+
+
+def delete_scenario(engine: Engine, name: str) -> bool:
+    """Remove a saved scenario; False if there was none of that name."""
+    with Session(engine) as session, session.begin():
+        result = session.execute(delete(models.SufficiencyScenario).where(models.SufficiencyScenario.name == name))
+        return bool(result.rowcount)

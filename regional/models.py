@@ -288,3 +288,18 @@ class PlacementUpload(SQLModel, table=True):
     key_origin: str = ""
     loaded_at: Optional[datetime] = None
     loaded_by: str = ""
+
+
+# --- Sufficiency plan scenarios (issue 18) --------------------------------------------------
+class SufficiencyScenario(SQLModel, table=True):
+    """A named, saved set of levers (JSON) a planner compares with the baseline."""
+
+    __tablename__ = "sufficiency_scenario"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(index=True, unique=True, max_length=80)
+    description: str = ""
+    levers: str = "[]"  # JSON list of regional.sufficiency.scenarios.Lever
+    created_at: Optional[datetime] = None
+    created_by: str = ""
+    updated_at: Optional[datetime] = None
+    updated_by: str = ""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from regional.views import children_in_care, fostering, overview, placement_distance, residential
+from regional.views import children_in_care, fostering, overview, placement_distance, residential, sufficiency
 from regional.views.base import Section, text_or_blank
 
 VIEWS: dict[str, ModuleType] = {
@@ -18,6 +18,7 @@ VIEWS: dict[str, ModuleType] = {
     fostering.PAGE: fostering,
     residential.PAGE: residential,
     placement_distance.PAGE: placement_distance,
+    sufficiency.PAGE: sufficiency,
 }
 #: Pages with nothing to prepare (text only).
 NO_DATA = {"pages/8_Glossary.py", "pages/9_Accessibility.py"}
