@@ -170,39 +170,60 @@ def pooled_definition(indicator_id: str) -> pd.Series | None:
     return match.iloc[0] if len(match) else None
 
 
+def figures_at(store: Store, indicator_id: str, period: pd.Timestamp,
+               published: pd.DataFrame | None = None) -> pd.Series:
+    """Every area's published figure on a measure in one period (area code -> value; NaN when
+    suppressed or missing)."""
+    rows = store.preferred(indicator_id) if published is None else published
+    rows = rows[(rows["indicator_id"] == indicator_id) & (rows["period"] == period)]
+    return rows.drop_duplicates("area_code").set_index("area_code")["value"].astype(float)
+
+
+def pooling_parts(store: Store, indicator_id: str, period: pd.Timestamp) -> pd.DataFrame | None:
+    """The counts and populations a pooled rate needs, per area in one period (columns
+    ``numerator``, ``denominator``), or None when data/pooling.csv has no rule for the measure."""
+    definition = pooled_definition(indicator_id)
+    if definition is None:
+        return None
+    parts = store.preferred([definition["numerator_id"], definition["denominator_id"]])
+    parts = parts[parts["period"] == period]
+    wide = parts.pivot_table(index="area_code", columns="indicator_id", values="value", aggfunc="first")
+    wide = wide.reindex(columns=[definition["numerator_id"], definition["denominator_id"]])
+    wide.columns = ["numerator", "denominator"]
+    return wide
+
+
 def group_figure(store: Store, members: list[str] | tuple[str, ...], indicator_id: str, period: pd.Timestamp,
-                 statistic: str = "mean", *, values: pd.DataFrame | None = None) -> dict:
+                 statistic: str = "mean", *, values: pd.Series | None = None,
+                 parts: pd.DataFrame | None | bool = False) -> dict:
     """One group's figure on one measure in one period: the chosen statistic, and all three.
 
-    ``values`` (optional) are the published figures of every council for the measure, as
-    :meth:`Store.preferred` gives them, so a caller working through many groups reads them once.
-    Councils with no figure (or a suppressed one) in the period are left out and counted.
+    ``values`` (area code -> figure in the period, as :func:`figures_at` gives) and ``parts``
+    (as :func:`pooling_parts` gives) may be passed by a caller working through many groups, so
+    they are read once. Councils with no figure (or a suppressed one) are left out and counted.
     Returns value, statistic (which one the value is: 'pooled' falls back to 'mean' when the
-    counts are not held, and says so), n (councils with a figure), members, mean, median, pooled.
+    counts are not held, and ``fallback`` says so), n (councils the value is over), members,
+    mean, median, pooled.
     """
     if statistic not in STATISTICS:
         raise DataError(f"unknown statistic '{statistic}'", expected=", ".join(STATISTICS))
     members = list(members)
     if values is None:
-        values = store.preferred(indicator_id, members)
-    rows = values[(values["indicator_id"] == indicator_id) & (values["area_code"].isin(members))
-                  & (values["period"] == period) & values["value"].notna()]
-    figures = rows["value"].astype(float)
+        values = figures_at(store, indicator_id, period)
+    figures = values.reindex(members).dropna()
     out = {"members": len(members), "n": int(len(figures)),
            "mean": float(figures.mean()) if len(figures) else None,
            "median": float(figures.median()) if len(figures) else None,
            "pooled": None, "pooled_n": 0}
-    definition = pooled_definition(indicator_id)
-    if definition is not None and members:
-        parts = store.preferred([definition["numerator_id"], definition["denominator_id"]], members)
-        parts = parts[(parts["period"] == period) & parts["value"].notna()]
-        wide = parts.pivot_table(index="area_code", columns="indicator_id", values="value", aggfunc="first")
-        if {definition["numerator_id"], definition["denominator_id"]} <= set(wide.columns):
-            both = wide[[definition["numerator_id"], definition["denominator_id"]]].dropna()
-            denominator = both[definition["denominator_id"]].sum()
-            if len(both) and denominator > 0:
-                out["pooled"] = float(both[definition["numerator_id"]].sum() / denominator * definition["per"])
-                out["pooled_n"] = int(len(both))
+    if parts is False:
+        parts = pooling_parts(store, indicator_id, period)
+    if parts is not None and members:
+        both = parts.reindex(members).dropna()
+        denominator = both["denominator"].sum()
+        if len(both) and denominator > 0:
+            definition = pooled_definition(indicator_id)
+            out["pooled"] = float(both["numerator"].sum() / denominator * definition["per"])
+            out["pooled_n"] = int(len(both))
     chosen = statistic
     if statistic == "pooled" and out["pooled"] is None:
         chosen = "mean"
@@ -286,5 +307,5 @@ def delete_group(store: Store, group_id: str, *, role: str | None, actor: str, e
 
 
 __all__ = ["ComparatorGroup", "NotAllowed", "england", "region", "neighbours", "good_plus", "named",
-           "comparators", "group_figure", "selector_groups", "resolve_group", "save_group", "delete_group",
+           "comparators", "group_figure", "figures_at", "pooling_parts", "selector_groups", "resolve_group", "save_group", "delete_group",
            "require_admin", "STATISTICS", "STATISTIC_LABELS"]
