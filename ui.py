@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from regional import db
+from regional import db, groups
 from regional.authorities import DEFAULT_RCC_ID, NEIGHBOUR_MODELS
 from regional.errors import DataError
 from regional.store import Store, load_store
@@ -57,16 +57,17 @@ def _kept(key: str, default):
 
 def sidebar(store: Store) -> Selection:
     """Group, council of interest and neighbour model; kept across pages."""
-    groupings = store.groupings.sort_values(["kind", "name"], key=lambda s: s.map({"rcc": "0", "region": "1"}).fillna(s))
-    options = groupings["id"].tolist() + [NEIGHBOURS_CHOICE]
-    labels = dict(zip(groupings["id"], groupings["name"] + groupings["kind"].map({"rcc": " (RCC)", "region": " (region)"})))
+    listed = groups.selector_groups(store)  # RCCs, user-defined groups, regions: the library's one list
+    options = listed["id"].tolist() + [NEIGHBOURS_CHOICE]
+    labels = dict(zip(listed["id"], listed["label"]))
     labels[NEIGHBOURS_CHOICE] = "A council and its statistical neighbours"
     councils = store.councils()
     council_codes = councils["code"].tolist()
     council_names = dict(zip(councils["code"], councils["name"]))
     with st.sidebar:
         st.header("Compare")
-        group = st.selectbox("Group", options, index=options.index(_kept("group", DEFAULT_RCC_ID)),
+        kept_group = _kept("group", DEFAULT_RCC_ID)
+        group = st.selectbox("Group", options, index=options.index(kept_group if kept_group in options else DEFAULT_RCC_ID),
                              format_func=labels.get, key="group", on_change=_remember, args=("group",))
         if group == NEIGHBOURS_CHOICE:
             pool = council_codes

@@ -280,7 +280,7 @@ def wide(card: pd.DataFrame) -> pd.DataFrame:
     table["Quartile among councils"] = quart_text.reindex(table.index)
     order = list(dict.fromkeys(card["indicator_id"]))
     table = table.reset_index().set_index("indicator_id").loc[order].reset_index(drop=True)
-    return table.rename(columns={"measure": "Measure"}).fillna("")
+    return table.rename(columns={"measure": "Measure"}).rename_axis(columns=None).fillna("")
 
 
 def side_by_side(card: pd.DataFrame) -> pd.DataFrame:
@@ -297,7 +297,7 @@ def side_by_side(card: pd.DataFrame) -> pd.DataFrame:
     table["England"] = eng["display"].reindex(table.index)
     order = list(dict.fromkeys(card["indicator_id"]))
     table = table.reset_index().set_index("indicator_id").loc[order].reset_index(drop=True)
-    return table.rename(columns={"measure": "Measure"}).fillna("")
+    return table.rename(columns={"measure": "Measure"}).rename_axis(columns=None).fillna("")
 
 
 # --- downloads -------------------------------------------------------------------------------
