@@ -91,20 +91,19 @@ caption = (f"England and region: DfE's published figures (for counts, the {stat_
 
 if scope == "One council":
     st.subheader(f"{names[council]}")
-    st.dataframe(scorecard.wide(card), hide_index=True, width="stretch", key="sc_table")
+    st.table(scorecard.wide(card).set_index("Measure"))
     st.caption(caption)
     neighbours = groups.neighbours(store, council, sel.model)
     with st.expander(f"Statistical neighbours ({sel.model} model): {len(neighbours.members)} councils"):
         st.write(", ".join(store.name(c) for c in neighbours.members) or neighbours.note)
 else:
     st.subheader(f"{sel.group_label}: every member side by side")
-    st.dataframe(scorecard.side_by_side(card), hide_index=True, width="stretch", key="sc_side")
+    st.table(scorecard.side_by_side(card).set_index("Measure"))
     st.caption("Each council's latest DfE figure with its period and quartile among all councils (Q1 lowest), and "
                "England. Each council's full scorecard is below and in the XLSX (one sheet per council).")
     for code in targets:
         with st.expander(names[code]):
-            st.dataframe(scorecard.wide(card[card["council_code"] == code]), hide_index=True, width="stretch",
-                         key=f"sc_table_{code}")
+            st.table(scorecard.wide(card[card["council_code"] == code]).set_index("Measure"))
     st.caption(caption)
 
 with st.expander(f"Good+ councils at {good_plus_at:%d %B %Y}: {len(gp.members)} councils"):

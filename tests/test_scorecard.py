@@ -82,7 +82,7 @@ def page_tables(engine) -> dict[str, pd.DataFrame]:
     for code in COUNCILS:
         at.selectbox(key="sc_council").set_value(code).run()
         assert not at.exception, at.exception
-        tables[code] = at.dataframe[0].value  # the scorecard is the first table on the page
+        tables[code] = at.table[0].value.reset_index()  # the scorecard is the first table on the page
         assert at.subheader[0].value == COUNCILS[code]
     tables["_downloads"] = [b.label for b in at.get("download_button")]
     return tables
@@ -135,7 +135,7 @@ def test_group_view_puts_every_member_side_by_side(engine, store):
     at = AppTest.from_file(str(PROJECT_DIR / PAGE), default_timeout=90).run()
     at.radio(key="sc_scope").set_value("Every member of the group").run()
     assert not at.exception, at.exception
-    side = at.dataframe[0].value
+    side = at.table[0].value.reset_index()
     members = [store.name(c) for c in store.group_members("rcc:south-west")]
     assert set(members) <= set(side.columns) and "England" in side.columns
     assert len(at.expander) >= len(members)
