@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from regional import models
@@ -194,7 +195,7 @@ def pooling_parts(store: Store, indicator_id: str, period: pd.Timestamp) -> pd.D
 
 
 def group_figure(store: Store, members: list[str] | tuple[str, ...], indicator_id: str, period: pd.Timestamp,
-                 statistic: str = "mean", *, values: pd.Series | None = None,
+                 statistic: str = "mean", *, values: pd.Series | dict | None = None,
                  parts: pd.DataFrame | None | bool = False) -> dict:
     """One group's figure on one measure in one period: the chosen statistic, and all three.
 
@@ -210,10 +211,12 @@ def group_figure(store: Store, members: list[str] | tuple[str, ...], indicator_i
     members = list(members)
     if values is None:
         values = figures_at(store, indicator_id, period)
-    figures = values.reindex(members).dropna()
+    lookup = values if isinstance(values, dict) else values.to_dict()
+    found = [lookup.get(c) for c in members]
+    figures = np.array([v for v in found if v is not None and not np.isnan(v)], dtype=float)
     out = {"members": len(members), "n": int(len(figures)),
            "mean": float(figures.mean()) if len(figures) else None,
-           "median": float(figures.median()) if len(figures) else None,
+           "median": float(np.median(figures)) if len(figures) else None,
            "pooled": None, "pooled_n": 0}
     if parts is False:
         parts = pooling_parts(store, indicator_id, period)

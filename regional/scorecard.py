@@ -113,16 +113,25 @@ def council_scorecard(store: Store, council: str, measures: list[str] | None = N
                         expected="a council (not a region or England)")
     measures = list(measures or DEFAULT_MEASURES)
     for m in measures:
-        store.indicator(m)
+        if ("info", m) not in cache:
+            cache[("info", m)] = store.indicator(m)
     if "good_plus" not in cache:
         cache["good_plus"] = groups.good_plus(store, options.good_plus_at)
         cache["active"] = store.councils()["code"].tolist()
+        returns = store.council_observations
+        returns = returns[(returns["breakdown"] == "") & (returns["status"] != "missing")]
+        # each council's latest own figure per measure, found once for the whole group
+        latest = returns.sort_values(["period", "source_id"]).groupby(["area_code", "indicator_id"]).tail(1)
+        cache["returns"] = latest.set_index(["area_code", "indicator_id"])
     comps = {"england": groups.england(store), "region": groups.region(store, code),
              "neighbours": groups.neighbours(store, code, options.model), "good_plus": cache["good_plus"]}
     rows: list[dict] = []
     for indicator_id in measures:
         if ("published", indicator_id) not in cache:
-            cache[("published", indicator_id)] = store.preferred(indicator_id)
+            published = store.preferred(indicator_id)
+            cache[("published", indicator_id)] = published
+            cache[("latest", indicator_id)] = published.sort_values("period").groupby("area_code").tail(1) \
+                .set_index("area_code")
         rows.extend(_measure_rows(store, code, indicator_id, comps, cache["active"], options,
                                   cache[("published", indicator_id)], cache))
     out = pd.DataFrame(rows, columns=LONG_COLUMNS)
@@ -134,15 +143,15 @@ def council_scorecard(store: Store, council: str, measures: list[str] | None = N
 
 def _measure_rows(store: Store, code: str, indicator_id: str, comps: dict, active: list[str],
                   options: Options, published: pd.DataFrame, cache: dict) -> list[dict]:
-    info = store.indicator(indicator_id)
+    info = cache[("info", indicator_id)]
     unit, pol = str(info["unit"]), polarity(info["polarity"])
     base = {"council_code": code, "council_name": store.name(code), "indicator_id": indicator_id,
             "measure": str(info["label"]), "unit": unit, "polarity": pol}
-    mine = published[published["area_code"] == code].sort_values("period")
+    latest = cache[("latest", indicator_id)]
     rows = []
     # -- the council's latest DfE figure and its quartile among all councils that year
-    if len(mine):
-        last = mine.iloc[-1]
+    if code in latest.index:
+        last = latest.loc[code]
         period = last["period"]
         value = None if pd.isna(last["value"]) else float(last["value"])
         key_q = ("quartiles", indicator_id, period)
@@ -167,10 +176,8 @@ def _measure_rows(store: Store, code: str, indicator_id: str, comps: dict, activ
                      "quartile_of": 0, "source": "",
                      "note": "DfE publishes no figure for this measure that the platform holds"})
     # -- the council's own latest return (council-local figures of the same measure)
-    own = store.observations_for(indicator_id, [code], source="council")
-    own = own[own["status"] != "missing"].sort_values(["period", "source_id"])
-    if len(own):
-        last = own.iloc[-1]
+    if (code, indicator_id) in cache["returns"].index:
+        last = cache["returns"].loc[(code, indicator_id)]
         own_value = None if pd.isna(last["value"]) else float(last["value"])
         rows.append({**base, "column": "council_return", "value": own_value, "period": last["period"],
                      "period_label": str(last["period_label"]), "status": str(last["status"]),
@@ -188,7 +195,8 @@ def _measure_rows(store: Store, code: str, indicator_id: str, comps: dict, activ
         key_at = ("at", indicator_id, period)
         if key_at not in cache:
             rows_at = published[published["period"] == period].drop_duplicates("area_code").set_index("area_code")
-            cache[key_at] = (rows_at, rows_at["value"].astype(float),
+            cache[key_at] = (rows_at[["value", "status", "source_title", "period_label"]].to_dict("index"),
+                             rows_at["value"].astype(float).to_dict(),
                              groups.pooling_parts(store, indicator_id, period)
                              if options.statistic == "pooled" else None)
         at = cache[key_at]
@@ -212,11 +220,11 @@ def _comparator_cell(store: Store, group: groups.ComparatorGroup | None, key: st
                 "statistic": "", "n": 0, "members": 0, "source": "",
                 "note": "no such group for this council" if group is None else "no figure held for this measure"}
     rows_at, values, parts = at
-    period_label = str(rows_at["period_label"].iloc[0]) if len(rows_at) else f"{period:%Y-%m-%d}"
+    period_label = str(next(iter(rows_at.values()))["period_label"]) if rows_at else f"{period:%Y-%m-%d}"
     label = group.label
     # DfE's own figure for England / the region, unless the measure is a count (a total is no comparator)
-    if group.published_area and unit != "count" and group.published_area in rows_at.index:
-        area = rows_at.loc[group.published_area]
+    if group.published_area and unit != "count" and group.published_area in rows_at:
+        area = rows_at[group.published_area]
         value = None if pd.isna(area["value"]) else float(area["value"])
         return {"column": key, "value": value, "period": period, "period_label": period_label,
                 "status": str(area["status"]), "statistic": "published", "n": len(group.members),
@@ -235,7 +243,7 @@ def _comparator_cell(store: Store, group: groups.ComparatorGroup | None, key: st
         note += " (no counts and populations held for a pooled rate, so the mean is shown)"
     if unit == "count" and group.published_area:
         note += "; a count, so the group's figure per council rather than its total"
-    sources = rows_at.loc[rows_at.index.intersection(members), "source_title"]
+    sources = [rows_at[c]["source_title"] for c in members if c in rows_at]
     return {"column": key, "value": figure["value"], "period": period, "period_label": period_label,
             "status": "ok", "statistic": figure["statistic"], "n": figure["n"], "members": len(members),
             "comparison": compare(council_value, figure["value"], pol),
