@@ -24,11 +24,15 @@ version = db.data_version(store.engine) if store.engine is not None else "none"
 
 
 @st.cache_data(show_spinner="Building the scorecard...", max_entries=16)
-def build(version: str, councils: tuple[str, ...], measures: tuple[str, ...], model: str, statistic: str,
-          good_plus_at: date) -> pd.DataFrame:
+def build(version: str, councils: tuple[str, ...], measures: tuple[str, ...], options: scorecard.Options
+          ) -> pd.DataFrame:
     """Cached per loaded data version and choice: the Store is rebuilt when anything is loaded."""
-    options = scorecard.Options(model=model, statistic=statistic, good_plus_at=good_plus_at)
     return scorecard.group_scorecard(store, list(councils), list(measures), options)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def workbook(version: str, councils: tuple[str, ...], measures: tuple[str, ...], options: scorecard.Options) -> bytes:
+    return scorecard.to_xlsx(build(version, councils, measures, options), store, options)
 
 
 councils = store.councils()
@@ -64,6 +68,10 @@ with st.container(border=True):
                                  max_value=AS_AT, key="sc_goodplus", format="DD/MM/YYYY",
                                  help="Each council's latest ILACS judgement on or before this date (Ofsted's "
                                       "table as at 31 March 2025, or its inspection history for an earlier date).")
+    listed = groups.selector_groups(store)
+    extra = st.multiselect("Also compare with", listed["id"].tolist(), key="sc_extra",
+                           format_func=dict(zip(listed["id"], listed["label"])).get,
+                           help="More comparator columns: an RCC, a group defined on the Groups page, a region.")
 
 if not measures:
     st.info("Choose at least one measure.")
@@ -74,14 +82,15 @@ targets = [council] if scope == "One council" else members
 if not targets:
     st.info(f"{sel.group_label} has no council in use today to show.")
     st.stop()
+options = scorecard.Options(model=sel.model, statistic=statistic, good_plus_at=good_plus_at,
+                            extra_groups=tuple(extra))
 try:
-    card = build(version, tuple(targets), tuple(measures), sel.model, statistic, good_plus_at)
+    card = build(version, tuple(targets), tuple(measures), options)
 except DataError as exc:
     ui.show_error(exc)
     st.stop()
 
 gp = groups.good_plus(store, good_plus_at)
-options = scorecard.Options(model=sel.model, statistic=statistic, good_plus_at=good_plus_at)
 stat_text = groups.STATISTIC_LABELS[statistic]
 caption = (f"England and region: DfE's published figures (for counts, the {stat_text} over their councils). "
            f"Statistical neighbours: DfE's {sel.model} model. Neighbours and Good+: the {stat_text}"
@@ -119,6 +128,6 @@ stem = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in stem).strip("
 d1, d2 = st.columns(2)
 d1.download_button("Download CSV (every cell, with its period, statistic and source)", scorecard.to_csv(card),
                    file_name=f"{stem}.csv", mime="text/csv", key="sc_csv")
-d2.download_button("Download XLSX (one sheet per council, notes sheet)", scorecard.to_xlsx(card, store, options),
+d2.download_button("Download XLSX (one sheet per council, notes sheet)", workbook(version, tuple(targets), tuple(measures), options),
                    file_name=f"{stem}.xlsx", key="sc_xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

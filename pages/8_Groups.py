@@ -10,7 +10,7 @@ import streamlit as st
 st.set_page_config(page_title="Groups - Regional Care Benchmark", page_icon=":bar_chart:", layout="wide")
 
 import ui  # noqa: E402  (set_page_config must run first)
-from regional import groups  # noqa: E402
+from regional import groups, scorecard  # noqa: E402
 from regional.errors import DataError  # noqa: E402
 
 store = ui.get_store()
@@ -41,6 +41,17 @@ table = listed.assign(
 )
 st.dataframe(table[["label", "kind", "councils", "members", "description"]], hide_index=True, width="stretch",
              key="groups_table")
+
+st.subheader("A group's figures")
+shown = st.selectbox("Group", listed["id"].tolist(), key="groups_summary", format_func=dict(zip(listed["id"], listed["label"])).get,
+                     index=listed["id"].tolist().index(sel.grouping_id) if sel.grouping_id in listed["id"].tolist() else 0)
+summary = groups.group_summary(store, store.group_members(shown), scorecard.DEFAULT_MEASURES)
+st.dataframe(summary.drop(columns=["indicator_id", "period"]).round(1), hide_index=True, width="stretch",
+             key="groups_summary_table")
+st.caption("Each measure in the latest year any member has a DfE figure: the mean and median of the members' "
+           "figures, and the pooled rate (sum of counts / sum of populations) where the counts are held "
+           "(`data/pooling.csv`); 'with figure' and 'pooled over' say how many councils each is over. The "
+           "Scorecard shows the mean unless another is chosen there.")
 
 if "groups_message" in st.session_state:
     st.success(st.session_state.pop("groups_message"))

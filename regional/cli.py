@@ -63,7 +63,8 @@ def _scorecard(store, args: argparse.Namespace) -> int:
         except ValueError:
             raise DataError(f"'{args.good_plus_at}' is not a date", column="--good-plus-at",
                             expected="YYYY-MM-DD") from None
-    options = scorecard.Options(model=args.model, statistic=args.statistic, good_plus_at=when)
+    options = scorecard.Options(model=args.model, statistic=args.statistic, good_plus_at=when,
+                                extra_groups=tuple(groups.resolve_group(store, g) for g in args.compare))
     if args.council:
         councils = [store.index.resolve(args.council, column="--council")]
     else:
@@ -92,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     card.add_argument("--statistic", choices=["mean", "median", "pooled"], default="mean",
                       help="how a group's figure is made (pooled falls back to mean where counts are not held)")
     card.add_argument("--good-plus-at", default=None, help="take the Good+ group at this date (YYYY-MM-DD)")
+    card.add_argument("--compare", nargs="+", default=[], help="more comparator columns: group ids or names")
     card.add_argument("--out", type=Path, required=True, help="file ending .csv or .xlsx")
     ret = sub.add_parser("load-return", help="validate and load a council return (CSV or XLSX)")
     ret.add_argument("path", type=Path)

@@ -238,6 +238,29 @@ def group_figure(store: Store, members: list[str] | tuple[str, ...], indicator_i
     return out
 
 
+def group_summary(store: Store, members: list[str] | tuple[str, ...], measures: list[str]) -> pd.DataFrame:
+    """Each measure's mean, median and (where counts and populations are held) pooled rate over a
+    group, in the latest period any member has a figure; with how many councils each is over."""
+    rows = []
+    for indicator_id in measures:
+        info = store.indicator(indicator_id)
+        published = store.preferred(indicator_id, list(members))
+        held = published[published["value"].notna()]
+        if held.empty:
+            rows.append({"indicator_id": indicator_id, "measure": info["label"], "unit": info["unit"],
+                         "period": None, "period_label": "", "councils": len(members), "with_figure": 0,
+                         "mean": None, "median": None, "pooled": None, "pooled_over": 0})
+            continue
+        period = held["period"].max()
+        figure = group_figure(store, members, indicator_id, period, "mean", values=figures_at(store, indicator_id,
+                                                                                               period, published))
+        rows.append({"indicator_id": indicator_id, "measure": info["label"], "unit": info["unit"], "period": period,
+                     "period_label": str(held.loc[held["period"] == period, "period_label"].iloc[0]),
+                     "councils": len(members), "with_figure": figure["n"], "mean": figure["mean"],
+                     "median": figure["median"], "pooled": figure["pooled"], "pooled_over": figure["pooled_n"]})
+    return pd.DataFrame(rows)
+
+
 # --- user-defined groups ---------------------------------------------------------------------
 def require_admin(role: str | None) -> None:
     """Refuse anyone but a regional admin: groups change what every user's pages compare with."""
@@ -310,5 +333,5 @@ def delete_group(store: Store, group_id: str, *, role: str | None, actor: str, e
 
 
 __all__ = ["ComparatorGroup", "NotAllowed", "england", "region", "neighbours", "good_plus", "named",
-           "comparators", "group_figure", "figures_at", "pooling_parts", "selector_groups", "resolve_group", "save_group", "delete_group",
+           "comparators", "group_figure", "group_summary", "figures_at", "pooling_parts", "selector_groups", "resolve_group", "save_group", "delete_group",
            "require_admin", "STATISTICS", "STATISTIC_LABELS"]

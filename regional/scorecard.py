@@ -92,6 +92,8 @@ class Options:
     model: str = "2025"
     statistic: str = "mean"
     good_plus_at: date | None = None
+    #: More comparator columns: any group's id (an RCC, a user-defined group, a region).
+    extra_groups: tuple[str, ...] = ()
 
 
 def _period_label(rows: pd.DataFrame, period: pd.Timestamp) -> str:
@@ -125,6 +127,10 @@ def council_scorecard(store: Store, council: str, measures: list[str] | None = N
         cache["returns"] = latest.set_index(["area_code", "indicator_id"])
     comps = {"england": groups.england(store), "region": groups.region(store, code),
              "neighbours": groups.neighbours(store, code, options.model), "good_plus": cache["good_plus"]}
+    for gid in options.extra_groups:
+        if ("extra", gid) not in cache:
+            cache[("extra", gid)] = groups.named(store, gid)
+        comps[f"group:{gid}"] = cache[("extra", gid)]
     rows: list[dict] = []
     for indicator_id in measures:
         if ("published", indicator_id) not in cache:
@@ -200,11 +206,11 @@ def _measure_rows(store: Store, code: str, indicator_id: str, comps: dict, activ
                              groups.pooling_parts(store, indicator_id, period)
                              if options.statistic == "pooled" else None)
         at = cache[key_at]
-    for key in COMPARATORS:
+    for key in [*COMPARATORS, *(k for k in comps if k.startswith("group:"))]:
         rows.append({**base, **_comparator_cell(store, comps.get(key), key, indicator_id, unit, pol, period,
                                                 value, at, options)})
     for row in rows:
-        row["column_label"] = COLUMNS[row["column"]]
+        row["column_label"] = COLUMNS.get(row["column"]) or comps[row["column"]].label
         row["display"] = _display(row)
         row.setdefault("comparison", "")
         row.setdefault("quartile", "")
@@ -281,7 +287,9 @@ def wide(card: pd.DataFrame) -> pd.DataFrame:
     text = card["display"] + card["comparison"].map(lambda c: f"  {c}" if c else "")
     table = card.assign(text=text).pivot_table(index=["indicator_id", "measure"], columns="column", values="text",
                                                aggfunc="first", sort=False)
-    table = table.reindex(columns=list(COLUMNS)).rename(columns=COLUMNS)
+    extra = [c for c in dict.fromkeys(card["column"]) if c not in COLUMNS]
+    labels = {**COLUMNS, **dict(zip(card["column"], card["column_label"]))}
+    table = table.reindex(columns=[*COLUMNS, *extra]).rename(columns=labels)
     quart = card[card["column"] == "council"].set_index(["indicator_id", "measure"])
     quart_text = quart.apply(lambda r: f"{r['quartile']} of {int(r['quartile_of'])} councils"
                              if r["quartile"] else "", axis=1)
@@ -364,7 +372,9 @@ def to_xlsx(card: pd.DataFrame, store: Store, options: Options = Options()) -> b
                               f"{groups.STATISTIC_LABELS[options.statistic]} unless stated in Notes. "
                               f"England and region: DfE's published figures. Good+ as at "
                               f"{(options.good_plus_at or groups.ofsted_ilacs.AS_AT):%d %B %Y}.")])
-        ws.append(XLSX_HEADER)
+        extra = [c for c in dict.fromkeys(rows["column"]) if c not in COLUMNS]
+        extra_labels = dict(zip(rows["column"], rows["column_label"]))
+        ws.append(XLSX_HEADER + [h for c in extra for h in (extra_labels[c], "Period", f"vs {extra_labels[c]}")])
         for cell in ws[3]:
             cell.font, cell.fill = bold, head_fill
             cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -394,11 +404,12 @@ def to_xlsx(card: pd.DataFrame, store: Store, options: Options = Options()) -> b
                        val("england"), per("england"), cmp("england"),
                        val("region"), per("region"), cmp("region"),
                        val("neighbours"), per("neighbours"), cmp("neighbours"),
-                       val("good_plus"), per("good_plus"), cmp("good_plus")])
+                       val("good_plus"), per("good_plus"), cmp("good_plus"),
+                       *(x for c in extra for x in (val(c), per(c), cmp(c)))])
             row_cells = ws[ws.max_row]
-            for idx in (2, 5, 7, 10, 13, 16):  # 0-based value columns
+            for idx in (2, 5, 7, 10, 13, 16, *(19 + 3 * i for i in range(len(extra)))):  # 0-based value columns
                 row_cells[idx].number_format = _NUMBER_FORMATS.get(unit, "0.0")
-        widths = [46, 18, 12, 10, 20, 12, 13, 10, 9, 18, 10, 9, 18, 12, 9, 18, 10, 9, 18]
+        widths = [46, 18, 12, 10, 20, 12, 13, 10, 9, 18, 10, 9, 18, 12, 9, 18, 10, 9, 18] + [12, 9, 18] * len(extra)
         for i, w in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = w
         ws.freeze_panes = "B4"
@@ -427,6 +438,12 @@ def _notes_sheet(ws, card: pd.DataFrame, store: Store, options: Options) -> None
     heading("How each column is made")
     for key, label in COLUMNS.items():
         ws.append([label, _safe_text(_column_definition(key, options))])
+    for gid in options.extra_groups:
+        group = groups.named(store, gid)
+        ws.append([_safe_text(group.label), _safe_text(
+            f"The {groups.STATISTIC_LABELS[options.statistic]} over the group's {len(group.members)} councils "
+            f"with a figure in the council's DfE period: "
+            + ", ".join(store.name(c) for c in group.members))])
     heading("Cells, by council and measure")
     ws.append(["Council", "Measure", "Column", "Statistic", "Councils with a figure", "Group size", "Source", "Note"])
     for r in card.itertuples(index=False):

@@ -165,3 +165,17 @@ def test_a_user_group_appears_in_every_pages_group_selector(peninsula, app_test,
         assert not at.exception, at.exception
         council = next(s for s in at.sidebar.selectbox if s.label == "Council of interest")
         assert set(council.options) == {"Cornwall", "Devon", "Plymouth", "Torbay"}
+
+
+def test_group_summary_pooled_rate_meets_dfes_published_region_figure(store):
+    """The South West RCC is the South West region's 15 councils: pooling their counts and child
+    populations must give DfE's own published South West rate (to its whole-number rounding)."""
+    summary = groups.group_summary(store, store.group_members("rcc:south-west"), ["cic_rate_per_10k", "pct_uasc",
+                                                                                  "pct_three_plus_placements"])
+    rate = summary.set_index("indicator_id").loc["cic_rate_per_10k"]
+    published = store.preferred("cic_rate_per_10k", ["E12000009"])
+    published = published.loc[published["period"] == rate["period"], "value"].iloc[0]
+    assert round(rate["pooled"]) == published
+    assert rate["mean"] != pytest.approx(rate["pooled"])  # a plain mean does not
+    assert rate["with_figure"] == rate["pooled_over"] == 14  # Isles of Scilly's figure is suppressed
+    assert pd.isna(summary.set_index("indicator_id").loc["pct_three_plus_placements", "pooled"])

@@ -214,3 +214,21 @@ def test_cli_writes_csv_and_xlsx(tmp_path, engine):
     bad = subprocess.run([sys.executable, "-m", "regional", "scorecard", "--council", "Narnia", "--out",
                           str(tmp_path / "x.csv")], capture_output=True, text=True, cwd=PROJECT_DIR)
     assert bad.returncode != 0 and "Narnia" in bad.stderr and not (tmp_path / "x.csv").exists()
+
+
+def test_more_comparator_columns_from_any_group(store):
+    options = scorecard.Options(extra_groups=("rcc:greater-manchester",))
+    card = scorecard.council_scorecard(store, "Dorset", ["cic_rate_per_10k", "pct_three_plus_placements"], options)
+    extra = card[card["column"] == "group:rcc:greater-manchester"].set_index("indicator_id")
+    assert set(extra["column_label"]) == {"Greater Manchester RCC (RCC)"}
+    members = store.group_members("rcc:greater-manchester")
+    rate = store.preferred("cic_rate_per_10k", members)
+    rate = rate[rate["period"] == extra.loc["cic_rate_per_10k", "period"]]
+    assert extra.loc["cic_rate_per_10k", "value"] == pytest.approx(rate["value"].mean())
+    assert extra.loc["cic_rate_per_10k", "n"] == 10
+    table = scorecard.wide(card)
+    assert "Greater Manchester RCC (RCC)" in table.columns
+    book = openpyxl.load_workbook(io.BytesIO(scorecard.to_xlsx(card, store, options)))
+    header = [c.value for c in book["Dorset"][3]]
+    assert header[19] == "Greater Manchester RCC (RCC)"
+    assert book["Dorset"].cell(4, 20).value == pytest.approx(extra.loc["cic_rate_per_10k", "value"])
