@@ -51,7 +51,7 @@ st.markdown("A council's measures as its self-assessment lays them out: its late
 with st.container(border=True):
     c1, c2 = st.columns([2, 3])
     scope = c1.radio("Show", ["One council", "Every member of the group"], horizontal=True, key="sc_scope")
-    default_measures = [m for m in scorecard.DEFAULT_MEASURES if m in measure_options]
+    default_measures = [m for m in scorecard.default_measures(store) if m in measure_options]
     measures = c2.multiselect("Measures", measure_options, default=default_measures, key="sc_measures",
                               format_func=lambda i: labels.get(i, i),
                               help="Default: the measures of BCP's self-assessment tables that the platform holds.")

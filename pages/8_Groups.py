@@ -45,7 +45,7 @@ st.dataframe(table[["label", "kind", "councils", "members", "description"]], hid
 st.subheader("A group's figures")
 shown = st.selectbox("Group", listed["id"].tolist(), key="groups_summary", format_func=dict(zip(listed["id"], listed["label"])).get,
                      index=listed["id"].tolist().index(sel.grouping_id) if sel.grouping_id in listed["id"].tolist() else 0)
-summary = groups.group_summary(store, store.group_members(shown), scorecard.DEFAULT_MEASURES)
+summary = groups.group_summary(store, store.group_members(shown), scorecard.default_measures(store))
 st.dataframe(summary.drop(columns=["indicator_id", "period"]).round(1), hide_index=True, width="stretch",
              key="groups_summary_table")
 st.caption("Each measure in the latest year any member has a DfE figure: the mean and median of the members' "

@@ -24,13 +24,15 @@ from regional.indicators import UNIT_LABELS, format_value
 from regional.metrics import QUARTILE_LABELS, quartile_band, quartile_thresholds
 from regional.store import Store
 
-#: The measures of BCP's self-assessment tables (May 2026) that the platform holds, in its order.
-#: "In touch" for care leavers is not held. The 19-21 care-leaver measures are DfE's (LAIT);
-#: the 17-18 ones come from councils' own returns only.
+#: The measures of BCP's self-assessment tables (May 2026), in its order; those the catalogue
+#: does not hold are left out (:func:`default_measures`). Where DfE's figure is not held (care
+#: leavers in touch, some 17-18 measures) the council's own return still fills its column.
 DEFAULT_MEASURES = [
     "cic_rate_per_10k",
     "pct_three_plus_placements",
     "pct_uasc",
+    "pct_care_leavers_17_18_in_touch",
+    "pct_care_leavers_in_touch",
     "pct_care_leavers_17_18_eet",
     "pct_care_leavers_eet",
     "pct_care_leavers_17_18_suitable_accommodation",
@@ -85,6 +87,12 @@ def compare(value: float | None, benchmark: float | None, pol: str) -> str:
     return f"{text}, {'better' if better else 'worse'}"
 
 
+def default_measures(store: Store) -> list[str]:
+    """BCP's self-assessment measures that the catalogue holds."""
+    held = set(store.indicators["id"])
+    return [m for m in DEFAULT_MEASURES if m in held]
+
+
 @dataclass(frozen=True)
 class Options:
     """What the scorecard compares with: the neighbour model, the group statistic, the Good+ date."""
@@ -113,7 +121,7 @@ def council_scorecard(store: Store, council: str, measures: list[str] | None = N
     if code not in set(store.councils()["code"]):
         raise DataError(f"'{store.name(code)}' is not a council in use today", column="council",
                         expected="a council (not a region or England)")
-    measures = list(measures or DEFAULT_MEASURES)
+    measures = list(measures or default_measures(store))
     for m in measures:
         if ("info", m) not in cache:
             cache[("info", m)] = store.indicator(m)
@@ -496,5 +504,5 @@ def write(card: pd.DataFrame, store: Store, path: Path, options: Options = Optio
     return path
 
 
-__all__ = ["DEFAULT_MEASURES", "COLUMNS", "Options", "council_scorecard", "group_scorecard", "wide", "side_by_side",
+__all__ = ["DEFAULT_MEASURES", "default_measures", "COLUMNS", "Options", "council_scorecard", "group_scorecard", "wide", "side_by_side",
            "to_csv", "to_xlsx", "write", "polarity", "compare"]
