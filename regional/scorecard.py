@@ -452,6 +452,18 @@ def _notes_sheet(ws, card: pd.DataFrame, store: Store, options: Options) -> None
             f"The {groups.STATISTIC_LABELS[options.statistic]} over the group's {len(group.members)} councils "
             f"with a figure in the council's DfE period: "
             + ", ".join(store.name(c) for c in group.members))])
+    heading("Comparator groups")
+    ws.append(["Group", "Councils"])
+    for code in dict.fromkeys(card["council_code"]):
+        group = groups.neighbours(store, code, options.model)
+        ws.append([_safe_text(f"{store.name(code)}: {group.label}"),
+                   _safe_text(", ".join(store.name(c) for c in group.members) or group.note)])
+    good = groups.good_plus(store, options.good_plus_at)
+    ws.append([_safe_text(f"{good.label} at {good.as_at:%d %B %Y}"), _safe_text(good.note)])
+    ws.append(["Council", "Ofsted ILACS overall effectiveness", "Inspection date", "Published", "Good+"])
+    for r in good.judgements.assign(name=good.judgements["area_code"].map(store.name)).sort_values("name").itertuples():
+        ws.append([_safe_text(r.name), r.overall_effectiveness, _date_text(r.inspection_date),
+                   _date_text(r.publication_date), "yes" if r.good_plus else "no"])
     heading("Cells, by council and measure")
     ws.append(["Council", "Measure", "Column", "Statistic", "Councils with a figure", "Group size", "Source", "Note"])
     for r in card.itertuples(index=False):
@@ -470,6 +482,10 @@ def _notes_sheet(ws, card: pd.DataFrame, store: Store, options: Options) -> None
     ws.column_dimensions["A"].width = 40
     ws.column_dimensions["B"].width = 50
     ws.column_dimensions["H"].width = 80
+
+
+def _date_text(value: object) -> str:
+    return "" if value is None or pd.isna(value) else f"{pd.Timestamp(value):%d %b %Y}"
 
 
 def _column_definition(key: str, options: Options) -> str:

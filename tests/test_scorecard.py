@@ -168,7 +168,9 @@ def test_xlsx_holds_the_same_figures_one_sheet_per_council(card, store):
                 compared += 1
     assert compared > 60
     notes = [c.value for row in book["Notes"].iter_rows() for c in row if c.value]
-    assert "Definitions" in notes and "Sources" in notes
+    assert "Definitions" in notes and "Sources" in notes and "Comparator groups" in notes
+    judged = [row for row in book["Notes"].iter_rows(values_only=True) if row[4] in ("yes", "no")]
+    assert sum(r[4] == "yes" for r in judged) > 90 and all(r[1] for r in judged)
     assert any("Ofsted" in str(v) for v in notes) and any("Open Government Licence" in str(v) for v in notes)
 
 
