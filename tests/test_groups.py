@@ -19,8 +19,8 @@ from regional.store import load_store
 GREATER_MANCHESTER = {"Bolton", "Bury", "Manchester", "Oldham", "Rochdale", "Salford", "Stockport", "Tameside",
                       "Trafford", "Wigan"}
 _ROOT = Path(__file__).resolve().parent.parent
-#: Every page that draws the shared sidebar (the Accessibility statement has none).
-PAGES = sorted(str(p.relative_to(_ROOT)) for p in (_ROOT / "pages").glob("*.py") if "ui.sidebar(" in p.read_text())
+#: Every page that uses the shared sidebar (the Accessibility statement has none).
+PAGES = sorted(str(p.relative_to(_ROOT)) for p in (_ROOT / "pages").glob("*.py") if "ui.selection()" in p.read_text())
 
 
 def test_greater_manchester_rcc_is_shipped_beside_the_south_west(store):
@@ -179,3 +179,7 @@ def test_group_summary_pooled_rate_meets_dfes_published_region_figure(store):
     assert rate["mean"] != pytest.approx(rate["pooled"])  # a plain mean does not
     assert rate["with_figure"] == rate["pooled_over"] == 14  # Isles of Scilly's figure is suppressed
     assert pd.isna(summary.set_index("indicator_id").loc["pct_three_plus_placements", "pooled"])
+
+
+def test_the_selector_check_covers_the_data_pages():
+    assert {"pages/1_Children_in_care.py", "pages/6_Scorecard.py", "pages/8_Groups.py"} <= set(PAGES)

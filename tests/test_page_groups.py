@@ -23,7 +23,7 @@ def test_everyone_sees_the_groups_but_only_an_admin_gets_the_form(engine, app_te
     gm = listed.set_index("label").loc["Greater Manchester RCC (RCC)"]
     assert gm["councils"] == 10 and "Wigan" in gm["members"]
     figures = at.dataframe[1].value
-    assert {"mean", "median", "pooled", "with_figure", "pooled_over"} <= set(figures.columns)
+    assert {"mean", "median", "pooled rate", "with a figure", "pooled over"} <= set(figures.columns)
     assert any("regional admin" in i.value for i in at.info)
     assert not at.text_input and not at.button
     editor = signed_in_as(app_test(PAGE), "editor").run()
