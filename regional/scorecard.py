@@ -196,8 +196,7 @@ def _measure_rows(store: Store, code: str, indicator_id: str, comps: dict, activ
         rows.append({**base, "column": "council_return", "value": own_value, "period": last["period"],
                      "period_label": str(last["period_label"]), "status": str(last["status"]),
                      "statistic": "council's return", "n": 1, "members": 1,
-                     "comparison": f"vs DfE's latest: {compare(own_value, value, pol)}"
-                     if value is not None and own_value is not None else "",
+                     "comparison": _against_dfe(own_value, last["period"], value, period, pol),
                      "source": str(last["source_title"]), "note": str(last.get("note", "") or "")})
     else:
         rows.append({**base, "column": "council_return", "value": None, "period": None, "period_label": "",
@@ -224,6 +223,16 @@ def _measure_rows(store: Store, code: str, indicator_id: str, comps: dict, activ
         row.setdefault("quartile", "")
         row.setdefault("quartile_of", None)
     return rows
+
+
+def _against_dfe(own: float | None, own_period, dfe: float | None, dfe_period, pol: str) -> str:
+    """A council's own figure against DfE's latest: only a later return is compared (an older one
+    says so, rather than passing for progress)."""
+    if own is None or dfe is None or own_period is None or dfe_period is None:
+        return ""
+    if pd.Timestamp(own_period) <= pd.Timestamp(dfe_period):
+        return "older than DfE's latest"
+    return f"vs DfE's latest: {compare(own, dfe, pol)}"
 
 
 def _comparator_cell(store: Store, group: groups.ComparatorGroup | None, key: str, indicator_id: str, unit: str,

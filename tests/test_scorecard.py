@@ -234,3 +234,14 @@ def test_more_comparator_columns_from_any_group(store):
     header = [c.value for c in book["Dorset"][3]]
     assert header[19] == "Greater Manchester RCC (RCC)"
     assert book["Dorset"].cell(4, 20).value == pytest.approx(extra.loc["cic_rate_per_10k", "value"])
+
+
+def test_an_older_own_return_is_not_compared_as_if_it_were_newer(store):
+    card = scorecard.council_scorecard(store, "Dorset", ["cic_rate_per_10k"])
+    own = card[card["column"] == "council_return"].iloc[0]
+    dfe = card[card["column"] == "council"].iloc[0]
+    assert own["period"] < dfe["period"]  # Dorset's 2023 document against DfE's 2025 figure
+    assert own["comparison"] == "older than DfE's latest"
+    newer = scorecard.council_scorecard(store, "BCP", ["cic_rate_per_10k"])
+    own = newer[newer["column"] == "council_return"].iloc[0]
+    assert own["comparison"].startswith("vs DfE's latest: ")
