@@ -182,4 +182,4 @@ def test_group_summary_pooled_rate_meets_dfes_published_region_figure(store):
 
 
 def test_the_selector_check_covers_the_data_pages():
-    assert {"pages/1_Children_in_care.py", "pages/6_Scorecard.py", "pages/8_Groups.py"} <= set(PAGES)
+    assert {"pages/1_Children_in_care.py", "pages/6_Scorecard.py", "pages/7_Groups.py"} <= set(PAGES)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-PAGE = "pages/8_Groups.py"
+PAGE = "pages/7_Groups.py"
 
 
 def signed_in_as(at, role: str | None):

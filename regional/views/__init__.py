@@ -22,6 +22,6 @@ VIEWS: dict[str, ModuleType] = {
     groups.PAGE: groups,
 }
 #: Pages with nothing to prepare (text only).
-NO_DATA = {"pages/9_Accessibility.py"}
+NO_DATA = {"pages/9_Accessibility.py", "pages/8_Glossary.py"}
 
 __all__ = ["Section", "VIEWS", "NO_DATA", "text_or_blank"]

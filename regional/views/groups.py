@@ -9,7 +9,7 @@ from regional.selection import Selection
 from regional.store import Store
 from regional.views.base import Section, text_or_blank
 
-PAGE = "pages/8_Groups.py"
+PAGE = "pages/7_Groups.py"
 
 
 @dataclass(frozen=True)
