@@ -51,12 +51,50 @@ def show_frame(store, indicator: str, councils: list[str] | None, period: str | 
     })[SHOW_COLUMNS]
 
 
+def _scorecard(store, args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from regional import groups, scorecard
+
+    when = None
+    if args.good_plus_at:
+        try:
+            when = date.fromisoformat(args.good_plus_at)
+        except ValueError:
+            raise DataError(f"'{args.good_plus_at}' is not a date", column="--good-plus-at",
+                            expected="YYYY-MM-DD") from None
+    options = scorecard.Options(model=args.model, statistic=args.statistic, good_plus_at=when,
+                                extra_groups=tuple(groups.resolve_group(store, g) for g in args.compare))
+    if args.council:
+        councils = [store.index.resolve(args.council, column="--council")]
+    else:
+        councils = [c for c in store.group_members(groups.resolve_group(store, args.group))
+                    if c in set(store.councils()["code"])]
+    card = scorecard.group_scorecard(store, councils, args.measures, options)
+    path = scorecard.write(card, store, args.out, options)
+    print(f"wrote {path} ({len(councils)} council{'s' if len(councils) != 1 else ''}, "
+          f"{card['indicator_id'].nunique()} measures)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m regional", description="Regional Care Benchmark data tools")
     sub = parser.add_subparsers(dest="command", required=True)
     build = sub.add_parser("build-data", help="derive data/extract from the raw published files")
     build.add_argument("--source", type=Path, default=None, help="folder holding dfe/, lait/ ... (../shared/data)")
     sub.add_parser("load", help="(re)load the embedded default into the database")
+    # --- scorecard (issue 16) ---
+    card = sub.add_parser("scorecard", help="a council's (or every group member's) scorecard as CSV or XLSX")
+    who = card.add_mutually_exclusive_group(required=True)
+    who.add_argument("--council", help="ONS code, DfE number or name (BCP, 839, E06000058)")
+    who.add_argument("--group", help="a group id or name: every member's scorecard (rcc:south-west, Peninsula)")
+    card.add_argument("--measures", nargs="+", default=None, help="indicator ids (default: BCP's self-assessment set)")
+    card.add_argument("--model", choices=["2025", "2021"], default="2025", help="statistical neighbour model")
+    card.add_argument("--statistic", choices=["mean", "median", "pooled"], default="mean",
+                      help="how a group's figure is made (pooled falls back to mean where counts are not held)")
+    card.add_argument("--good-plus-at", default=None, help="take the Good+ group at this date (YYYY-MM-DD)")
+    card.add_argument("--compare", nargs="+", default=[], help="more comparator columns: group ids or names")
+    card.add_argument("--out", type=Path, required=True, help="file ending .csv or .xlsx")
     ret = sub.add_parser("load-return", help="validate and load a council return (CSV or XLSX)")
     ret.add_argument("path", type=Path)
     show = sub.add_parser("show", help="print one indicator as CSV")
@@ -112,6 +150,8 @@ def _run(args: argparse.Namespace) -> int:
     store = _store()
     if args.command == "plan":
         return _plan(store, args)
+    if args.command == "scorecard":
+        return _scorecard(store, args)
     if args.command == "indicators":
         sources = store.observations.groupby("indicator_id")["source_kind"].agg(lambda s: ", ".join(sorted(set(s))))
         out = store.indicators.assign(sources=store.indicators["id"].map(sources).fillna("none loaded"))

@@ -260,8 +260,45 @@ def data_version(engine: Engine | None = None) -> str:
     return f"{engine.url.render_as_string(hide_password=True)}#{last}"
 
 
-__all__ = ["get_engine", "ensure_loaded", "load_default", "load_council_return", "read_table", "data_version",
-           "DEFAULT_RCC_ID", "date"]
+# --- user-defined comparator groups (issue 16) ---------------------------------------------
+def save_user_group(group_id: str, name: str, description: str, members: list[str], *, actor: str,
+                    engine: Engine | None = None) -> None:
+    """Create or replace a user-defined group and its members in one transaction.
+
+    Checks (role, names, members) are :func:`regional.groups.save_group`'s; this only writes.
+    A LoadRecord row names who changed which group, and moves :func:`data_version` on, so
+    every page's cached Store sees the group at once.
+    """
+    engine = engine or get_engine()
+    now = datetime.now(timezone.utc)
+    with Session(engine) as session, session.begin():
+        existing = session.get(models.UserGroup, group_id)
+        if existing is None:
+            session.add(models.UserGroup(id=group_id, name=name, description=description, created_by=actor,
+                                         created_at=now, updated_by=actor, updated_at=now))
+            action = "created"
+        else:
+            existing.name, existing.description = name, description
+            existing.updated_by, existing.updated_at = actor, now
+            session.execute(delete(models.UserGroupMember).where(models.UserGroupMember.group_id == group_id))
+            action = "edited"
+        session.flush()
+        session.execute(insert(models.UserGroupMember), [{"group_id": group_id, "area_code": c} for c in members])
+        session.add(models.LoadRecord(kind="user_group", detail=f"{action} {group_id} ({name}): {len(members)} councils",
+                                      rows=len(members), loaded_at=now, loaded_by=actor))
+
+
+def delete_user_group(group_id: str, *, actor: str, engine: Engine | None = None) -> None:
+    """Remove a user-defined group and its members (one transaction, recorded)."""
+    engine = engine or get_engine()
+    now = datetime.now(timezone.utc)
+    with Session(engine) as session, session.begin():
+        session.execute(delete(models.UserGroupMember).where(models.UserGroupMember.group_id == group_id))
+        session.execute(delete(models.UserGroup).where(models.UserGroup.id == group_id))
+        session.add(models.LoadRecord(kind="user_group", detail=f"deleted {group_id}", rows=0, loaded_at=now,
+                                      loaded_by=actor))
+
+
 
 
 # --- Sufficiency plan scenarios (issue 18) --------------------------------------------------
@@ -288,3 +325,7 @@ def delete_scenario(engine: Engine, name: str) -> bool:
     with Session(engine) as session, session.begin():
         result = session.execute(delete(models.SufficiencyScenario).where(models.SufficiencyScenario.name == name))
         return bool(result.rowcount)
+
+
+__all__ = ["get_engine", "ensure_loaded", "load_default", "load_council_return", "read_table", "data_version",
+           "DEFAULT_RCC_ID", "date", "save_user_group", "delete_user_group", "save_scenario", "delete_scenario"]

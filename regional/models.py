@@ -303,3 +303,53 @@ class SufficiencyScenario(SQLModel, table=True):
     created_by: str = ""
     updated_at: Optional[datetime] = None
     updated_by: str = ""
+# --- Comparator groups (issue 16) ----------------------------------------------------------
+class OfstedIlacs(SQLModel, table=True):
+    """One ILACS judgement or visit from Ofsted's *Local authority inspection outcomes*.
+
+    ``ofsted_table`` says which of the file's three tables the row is from: ``latest`` (each
+    council's judgement at the file's date), ``in_year`` (the year's inspections and visits) or
+    ``history`` (every short and standard inspection since 2018). Judgements are blank for visits.
+    """
+
+    __tablename__ = "ofsted_ilacs"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    ofsted_table: str = Field(index=True)
+    area_code: str = Field(index=True, max_length=12)  # Ofsted's ONS code (abolished councils kept)
+    ofsted_la_name: str = ""
+    la_status: str = ""
+    inspection_date: date
+    publication_date: Optional[date] = None
+    inspection_type: str = ""
+    overall_effectiveness: str = ""
+    leaders: str = ""
+    help_and_protection: str = ""
+    children_in_care: str = ""
+    care_leavers: str = ""
+    visit_theme: str = ""
+    source_id: str = Field(foreign_key="source.id")
+
+
+class UserGroup(SQLModel, table=True):
+    """A comparator group a regional admin defined on the Groups page ("Peninsula").
+
+    Kept apart from ``grouping`` (which the default load empties and refills from data/),
+    so a reload never loses it.
+    """
+
+    __tablename__ = "user_group"
+    id: str = Field(primary_key=True)  # "user:peninsula"
+    name: str = Field(unique=True)
+    description: str = ""
+    created_by: str = ""
+    created_at: datetime
+    updated_by: str = ""
+    updated_at: datetime
+
+
+class UserGroupMember(SQLModel, table=True):
+    __tablename__ = "user_group_member"
+    __table_args__ = (UniqueConstraint("group_id", "area_code", name="uq_user_group_member"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    group_id: str = Field(foreign_key="user_group.id", index=True)
+    area_code: str = Field(foreign_key="area.code")

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from regional.views import children_in_care, fostering, overview, placement_distance, residential, sufficiency
+from regional.views import (children_in_care, fostering, groups, overview, placement_distance, residential, scorecard,
+                            sufficiency)
 from regional.views.base import Section, text_or_blank
 
 VIEWS: dict[str, ModuleType] = {
@@ -19,8 +20,10 @@ VIEWS: dict[str, ModuleType] = {
     residential.PAGE: residential,
     placement_distance.PAGE: placement_distance,
     sufficiency.PAGE: sufficiency,
+    scorecard.PAGE: scorecard,
+    groups.PAGE: groups,
 }
 #: Pages with nothing to prepare (text only).
-NO_DATA = {"pages/8_Glossary.py", "pages/9_Accessibility.py"}
+NO_DATA = {"pages/9_Accessibility.py", "pages/8_Glossary.py"}
 
 __all__ = ["Section", "VIEWS", "NO_DATA", "text_or_blank"]
