@@ -17,7 +17,8 @@ from regional import models
 from regional.authorities import AreaIndex, DEFAULT_RCC_ID, region_groupings
 from regional.errors import DataError
 from regional.importers.council_return import read_council_return
-from regional.indicators import read_catalogue
+from regional.indicators import CATALOGUE_COLUMNS, read_catalogue, with_definitions
+from regional.observations import status_from_raw
 from regional.settings import DATA_DIR, EXTRACT_DIR, RETURNS_DIR, database_url
 
 GROUPS_FILE = DATA_DIR / "groups.csv"
@@ -93,6 +94,7 @@ def read_extract_observations() -> pd.DataFrame:
               for p in sorted(EXTRACT_DIR.glob("observations_*.csv"))]
     obs = pd.concat(frames, ignore_index=True)
     obs["period"] = pd.to_datetime(obs["period"]).dt.date
+    obs["status"] = status_from_raw(obs["status"], obs["raw"])
     return obs
 
 
@@ -133,8 +135,9 @@ def load_default(engine: Engine | None = None) -> int:
     sources["published"] = None
     obs = read_extract_observations()
     ids = set(catalogue["id"])
+    period_types = dict(zip(catalogue["id"], catalogue["period_type"]))
     for path in sorted(RETURNS_DIR.glob("*.csv")) + sorted(RETURNS_DIR.glob("*.xlsx")):
-        ret, ret_sources = read_council_return(path, index, ids)
+        ret, ret_sources = read_council_return(path, index, period_types)
         obs = pd.concat([obs, ret], ignore_index=True)
         sources = pd.concat([sources, ret_sources], ignore_index=True)
     sources = sources.drop_duplicates("id")
@@ -169,7 +172,7 @@ def load_default(engine: Engine | None = None) -> int:
             session.execute(delete(table))
         session.execute(delete(models.Source).where(models.Source.origin != "upload"))
         # Areas and indicators are updated in place: uploaded rows refer to them.
-        for table, frame in ((models.Area, areas), (models.Indicator, catalogue)):
+        for table, frame in ((models.Area, areas), (models.Indicator, catalogue[CATALOGUE_COLUMNS])):
             for record in records(frame):
                 session.merge(table(**record))
         session.flush()
@@ -233,8 +236,9 @@ def load_council_return(path: Path, engine: Engine | None = None, *, display_nam
     engine = engine or get_engine()
     snapshot_areas = read_table(engine, models.Area)
     snapshot_areas["old_la_code"] = snapshot_areas["old_la_code"].astype("Int64")
-    ids = set(read_table(engine, models.Indicator)["id"])
-    obs, sources = read_council_return(Path(path), AreaIndex(snapshot_areas), ids, display_name=display_name)
+    held = with_definitions(read_table(engine, models.Indicator))
+    period_types = dict(zip(held["id"], held["period_type"]))
+    obs, sources = read_council_return(Path(path), AreaIndex(snapshot_areas), period_types, display_name=display_name)
     now = datetime.now(timezone.utc)
     sources = sources.assign(loaded_at=now, loaded_by=loaded_by or current_user(), origin="upload")
     with Session(engine) as session, session.begin():

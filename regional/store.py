@@ -15,6 +15,7 @@ from regional import models
 from regional.authorities import AreaIndex, ENGLAND_CODE
 from regional.db import read_table
 from regional.errors import DataError
+from regional.indicators import with_definitions
 
 #: When two sources give the same council/indicator/period, the first listed wins.
 SOURCE_PRIORITY = {"dfe": 0, "lait": 1, "ofsted": 2, "ons": 3, "council": 4, "synthetic": 5}
@@ -141,7 +142,7 @@ def load_store(engine: Engine) -> Store:
         groupings=read_table(engine, models.Grouping),
         members=read_table(engine, models.GroupMember),
         neighbours=read_table(engine, models.StatisticalNeighbour),
-        indicators=read_table(engine, models.Indicator),
+        indicators=with_definitions(read_table(engine, models.Indicator)),
         sources=sources,
         observations=obs,
         engine=engine,
