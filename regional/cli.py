@@ -108,7 +108,12 @@ def _run(args: argparse.Namespace) -> int:
 
         engine = db.get_engine()
         db.ensure_loaded(engine)
-        print(f"loaded {db.load_council_return(args.path, engine):,} observations from {args.path.name}")
+        found = []
+        rows = db.load_council_return(args.path, engine, on_findings=found.append)
+        print(f"loaded {rows:,} observations from {args.path.name}")
+        for frame in found:
+            for message in frame["council"] + ": " + frame["message"] + " [" + frame["rule"] + "]":
+                print(f"warning: {message}", file=sys.stderr)
         return 0
     store = _store()
     if args.command == "indicators":

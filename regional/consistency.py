@@ -318,3 +318,47 @@ def raise_on_errors(findings: pd.DataFrame, file: str) -> None:
         more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
         raise DataError(f"consistency rule '{first['rule']}' failed for {first['council']}: {first['message']}{more}",
                         file=file, column="value", expected="figures that agree within the rule's tolerance")
+
+
+def _with_sources(obs: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """Observations with the source kind and title the rules read."""
+    by_id = sources.drop_duplicates("id").set_index("id")
+    out = obs.assign(source_kind=obs["source_id"].map(by_id["kind"]), source_title=obs["source_id"].map(by_id["title"]))
+    out["period"] = pd.to_datetime(out["period"])
+    for column in ("breakdown", "section", "period_label"):
+        out[column] = out[column].fillna("")
+    return out
+
+
+def check_load(obs: pd.DataFrame, sources: pd.DataFrame, areas: pd.DataFrame, file: str) -> pd.DataFrame:
+    """Run the rules over a load about to be written: an ``error`` rule stops it (DataError naming
+    the figures); warnings are returned for the caller to report."""
+    rules = read_rules()
+    findings = check_observations(_with_sources(obs, sources), rules, dict(zip(areas["code"], areas["name"])))
+    raise_on_errors(findings, file)
+    return findings
+
+
+def check_upload(held: pd.DataFrame, held_sources: pd.DataFrame, new: pd.DataFrame, new_sources: pd.DataFrame,
+                 areas: pd.DataFrame, file: str) -> pd.DataFrame:
+    """Rules for one upload: every rule over what the database will hold once it lands (the new
+    rows replacing the earlier version of the same documents), plus ``cross_version`` against that
+    earlier version. Only findings that involve the uploaded councils are returned."""
+    rules = read_rules()
+    replaced = held["source_id"].isin(new_sources["id"])
+    sources = pd.concat([held_sources[~held_sources["id"].isin(new_sources["id"])], new_sources], ignore_index=True)
+    after = pd.concat([held[~replaced], new], ignore_index=True)
+    names = dict(zip(areas["code"], areas["name"]))
+    codes = sorted(set(new["area_code"]))
+    findings = check_observations(_with_sources(after, sources), rules, names, codes)
+    involved = findings["source"].str.startswith(tuple(new_sources["title"])) | \
+        findings["other_source"].astype(str).str.startswith(tuple(new_sources["title"]))
+    findings = findings[involved]
+    version_rules = rules[rules["kind"] == "cross_version"]
+    if replaced.any() and len(version_rules):
+        old = _with_sources(held[replaced], held_sources)
+        changes = compare_versions(old, _with_sources(new, new_sources), version_rules.iloc[0])
+        changes.insert(4, "council", changes["council_code"].map(names).fillna(changes["council_code"]))
+        findings = pd.concat([findings, changes], ignore_index=True)
+    raise_on_errors(findings, file)
+    return findings.reset_index(drop=True)

@@ -15,6 +15,7 @@ from sqlmodel import Session, SQLModel, create_engine
 
 from regional import models
 from regional.authorities import AreaIndex, DEFAULT_RCC_ID, region_groupings
+from regional.consistency import check_load, check_upload
 from regional.errors import DataError
 from regional.importers.council_return import read_council_return
 from regional.indicators import CATALOGUE_COLUMNS, read_catalogue, with_definitions
@@ -155,6 +156,7 @@ def load_default(engine: Engine | None = None) -> int:
             else:
                 extra_tables[table] = pd.concat([extra_tables.get(table), frame], ignore_index=True)
     sources = sources.drop_duplicates("id")
+    findings = check_load(obs, sources, areas, "data/council_returns")  # an error rule stops the load here
     now = datetime.now(timezone.utc)
     sources["loaded_at"] = now
     sources["loaded_by"] = current_user()
@@ -186,7 +188,8 @@ def load_default(engine: Engine | None = None) -> int:
             if "source_id" in frame.columns:
                 frame = frame[~frame["source_id"].isin(uploaded)]
             _insert(session, table, frame)
-        session.add(models.LoadRecord(kind="default", detail=f"embedded default from {len(files)} files",
+        session.add(models.LoadRecord(kind="default", detail=f"embedded default from {len(files)} files; "
+                                             f"{len(findings)} consistency finding(s) (python -m regional check)",
                                       fingerprint=fingerprint(files), rows=len(obs), loaded_at=now, loaded_by=current_user()))
     return len(obs)
 
@@ -231,14 +234,24 @@ def ensure_loaded(engine: Engine | None = None) -> bool:
 
 
 def load_council_return(path: Path, engine: Engine | None = None, *, display_name: str | None = None,
-                        loaded_by: str | None = None) -> int:
-    """Validate a council return and store it, replacing earlier rows from the same documents."""
+                        loaded_by: str | None = None, on_findings=None) -> int:
+    """Validate a council return and store it, replacing earlier rows from the same documents.
+
+    The consistency rules run first: an ``error`` rule rejects the upload (nothing stored);
+    warnings, including figures that changed from the version replaced, go to ``on_findings``
+    (a callable taking the findings frame) when one is given.
+    """
     engine = engine or get_engine()
     snapshot_areas = read_table(engine, models.Area)
     snapshot_areas["old_la_code"] = snapshot_areas["old_la_code"].astype("Int64")
     held = with_definitions(read_table(engine, models.Indicator))
     period_types = dict(zip(held["id"], held["period_type"]))
     obs, sources = read_council_return(Path(path), AreaIndex(snapshot_areas), period_types, display_name=display_name)
+    held_sources = read_table(engine, models.Source)
+    held = read_table(engine, models.Observation).drop(columns="id")
+    findings = check_upload(held, held_sources, obs, sources, snapshot_areas, display_name or Path(path).name)
+    if on_findings is not None:
+        on_findings(findings)
     now = datetime.now(timezone.utc)
     sources = sources.assign(loaded_at=now, loaded_by=loaded_by or current_user(), origin="upload")
     with Session(engine) as session, session.begin():

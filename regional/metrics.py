@@ -161,11 +161,13 @@ def ordinal(n: int) -> str:
 
 
 def _combined_status(*statuses: pd.Series) -> pd.Series:
-    """ok only if every part is ok; suppressed if any part is; missing otherwise."""
+    """ok only if every part is ok; else the first part's DfE marker (suppressed, not applicable,
+    ...) so the reason stays DfE's; missing when no part says why."""
     frame = pd.concat([s.fillna("missing") for s in statuses], axis=1)
     ok = (frame == "ok").all(axis=1)
-    suppressed = (frame == "suppressed").any(axis=1)
-    return pd.Series(np.where(ok, "ok", np.where(suppressed, "suppressed", "missing")), index=frame.index)
+    marked = frame.where(~frame.isin(["ok", "provisional", "missing"]))
+    reason = marked.bfill(axis=1).iloc[:, 0].fillna("missing")
+    return pd.Series(np.where(ok, "ok", reason), index=frame.index)
 
 
 def child_population(store: Store, codes: list[str] | None = None) -> pd.DataFrame:
