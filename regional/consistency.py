@@ -39,8 +39,9 @@ _KEEP = ["area_code", "indicator_id", "period", "period_label", "value", "status
          "section", "source_kind", "source_title"]
 
 
-def read_rules(path: Path = RULES_FILE, indicator_ids: set[str] | None = None) -> pd.DataFrame:
+def read_rules(path: Path | None = None, indicator_ids: set[str] | None = None) -> pd.DataFrame:
     """Read and check the rules file: known kinds and severities, numeric tolerances, known indicators."""
+    path = path or RULES_FILE
     name = path.name
     try:
         rules = pd.read_csv(path, dtype=str, keep_default_na=False)
