@@ -363,3 +363,23 @@ def check_upload(held: pd.DataFrame, held_sources: pd.DataFrame, new: pd.DataFra
         findings = pd.concat([findings, changes], ignore_index=True)
     raise_on_errors(findings, file)
     return findings.reset_index(drop=True)
+
+
+def data_quality(store, codes: list[str] | None = None, findings: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The data-quality view of one or more councils: each finding in words, with both figures and
+    both sources, the rule it breaks and what that rule expects. Nothing here is "fixed"."""
+    findings = findings if findings is not None else check_store(store, codes)
+    rules = read_rules().set_index("id")["description"]
+    labels = store.indicators.set_index("id")["label"]
+    if findings.empty:
+        return pd.DataFrame(columns=["council", "severity", "check", "indicator", "period", "figure", "source",
+                                     "other figure", "other source", "finding", "rule"])
+    return pd.DataFrame({
+        "council": findings["council"], "severity": findings["severity"],
+        "check": findings["rule"].map(rules).fillna(findings["kind"].str.replace("_", " ")),
+        "indicator": findings["indicator"].map(labels).fillna(findings["indicator"])
+        + findings["breakdown"].fillna("").map(lambda b: f" ({b.replace('_', ' ')}, as quoted)" if b else ""),
+        "period": findings["period"], "figure": findings["figure"], "source": findings["source"],
+        "other figure": findings["other_figure"].astype(str), "other source": findings["other_source"],
+        "finding": findings["message"], "rule": findings["rule"],
+    }).reset_index(drop=True)
