@@ -24,7 +24,7 @@ def test_overview_south_west_rcc(app_test, store):
     assert len(members) == 15
     assert set(wide["Area"]) == {store.name(c) for c in members} | {"England", "South West"}
     scilly = wide[wide["Area"] == "Isles of Scilly"].iloc[0]
-    assert scilly["Children in care rate per 10,000 children"].startswith("suppressed")
+    assert scilly["Children in care rate per 10,000 children"].startswith("not applicable")  # DfE's z
     # the BCP headline is DfE's latest published rate
     bcp = store.preferred("cic_rate_per_10k", ["E06000058"])
     latest = bcp.sort_values("period").iloc[-1]
