@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+import council_blocks
 import ui
 from regional import charts, metrics
 from regional.authorities import ENGLAND_CODE
@@ -66,21 +67,9 @@ ui.chart_with_table(chart, shown, key=f"overview_{measure}",
                     caption=("Not drawn (no published figure): " + ", ".join(
                         f"{n} ({s})" for n, s in zip(not_shown["area_name"], not_shown["status"]))) if len(not_shown) else None)
 
-st.subheader("Latest figures from the councils' own returns")
-st.caption("What councils publish between DfE releases: more recent, not yet validated by DfE, and not always "
-           "defined exactly as DfE defines them. Each figure names the document it comes from.")
-returns = metrics.council_return_latest(store, sel.members)
-if returns.empty:
-    st.info("No member of this group has submitted a return yet. A council loads one with "
-            "`python -m regional load-return FILE` (template: data/templates/council_return.md).")
-else:
-    reporting = list(dict.fromkeys(returns["council"]))
-    st.markdown(f"Councils with returns: {', '.join(reporting)}.")
-    for name in reporting:
-        with st.expander(f"{name}: {(returns['council'] == name).sum()} figures", expanded=name == council_name):
-            st.dataframe(returns[returns["council"] == name].drop(columns="council"), hide_index=True, width="stretch")
-    st.download_button("Download CSV", returns.to_csv(index=False).encode(), "council_returns_latest.csv", "text/csv",
-                       key="dl_overview_returns")
+council_blocks.council_figures_block(store, [c for c in sel.members if c != ENGLAND_CODE], topics=None,
+                                     key="overview_council_figures")
+council_blocks.data_quality_block(store, [c for c in sel.members if c != ENGLAND_CODE], key="overview_quality")
 
 st.subheader("Data freshness")
 st.dataframe(metrics.freshness(store, sel.members), hide_index=True, width="stretch")

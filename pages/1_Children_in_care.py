@@ -10,6 +10,7 @@ import streamlit as st
 
 st.set_page_config(page_title="Children in care - Regional Care Benchmark", page_icon=":bar_chart:", layout="wide")
 
+import council_blocks  # noqa: E402
 import ui  # noqa: E402  (set_page_config must run first)
 from regional import db, metrics  # noqa: E402
 from regional.authorities import ENGLAND_CODE  # noqa: E402
@@ -140,8 +141,9 @@ gap_text = ("Gaps (no figure, never drawn as zero): " + "; ".join(
 ui.chart_with_table(
     chart, shown_table, key=f"cic_trend_{measure}_{'rate' if as_rate else 'count'}",
     file_name=f"children_in_care_trend_{measure}.csv",
-    caption=("Lines: DfE's figures at 31 March. Crosses: the councils' own, more recent figures, labelled with their "
-             "date (not validated by DfE; see the table for each document). "
+    caption=("Lines: DfE's figures at 31 March. Crosses: the councils' own figures for the same measure, labelled with "
+             "their own date (not validated by DfE; see the table for each document). A figure whose document gives "
+             "no period is not drawn: it is in the councils' own figures below. "
              + ("" if as_rate else "England and region are not drawn on the count view (their counts are on another "
                                    "scale). ") + gap_text))
 
@@ -304,3 +306,8 @@ st.divider()
 st.caption("Sources: DfE, Children looked after in England including adoptions (Explore Education Statistics), and "
            "DfE's Local Authority Interactive Tool, under the Open Government Licence v3.0; ONS mid-year population "
            "estimates as DfE uses them; councils' own published figures where marked.")
+
+# --- the councils' own figures, beside DfE's series (never in them) ---------------------------
+council_blocks.council_figures_block(
+    store, codes, topics=["Children in care", "Placements", "Stability", "Care leavers", "Permanence"],
+    key="cic_council_figures", title="The councils' own figures on children in care, beside DfE's")

@@ -8,6 +8,7 @@ import streamlit as st
 
 st.set_page_config(page_title="Fostering - Regional Care Benchmark", page_icon=":house:", layout="wide")
 
+import council_blocks  # noqa: E402
 import ui  # noqa: E402  (set_page_config must run first)
 from regional import db, fostering  # noqa: E402
 from regional import forecast as fc  # noqa: E402
@@ -93,6 +94,9 @@ else:
     else:
         ui.chart_with_table(chart("inhouse_ifa_chart", ifa), ifa_table, key="fostering_inhouse_ifa",
                             file_name="fostering_inhouse_ifa.csv")
+
+council_blocks.council_figures_block(store, members, topics=["Fostering"], key="fostering_council_figures",
+                                     title="The councils' own fostering figures, beside DfE's")
 
 # --- 2. Places and utilisation ---------------------------------------------
 st.header("2. LA foster places approved and filled: utilisation")
