@@ -370,7 +370,9 @@ def data_quality(store, codes: list[str] | None = None, findings: pd.DataFrame |
     both sources, the rule it breaks and what that rule expects. Nothing here is "fixed"."""
     findings = findings if findings is not None else check_store(store, codes)
     rules = read_rules().set_index("id")["description"]
-    labels = store.indicators.set_index("id")["label"]
+    from regional.council_figures import figure_label
+
+    labels = store.indicators.set_index("id")["label"].map(figure_label)
     if findings.empty:
         return pd.DataFrame(columns=["council", "severity", "check", "indicator", "period", "figure", "source",
                                      "other figure", "other source", "finding", "rule"])

@@ -185,3 +185,13 @@ def test_the_default_load_runs_the_rules_and_records_how_many_findings(engine):
 
     found = re.search(r"(\d+) consistency finding\(s\)", detail)
     assert found and int(found[1]) >= 10  # the shipped documents' contradictions, at least
+
+
+def test_quoted_england_figures_are_checked_against_dfes_and_agree(store):
+    rules = read_rules()
+    cross = rules[rules["kind"] == "cross_source"]
+    compared = check_observations(store.observations, cross.assign(tolerance=-1.0))
+    quoted = compared[compared["breakdown"] == "england"]
+    assert {"cic_rate_per_10k", "pct_uasc", "cic_ceased_rate_per_10k"} <= set(quoted["indicator"])
+    assert (quoted["figure"] == quoted["other_figure"]).all()
+    assert check_observations(store.observations, cross).empty
