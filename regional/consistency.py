@@ -370,7 +370,7 @@ def data_quality(store, codes: list[str] | None = None, findings: pd.DataFrame |
     both sources, the rule it breaks and what that rule expects. Nothing here is "fixed"."""
     findings = findings if findings is not None else check_store(store, codes)
     rules = read_rules().set_index("id")["description"]
-    from regional.council_figures import figure_label
+    from regional.indicators import figure_label
 
     labels = store.indicators.set_index("id")["label"].map(figure_label)
     if findings.empty:

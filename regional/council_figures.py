@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from regional.importers.council_return import COMPARATORS
-from regional.indicators import format_value, status_label
+from regional.indicators import figure_label, format_value, status_label
 from regional.observations import PERIOD_NOT_STATED
 from regional.store import Store
 
@@ -20,12 +20,6 @@ FIGURE_COLUMNS = ["council_code", "council", "indicator_id", "indicator", "defin
                   "value", "figure", "status", "against_dfe", "document", "section", "note"]
 COMPARATOR_COLUMNS = ["council_code", "council", "indicator_id", "indicator", "comparator", "breakdown", "period",
                       "value", "figure", "status", "document", "section", "note"]
-
-
-def figure_label(label: str) -> str:
-    """An indicator's label for a council's figure: DfE's "at 31 March" is its date, not the
-    council's (B&NES counts at 26 February), so it goes; the period column gives the date."""
-    return label.replace(" at 31 March", "")
 
 
 def _indicators(store: Store, indicator_ids: list[str] | None, topics: list[str] | None) -> list[str]:

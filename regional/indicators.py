@@ -113,6 +113,12 @@ def with_definitions(indicators: pd.DataFrame, path: Path = CATALOGUE_FILE) -> p
     return out
 
 
+def figure_label(label: str) -> str:
+    """An indicator's label for a council's figure: DfE's "at 31 March" is DfE's date, not the
+    council's (B&NES counts at 26 February), so it goes; the figure's period gives the date."""
+    return label.replace(" at 31 March", "")
+
+
 def status_label(status: str) -> str:
     """A status in words, as DfE writes its markers ("not applicable", "rounds to zero")."""
     return STATUS_LABELS.get(status, status.replace("_", " "))
