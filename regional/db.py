@@ -14,7 +14,7 @@ from sqlalchemy import Engine, delete, func, insert, inspect, select
 from sqlmodel import Session, SQLModel, create_engine
 
 from regional import models
-from regional.authorities import AreaIndex, DEFAULT_RCC_ID, region_groupings
+from regional.authorities import ENGLAND_CODE, AreaIndex, DEFAULT_RCC_ID, region_groupings
 from regional.consistency import check_load, check_upload
 from regional.errors import DataError
 from regional.importers.council_return import read_council_return
@@ -248,7 +248,11 @@ def load_council_return(path: Path, engine: Engine | None = None, *, display_nam
     period_types = dict(zip(held["id"], held["period_type"]))
     obs, sources = read_council_return(Path(path), AreaIndex(snapshot_areas), period_types, display_name=display_name)
     held_sources = read_table(engine, models.Source)
-    held = read_table(engine, models.Observation).drop(columns="id")
+    # The rules need only the uploaded councils' figures and England's (quoted England comparators).
+    wanted = sorted(set(obs["area_code"]) | {ENGLAND_CODE})
+    with engine.connect() as conn:
+        held = pd.read_sql(select(models.Observation).where(models.Observation.area_code.in_(wanted)), conn)
+    held = held.drop(columns="id")
     findings = check_upload(held, held_sources, obs, sources, snapshot_areas, display_name or Path(path).name)
     if on_findings is not None:
         on_findings(findings)

@@ -198,10 +198,10 @@ def council_period(text: object, period_type: str = "snapshot") -> tuple[date | 
     value = str(text).strip()
     if value.lower() in NOT_STATED:
         return None, PERIOD_NOT_STATED
-    if "/" in value and not re_fy(value):
+    if "/" in value and not _is_slash_financial_year(value):
         start_text, end_text = (part.strip() for part in value.split("/", 1))
-        start, start_label = council_period(start_text, "flow")
-        end, end_label = council_period(end_text, "flow")
+        start, _ = council_period(start_text, "flow")
+        end, _ = council_period(end_text, "flow")
         if start is None or end is None or start >= end:
             raise ValueError(f"span '{value}' must run from an earlier to a later period")
         return end, f"{_plain(start_text)} to {_plain(end_text)}"
@@ -218,7 +218,7 @@ def _is_month(value: str, end: date) -> bool:
     return bool(re.fullmatch(r"\d{4}-\d{2}", value)) and end.month == int(value[5:7]) and end.year == int(value[:4])
 
 
-def re_fy(value: str) -> bool:
+def _is_slash_financial_year(value: str) -> bool:
     """True for a financial year written with a slash (2025/26)."""
     return bool(re.fullmatch(r"\d{4}/\d{2}", value))
 
