@@ -80,3 +80,16 @@ def test_overview_data_quality_view_lists_both_figures_and_sources(app_test):
     bcp = quality[quality["council"] == "Bournemouth, Christchurch and Poole"]
     uasc = bcp[bcp["finding"].str.contains("38 uasc_count / 642")]
     assert len(uasc) == 1 and uasc.iloc[0]["figure"] == 4.2
+
+
+def test_stale_sidebar_state_falls_back_to_the_defaults(app_test, store):
+    """A group renamed (or a council gone) since the session chose it: the defaults, not a crash."""
+    at = app_test("app.py")
+    at.session_state["group"] = "rcc:renamed-since"
+    at.session_state["council"] = "E99999999"
+    at.session_state["model"] = "2030"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.sidebar.selectbox(key="group").value == "rcc:south-west"
+    assert at.sidebar.selectbox(key="council").value == "E06000058"
+    assert "South West RCC" in at.markdown[0].value
