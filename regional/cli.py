@@ -1,4 +1,4 @@
-"""`python -m regional ...`: build-data, load, show, indicators, export."""
+"""`python -m regional ...`: build-data, load, show, indicators, check."""
 from __future__ import annotations
 
 import argparse
@@ -10,6 +10,8 @@ import pandas as pd
 from regional.errors import DataError
 
 SHOW_COLUMNS = ["council_code", "council_name", "indicator", "period", "value", "status", "source"]
+#: ``show --long`` adds what a figure means in its document: period in words, section and note.
+LONG_COLUMNS = ["period_label", "section", "note"]
 
 
 def _store():
@@ -27,7 +29,8 @@ def format_number(value: float | None) -> str:
     return f"{value:.0f}" if float(value).is_integer() else f"{value:.6g}"
 
 
-def show_frame(store, indicator: str, councils: list[str] | None, period: str | None, source: str) -> pd.DataFrame:
+def show_frame(store, indicator: str, councils: list[str] | None, period: str | None, source: str,
+               long: bool = False) -> pd.DataFrame:
     """What `show` prints: one figure per area and period for ``dfe`` (DfE over LAIT), every row otherwise."""
     codes = [store.index.resolve(c, column="--council") for c in councils] if councils else None
     if source == "dfe":
@@ -43,12 +46,18 @@ def show_frame(store, indicator: str, councils: list[str] | None, period: str | 
         rows = rows[rows["period"] == wanted]
     level_order = store.areas.set_index("code")["level"].map({"england": 0, "region": 1, "subregion": 2, "la": 3})
     rows = rows.assign(_lvl=rows["area_code"].map(level_order)).sort_values(["_lvl", "area_name", "period", "source_id"])
+    from regional.observations import period_stated
+
     indicator_label = rows["indicator_id"] + rows["breakdown"].map(lambda b: f" ({b})" if b else "")
-    return pd.DataFrame({
+    stated = period_stated(rows["period_label"])
+    frame = pd.DataFrame({
         "council_code": rows["area_code"], "council_name": rows["area_name"], "indicator": indicator_label,
-        "period": rows["period"].dt.strftime("%Y-%m-%d"), "value": rows["value"].map(format_number),
+        # A figure whose document gives no period prints none: its stored date is only a sort key.
+        "period": rows["period"].dt.strftime("%Y-%m-%d").where(stated, ""), "value": rows["value"].map(format_number),
         "status": rows["status"], "source": rows["source_id"],
-    })[SHOW_COLUMNS]
+        "period_label": rows["period_label"], "section": rows["section"], "note": rows["note"],
+    })
+    return frame[SHOW_COLUMNS + (LONG_COLUMNS if long else [])]
 
 
 def _scorecard(store, args: argparse.Namespace) -> int:
@@ -102,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     show.add_argument("--council", action="append", help="name, ONS code or DfE number; repeatable")
     show.add_argument("--period", help="YYYY-MM-DD, e.g. 2025-03-31")
     show.add_argument("--source", choices=["dfe", "council", "all"], default="dfe")
+    show.add_argument("--long", action="store_true", help="also print period label, section and note")
     sub.add_parser("indicators", help="list the indicator catalogue")
     # --- sufficiency plan (issue 18) ---
     plan = sub.add_parser("plan", help="write the sufficiency plan (demand, supply, gap, costs) to CSV or XLSX")
@@ -111,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     plan.add_argument("--out", type=Path, required=True, help="FILE.csv or FILE.xlsx")
     plan.add_argument("--rate", choices=["trend", "held"], default="trend",
                       help="rate per 10,000 on its five-year line (default) or held at its latest value")
+    check = sub.add_parser("check", help="run the consistency rules (data/rules.csv); print the findings as CSV")
+    check.add_argument("--council", action="append", help="name, ONS code or DfE number; repeatable")
     _add_ssda903_commands(sub)
     args = parser.parse_args(argv)
     try:
@@ -145,7 +157,12 @@ def _run(args: argparse.Namespace) -> int:
 
         engine = db.get_engine()
         db.ensure_loaded(engine)
-        print(f"loaded {db.load_council_return(args.path, engine):,} observations from {args.path.name}")
+        found = []
+        rows = db.load_council_return(args.path, engine, on_findings=found.append)
+        print(f"loaded {rows:,} observations from {args.path.name}")
+        for frame in found:
+            for message in frame["council"] + ": " + frame["message"] + " [" + frame["rule"] + "]":
+                print(f"warning: {message}", file=sys.stderr)
         return 0
     store = _store()
     if args.command == "plan":
@@ -155,9 +172,16 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "indicators":
         sources = store.observations.groupby("indicator_id")["source_kind"].agg(lambda s: ", ".join(sorted(set(s))))
         out = store.indicators.assign(sources=store.indicators["id"].map(sources).fillna("none loaded"))
-        out[["id", "label", "unit", "polarity", "topic", "sources"]].to_csv(sys.stdout, index=False)
+        out[["id", "label", "unit", "polarity", "topic", "scope", "period_type", "dfe_item", "sources"]].to_csv(
+            sys.stdout, index=False)
         return 0
-    frame = show_frame(store, args.indicator, args.council, args.period, args.source)
+    if args.command == "check":
+        from regional.consistency import FINDING_COLUMNS, check_store
+
+        codes = [store.index.resolve(c, column="--council") for c in args.council] if args.council else None
+        check_store(store, codes)[FINDING_COLUMNS].to_csv(sys.stdout, index=False)
+        return 0
+    frame = show_frame(store, args.indicator, args.council, args.period, args.source, long=args.long)
     frame.to_csv(sys.stdout, index=False)
     return 0
 

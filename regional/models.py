@@ -10,8 +10,10 @@ from typing import Optional
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-#: Observation statuses. A suppressed or missing figure is kept as a row with no value.
-STATUSES = ("ok", "suppressed", "missing", "provisional")
+#: Observation statuses. A figure with any status but ok/provisional is kept as a row with no value;
+#: DfE's markers stay apart (see regional.observations.CODE_STATUSES).
+STATUSES = ("ok", "provisional", "suppressed", "rounds_to_zero", "low_reliability", "not_available",
+            "not_applicable", "missing")
 
 
 class Area(SQLModel, table=True):

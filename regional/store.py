@@ -15,6 +15,8 @@ from regional import models
 from regional.authorities import AreaIndex, ENGLAND_CODE
 from regional.db import read_table
 from regional.errors import DataError
+from regional.indicators import with_definitions
+from regional.observations import PERIOD_NOT_STATED
 
 #: When two sources give the same council/indicator/period, the first listed wins.
 SOURCE_PRIORITY = {"dfe": 0, "lait": 1, "ofsted": 2, "ons": 3, "council": 4, "synthetic": 5}
@@ -108,7 +110,8 @@ class Store:
     @cached_property
     def latest_periods(self) -> pd.DataFrame:
         """Latest period with a figure (or a suppression) per area: columns ``published`` and ``council``."""
-        obs = self.observations[self.observations["status"] != "missing"]
+        obs = self.observations[(self.observations["status"] != "missing")
+                                & (self.observations["period_label"] != PERIOD_NOT_STATED)]
         kind = obs["source_kind"].where(obs["source_kind"] == "council", "published")
         latest = obs.assign(kind=kind).groupby(["area_code", "kind"])["period"].max().unstack()
         return latest.reindex(columns=["published", "council"])
@@ -142,7 +145,7 @@ def load_store(engine: Engine) -> Store:
         groupings=groupings,
         members=members,
         neighbours=read_table(engine, models.StatisticalNeighbour),
-        indicators=read_table(engine, models.Indicator),
+        indicators=with_definitions(read_table(engine, models.Indicator)),
         sources=sources,
         observations=obs,
         engine=engine,
