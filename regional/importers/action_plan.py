@@ -150,6 +150,9 @@ def _line(rec: dict, row: int, name: str, areas: AreaIndex) -> dict:
             raise fail(column, f"{len(value):,} characters", f"at most {TEXT_LIMIT:,} characters")
         if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", str(rec[column])):
             raise fail(column, "contains control characters", "plain text")
+    if not text["action"] and not text["success_measure"]:
+        raise fail("action", "the row gives neither an action nor a success measure",
+                   "what the council said it will do, or the measure of success")
     item = ITEMS.get(_key(text["item"]) or ("action" if text["action"] else "success measure"))
     if item is None:
         raise fail("item", f"unknown item '{text['item']}'", "action or success measure (blank: action)")
