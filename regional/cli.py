@@ -1,4 +1,4 @@
-"""`python -m regional ...`: build-data, load, show, indicators, export."""
+"""`python -m regional ...`: build-data, load, show, indicators, pack."""
 from __future__ import annotations
 
 import argparse
@@ -65,6 +65,13 @@ def main(argv: list[str] | None = None) -> int:
     show.add_argument("--period", help="YYYY-MM-DD, e.g. 2025-03-31")
     show.add_argument("--source", choices=["dfe", "council", "all"], default="dfe")
     sub.add_parser("indicators", help="list the indicator catalogue")
+    # --- meeting pack (issue 17) ---
+    pack = sub.add_parser("pack", help="write the meeting pack for a group as one HTML file or a PDF")
+    pack.add_argument("--group", required=True, help="group id or name, e.g. rcc:south-west or 'South West RCC'")
+    pack.add_argument("--council", action="append", help="council of interest (name, ONS code or DfE number); "
+                                                         "repeatable: a page for each")
+    pack.add_argument("--date", help="the meeting's date, YYYY-MM-DD (default today)")
+    pack.add_argument("--out", required=True, type=Path, help="FILE.html or FILE.pdf")
     args = parser.parse_args(argv)
     try:
         return _run(args)
@@ -99,6 +106,18 @@ def _run(args: argparse.Namespace) -> int:
         print(f"loaded {db.load_council_return(args.path, engine):,} observations from {args.path.name}")
         return 0
     store = _store()
+    if args.command == "pack":
+        from datetime import date
+
+        from regional.report import make_pack
+
+        try:
+            when = date.fromisoformat(args.date) if args.date else None
+        except ValueError:
+            raise DataError(f"'{args.date}' is not a date", column="--date", expected="YYYY-MM-DD") from None
+        out = make_pack(store, args.group, args.council, args.out, when)
+        print(f"wrote {out} ({out.stat().st_size:,} bytes)")
+        return 0
     if args.command == "indicators":
         sources = store.observations.groupby("indicator_id")["source_kind"].agg(lambda s: ", ".join(sorted(set(s))))
         out = store.indicators.assign(sources=store.indicators["id"].map(sources).fillna("none loaded"))

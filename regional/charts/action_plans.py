@@ -30,9 +30,9 @@ def status_bars(counts: pd.DataFrame, *, y: str, y_title: str | None = None, mis
                      for c, s, t in zip(data["count"], data["status"], total)]
     rows = order or list(dict.fromkeys(data[y]))
     rows = rows + [m for m in (missing or []) if m not in rows]
-    y_axis = alt.Y(f"{y}:N", sort=rows, title=y_title, axis=alt.Axis(labelLimit=280, labelOverlap=False))
+    y_axis = alt.Y(f"{y}:N", sort=rows, title=None, axis=alt.Axis(labelLimit=280, labelOverlap=False))
     if highlight is not None:
-        y_axis = alt.Y(f"{y}:N", sort=rows, title=y_title, axis=alt.Axis(
+        y_axis = alt.Y(f"{y}:N", sort=rows, title=None, axis=alt.Axis(
             labelLimit=280, labelOverlap=False,
             labelFontWeight=alt.ExprRef(f"datum.value == {_js(highlight)} ? 'bold' : 'normal'")))
     base = alt.Chart(data).encode(y=y_axis)
