@@ -17,6 +17,40 @@ from regional.errors import DataError
 from regional.store import Store, load_store
 
 DEFAULT_COUNCIL = "E06000058"  # Bournemouth, Christchurch and Poole: the first customer
+PRINT_ROWS = 300  # a table's print copy stops here and says how many rows it left out
+
+#: How every page prints (issue 17): no sidebar, header or buttons; the whole page, not one screen;
+#: charts full width and never split; each table's static print copy instead of its scrolling grid;
+#: a chart's hidden "Table" tab printed under it. On screen the print copies stay hidden.
+PRINT_CSS = """<style>
+.rcb-print-only { display: none; }
+@media print {
+  @page { size: A4; margin: 12mm; }
+  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+  [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
+  [data-testid="stDownloadButton"], [data-testid="stButton"], [data-testid="stBaseButton-headerNoPadding"],
+  [data-testid="stTabs"] [role="tablist"], [data-baseweb="tab-border"], [data-baseweb="tab-highlight"], footer
+    { display: none !important; }
+  html, body, [data-testid="stApp"], [data-testid="stAppViewContainer"], [data-testid="stMain"],
+  [data-testid="stMainBlockContainer"] { height: auto !important; min-height: 0 !important; overflow: visible !important;
+       position: static !important; margin: 0 !important; }
+  [data-testid="stMainBlockContainer"] { max-width: none !important; padding: 0 !important; }
+  [data-testid="stMain"] { margin-left: 0 !important; width: 100% !important; }
+  [data-testid="stTabPanel"], [data-testid="stTabPanel"][hidden] { display: block !important; }
+  [data-testid="stVegaLiteChart"], [data-testid="stMetric"], [data-testid="stImage"] { break-inside: avoid; }
+  [data-testid="stVegaLiteChart"] svg, [data-testid="stVegaLiteChart"] canvas { max-width: 100% !important; height: auto !important; }
+  .rcb-print-only { display: block; }
+  [data-testid="stElementContainer"]:has([data-testid="stDataFrame"]):has(+ [data-testid="stElementContainer"] .rcb-print-only)
+    { display: none !important; }
+  table.rcb-print-table { border-collapse: collapse; width: 100%; font-size: 8pt; }
+  table.rcb-print-table th, table.rcb-print-table td { border: 1px solid #bbb; padding: 1px 3px; text-align: left;
+       vertical-align: top; overflow-wrap: break-word; }
+  table.rcb-print-table thead { display: table-header-group; }
+  table.rcb-print-table tr { break-inside: avoid; }
+  h1, h2, h3 { break-after: avoid; }
+  [data-testid="stExpander"] details::details-content { content-visibility: visible !important; display: block !important; }
+}
+</style>"""
 NEIGHBOURS_CHOICE = "neighbours"
 
 
@@ -55,8 +89,26 @@ def _kept(key: str, default):
     return st.session_state.get(f"_keep_{key}", default)
 
 
+def print_stylesheet() -> None:
+    """The print stylesheet, once per run (a style-only st.html takes no space on screen)."""
+    st.html(PRINT_CSS)
+
+
+def dataframe(frame: pd.DataFrame, **kwargs) -> None:
+    """``st.dataframe`` plus a static copy of the table that only prints: the scrolling grid is a canvas,
+    which prints as much as fits on screen and no more."""
+    st.dataframe(frame, **kwargs)
+    shown = frame.head(PRINT_ROWS)
+    more = (f"<p>Printed: the first {PRINT_ROWS:,} of {len(frame):,} rows; the page and its CSV have them all.</p>"
+            if len(frame) > PRINT_ROWS else "")
+    table = shown.astype(object).where(shown.notna(), "").to_html(index=kwargs.get("hide_index") is False,
+                                                                  classes="rcb-print-table", border=0)
+    st.html(f'<div class="rcb-print-only">{table}{more}</div>')
+
+
 def sidebar(store: Store) -> Selection:
     """Group, council of interest and neighbour model; kept across pages."""
+    print_stylesheet()
     groupings = store.groupings.sort_values(["kind", "name"], key=lambda s: s.map({"rcc": "0", "region": "1"}).fillna(s))
     options = groupings["id"].tolist() + [NEIGHBOURS_CHOICE]
     labels = dict(zip(groupings["id"], groupings["name"] + groupings["kind"].map({"rcc": " (RCC)", "region": " (region)"})))
@@ -104,7 +156,7 @@ def chart_with_table(chart, table: pd.DataFrame, *, key: str, caption: str | Non
     with chart_tab:
         st.altair_chart(chart, width="stretch")
     with table_tab:
-        st.dataframe(table, hide_index=True, width="stretch")
+        dataframe(table, hide_index=True, width="stretch")
     st.download_button("Download CSV", table.to_csv(index=False).encode(), file_name=file_name or f"{key}.csv",
                        mime="text/csv", key=f"dl_{key}")
     if caption:

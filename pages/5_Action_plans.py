@@ -20,7 +20,7 @@ def show(section: view.Section, key: str) -> None:
     if section.chart is not None:
         ui.chart_with_table(section.chart, section.table, key=key)
     else:
-        st.dataframe(section.table, hide_index=True, width="stretch")
+        ui.dataframe(section.table, hide_index=True, width="stretch")
     st.caption(f"{section.caption} Versions: {section.period or 'none'}. Source: {section.source or 'none'}.")
 
 
@@ -58,7 +58,7 @@ show(view.measures_beside_actions(store, chosen, plan, version), "ap_measures")
 rows = ap.of_version(ap.plan_lines(store), chosen, plan, version)
 with st.expander(f"Every action and measure of {labels[version]} ({len(rows)} rows)"):
     table = ap.actions_table(rows)
-    st.dataframe(table, hide_index=True, width="stretch")
+    ui.dataframe(table, hide_index=True, width="stretch")
     st.download_button("Download CSV", table.to_csv(index=False).encode(), "action_plan.csv", "text/csv", key="dl_ap_rows")
 
 totals = view.stated_totals(store, chosen)
@@ -68,7 +68,7 @@ if not totals.empty:
                    "version 1 prints 51 RAG ratings, but its ratings are colours that the published text does not "
                    "carry: only the 3 completed and 3 not-yet-started actions can be read from the text, so the "
                    "other 45 are 'Not rated' here and the document's totals are shown as it prints them.")
-        st.dataframe(totals, hide_index=True, width="stretch")
+        ui.dataframe(totals, hide_index=True, width="stretch")
 
 st.subheader("What changed between two versions")
 if len(versions) < 2:
@@ -84,8 +84,8 @@ else:
         changes = view.version_changes(store, chosen, plan, before, after)
         summary = changes.frame.pivot_table(index="change", columns="item", values="count", aggfunc="sum",
                                             observed=False).reset_index()
-        st.dataframe(summary, hide_index=True)
-        st.dataframe(changes.table, hide_index=True, width="stretch")
+        ui.dataframe(summary, hide_index=True)
+        ui.dataframe(changes.table, hide_index=True, width="stretch")
         st.download_button("Download CSV", changes.table.to_csv(index=False).encode(), "action_plan_changes.csv",
                            "text/csv", key="dl_ap_changes")
         st.caption(f"{changes.caption} Source: {changes.source}.")

@@ -54,7 +54,8 @@ def status_bars(counts: pd.DataFrame, *, y: str, y_title: str | None = None, mis
         gaps = pd.DataFrame({y: missing, "reason": "no action plan held"})
         layers.append(alt.Chart(gaps).mark_text(align="left", dx=3, fontStyle="italic", color="#555555").encode(
             y=y_axis, x=alt.datum(0), text="reason:N"))
-    return alt.layer(*layers).properties(height=max(120, 34 * len(rows)), width="container")
+    # Streamlit fits the whole chart (axis and legend included) into the height: leave room for them.
+    return alt.layer(*layers).properties(height=34 * len(rows) + 110, width="container")
 
 
 def _js(text: str) -> str:
