@@ -85,10 +85,21 @@ def from_section(section) -> Figure:
                   synthetic=bool(getattr(section, "synthetic", False)))
 
 
+COUNT_WORDS = ("count", "children", "child", "episodes", "placements", "number", "households", "young people")
+
+
+def count_columns(table: pd.DataFrame) -> list[str]:
+    """Whole-number columns that count people or placements (not years, ranks or references)."""
+    return [c for c in table.columns if pd.api.types.is_integer_dtype(table[c])
+            and any(w in str(c).lower() for w in COUNT_WORDS)]
+
+
 def suppress_small(table: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFrame:
-    """Counts from child-level data under SMALL_NUMBER read 'suppressed (<5)', as on the pages."""
+    """Counts from child-level data under SMALL_NUMBER read 'suppressed (<5)', as on the pages.
+
+    A table a page has already suppressed passes through unchanged (its small counts are words already)."""
     out = table.copy()
-    for column in columns if columns is not None else [c for c in out.columns if pd.api.types.is_integer_dtype(out[c])]:
+    for column in columns if columns is not None else count_columns(out):
         values = pd.to_numeric(out[column], errors="coerce")
         small = values.notna() & (values > 0) & (values < SMALL_NUMBER)
         if small.any():

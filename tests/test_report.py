@@ -102,8 +102,10 @@ def test_pack_cli_writes_html_and_refuses_bad_input(tmp_path, engine):
 def test_small_numbers_suppressed_in_shared_tables():
     import pandas as pd
 
-    table = pd.DataFrame({"council": ["A", "B", "C"], "children": pd.array([3, 12, 0], dtype="Int64")})
+    table = pd.DataFrame({"council": ["A", "B", "C"], "children": pd.array([3, 12, 0], dtype="Int64"),
+                          "rank": [1, 2, 3]})
     shown = report.suppress_small(table)
     assert list(shown["children"]) == ["suppressed (<5)", 12, 0]
+    assert list(shown["rank"]) == [1, 2, 3]  # a rank is not a count of children
     with pytest.raises(DataError):
         report.resolve_group(type("S", (), {"groupings": pd.DataFrame({"id": ["x"], "name": ["X"]})})(), "y")
