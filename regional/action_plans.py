@@ -26,7 +26,14 @@ SAME_WORDING = 0.6  # similarity above which an action under a new reference is 
 
 
 def plan_lines(store) -> pd.DataFrame:
-    """Every stored plan row with its council's name and its source's title."""
+    """Every stored plan row with its council's name and its source's title (worked out once per Store)."""
+    cache = store._tables
+    if "action_plan_lines" not in cache:
+        cache["action_plan_lines"] = _plan_lines(store)
+    return cache["action_plan_lines"]
+
+
+def _plan_lines(store) -> pd.DataFrame:
     lines = store.table(models.ActionPlanLine).copy()
     sources = store.sources.set_index("id")
     lines["council"] = lines["area_code"].map(store.index.name_of)
@@ -39,11 +46,12 @@ def versions(lines: pd.DataFrame) -> pd.DataFrame:
     """One row per version of each council's plan, oldest first; ``order`` counts versions per plan."""
     if lines.empty:
         return pd.DataFrame(columns=[*VERSION_KEY, "council", "version_date", "actions", "measures", "source_title", "order"])
-    grouped = lines.assign(_first=lines["id"] if "id" in lines else range(len(lines))).groupby(VERSION_KEY, sort=False)
-    out = grouped.agg(council=("council", "first"), version_date=("version_date", "first"), first=("_first", "min"),
-                      actions=("item", lambda s: int((s == "action").sum())),
-                      measures=("item", lambda s: int((s == "success measure").sum())),
-                      source_title=("source_title", "first")).reset_index()
+    work = lines.assign(_first=lines["id"] if "id" in lines else range(len(lines)),
+                        _action=(lines["item"] == "action").astype(int),
+                        _measure=(lines["item"] == "success measure").astype(int))
+    out = work.groupby(VERSION_KEY, sort=False).agg(
+        council=("council", "first"), version_date=("version_date", "first"), first=("_first", "min"),
+        actions=("_action", "sum"), measures=("_measure", "sum"), source_title=("source_title", "first")).reset_index()
     out = out.sort_values(["council", "plan", "version_date", "first"], na_position="first")
     out["order"] = out.groupby(["area_code", "plan"]).cumcount() + 1
     return out.drop(columns="first").reset_index(drop=True)

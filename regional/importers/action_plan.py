@@ -68,6 +68,15 @@ class ValidationReport:
                               "problem": p.problem, "expected": p.expected or ""} for p in self.problems],
                             columns=["file", "row", "column", "problem", "expected"])
 
+    def problems_frame(self) -> pd.DataFrame:
+        """The problems in the platform's common report layout (sheet, row, column, value, severity, ...),
+        with each mapped status word as a note, so an upload's preview says what was read as what."""
+        rows = [{"sheet": "", "row": p.row, "column": p.column or "", "value": "", "severity": "error",
+                 "problem": p.problem, "expected": p.expected or ""} for p in self.problems]
+        rows += [{"sheet": "", "row": None, "column": "status", "value": "", "severity": "note", "problem": n,
+                  "expected": ""} for n in self.notes]
+        return pd.DataFrame(rows, columns=["sheet", "row", "column", "value", "severity", "problem", "expected"])
+
     def summary(self) -> str:
         if self.ok:
             return f"{self.file}: {self.rows} rows, all valid" + (f"; {'; '.join(self.notes)}" if self.notes else "")
