@@ -16,6 +16,7 @@ region_name = store.name(sel.region_code) if sel.region_code else "Region"
 st.title("Regional Care Benchmark: Overview")
 st.markdown(f"**{sel.group_label}**: {len(sel.members)} councils, compared with {region_name} and England. "
             f"Council of interest: **{council_name}**.")
+ui.meeting_pack_button(store, sel)
 
 table = metrics.headline_table(store, sel.members, region_code=sel.region_code)
 
@@ -39,7 +40,7 @@ st.caption("Latest DfE published figure for each measure, with its year (year en
            "below has change on the year before, the comparison with England and each figure's source.")
 wide = metrics.headline_wide(table)
 definitions = store.indicators.set_index("label")["description"]
-st.dataframe(wide, hide_index=True, width="stretch",
+ui.dataframe(wide, hide_index=True, width="stretch",
              column_config={c: st.column_config.TextColumn(c, help=definitions.get(c, "")) for c in wide.columns[1:]})
 
 with st.expander("Detailed table: change, England, region, source"):

@@ -163,6 +163,46 @@ def chart_with_table(chart, table: pd.DataFrame, *, key: str, caption: str | Non
         st.caption(caption)
 
 
+def meeting_pack_button(store: Store, sel) -> None:
+    """The meeting pack for the current group: choose councils of interest and a date, then download
+    one HTML file (and its PDF when Chromium is installed). Built by ``regional.report``."""
+    from datetime import date
+
+    from regional import report
+
+    with st.expander("Meeting pack: one HTML or PDF file to circulate before the meeting"):
+        st.caption("Title page, the Overview table, every key chart with its period and source, the action plans' "
+                   "status and a page per council of interest. Self-contained: it opens offline and prints to A4.")
+        cols = st.columns([3, 1])
+        councils = cols[0].multiselect("Councils of interest (a page each)", list(sel.members), default=[sel.council],
+                                       format_func=store.name, key="pack_councils")
+        when = cols[1].date_input("Meeting date", value=date.today(), key="pack_date")
+        if st.button("Prepare the meeting pack", key="pack_make"):
+            with st.spinner("Drawing the pack's charts..."):
+                pack = report.build_pack(store, sel.grouping_id, councils, when, members=list(sel.members),
+                                         group_name=sel.group_label)
+                st.session_state["pack_html"] = (report.render_html(pack), f"{_slug(sel.group_label)}-{when}")
+                st.session_state.pop("pack_pdf", None)
+        if "pack_html" in st.session_state:
+            document, stem = st.session_state["pack_html"]
+            left, right = st.columns(2)
+            left.download_button("Download the pack (HTML)", document.encode(), f"{stem}.html", "text/html",
+                                 key="pack_dl_html")
+            if Path(report.CHROMIUM).exists():
+                if "pack_pdf" not in st.session_state:
+                    st.session_state["pack_pdf"] = report.pdf_bytes(document)
+                right.download_button("Download the pack (PDF)", st.session_state["pack_pdf"], f"{stem}.pdf",
+                                      "application/pdf", key="pack_dl_pdf")
+            else:
+                right.caption(f"PDF: needs Chromium at {report.CHROMIUM}; the HTML prints to PDF from any browser.")
+
+
+def _slug(text: str) -> str:
+    import re
+
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "pack"
+
+
 def show_error(exc: DataError) -> None:
     st.error(f"{exc}")
 

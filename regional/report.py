@@ -203,20 +203,26 @@ def page_chapters(store, selection) -> list[Chapter]:
     return []
 
 
-def build_pack(store, group: str, councils: list[str] | None = None, meeting_date: date | None = None) -> Pack:
-    group_id = resolve_group(store, group)
-    members = store.group_members(group_id)
+def build_pack(store, group: str, councils: list[str] | None = None, meeting_date: date | None = None, *,
+               members: list[str] | None = None, group_name: str | None = None) -> Pack:
+    """The pack for a stored group (id or name), or for ``members`` given directly (a council and its
+    statistical neighbours) with ``group_name``. The first council of interest is highlighted."""
+    if members is None:
+        group_id = resolve_group(store, group)
+        members = store.group_members(group_id)
+        name = store.groupings.set_index("id")["name"][group_id]
+    else:
+        group_id, name = group, group_name or group
     codes = [store.index.resolve(c, column="--council") for c in (councils or [])]
     if not codes:
         codes = [members[0]] if members else []
     region_code = group_id.split(":", 1)[1] if group_id.startswith("region:") else (
         store.region_of(codes[0]) if codes else None)
-    name = store.groupings.set_index("id")["name"][group_id]
     chapters = [overview_chapter(store, members, region_code, codes[0] if codes else None), *page_chapters(store, None),
                 action_plan_chapter(store, members, codes)]
     chapters += [council_chapter(store, code, members, region_code) for code in codes]
-    return Pack(group_id, name, members, codes, meeting_date or date.today(), datetime.now(timezone.utc), chapters,
-                [store.name(c) for c in members])
+    return Pack(group_id, name, list(members), codes, meeting_date or date.today(), datetime.now(timezone.utc),
+                chapters, [store.name(c) for c in members])
 
 
 def _periods(rows: pd.DataFrame) -> str:
@@ -370,6 +376,14 @@ def write_pdf(document: str, out: Path) -> Path:
         finally:
             browser.close()
     return out
+
+
+def pdf_bytes(document: str) -> bytes:
+    """The PDF of a pack's HTML, as bytes (for a download button)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        return write_pdf(document, Path(folder) / "pack.pdf").read_bytes()
 
 
 def make_pack(store, group: str, councils: list[str] | None, out: Path, meeting_date: date | None = None) -> Path:

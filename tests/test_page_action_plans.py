@@ -47,3 +47,21 @@ def test_action_plans_page_other_council(app_test):
     priority = at.dataframe[1].value
     assert priority["Not rated"].sum() == priority["Total"].sum() == 64  # Dorset's strategy rates nothing
     assert any("one version" in i.value for i in at.info)
+
+
+def test_overview_meeting_pack_button(app_test):
+    """The Overview's button makes the pack for the sidebar's group and councils, as HTML and PDF."""
+    from pathlib import Path
+
+    from regional import report
+
+    at = app_test("app.py")
+    at.run()
+    at.button(key="pack_make").click().run(timeout=240)
+    assert not at.exception
+    document, stem = at.session_state["pack_html"]
+    assert stem.startswith("south-west-rcc")
+    assert "<h1>South West RCC (RCC)</h1>" in document
+    assert "Council of interest: Bournemouth, Christchurch and Poole" in document
+    if Path(report.CHROMIUM).exists():
+        assert at.session_state["pack_pdf"][:5] == b"%PDF-"
