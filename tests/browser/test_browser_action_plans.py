@@ -63,3 +63,20 @@ def test_meeting_pack_in_the_browser(page, store, tmp_path) -> None:
     pages = _pdf_text(tmp_path / "pack.pdf")
     assert pages[0].lstrip().startswith("Regional Care Benchmark: meeting pack")
     assert sum(bool(re.match(r"\s*Council of interest: ", p)) for p in pages) == 2
+
+
+def test_overview_prints_without_sidebar_and_with_its_whole_table(visited, store, tmp_path) -> None:
+    """Printing the Overview from the browser: the sidebar gone, every row and column of the wide table."""
+    page = visited(main_page()).page
+    page.emulate_media(media="print")
+    try:
+        out = tmp_path / "overview.pdf"
+        page.pdf(path=str(out), format="A4", print_background=True)
+        text = re.sub(r"\s+", " ", " ".join(_pdf_text(out)))
+    finally:
+        page.emulate_media(media="screen")
+    assert "Statistical neighbour model" not in text  # the sidebar did not print
+    for code in store.group_members("rcc:south-west"):
+        assert store.name(code) in text
+    for column in ("Children in care rate per 10,000 children", "LA foster places approved"):  # first and last
+        assert column in text
