@@ -67,28 +67,22 @@ def task_load(args: dict) -> dict:
 
 
 def task_prep(args: dict) -> dict:
+    """Every page's view, cold (a fresh Store) and warm, and every section's chart (bench/pages.py)."""
     from bench import pages
     from regional import db
     from regional.store import load_store
 
-    store = load_store(db.get_engine())
+    engine = db.get_engine()
     wanted = args.get("pages")
     out = []
-    for page, prepare in pages.PREPARATION.items():
+    for page in pages.VIEWS:
         if wanted and page not in wanted:
             continue
-        if not (Path.cwd() / page).exists():
-            continue
-        for scope in pages.scopes(store):
-            row = {"page": page, "scope": scope.label, "members": len(scope.members)}
-            try:
-                memo: dict = {}
-                row["ms"], row["runs"] = median_ms(lambda: prepare(store, scope, memo))
-                row["cold_ms"], _ = median_ms(lambda: prepare(store, scope, {}), min_runs=3, max_runs=10)
-            except Exception as exc:  # report, don't hide: a broken preparation is a finding
-                row["error"] = f"{type(exc).__name__}: {exc}"
-            out.append(row)
-    return {"results": out, "observations": len(store.observations)}
+        try:
+            out += [t.as_dict() for t in pages.time_page(page, lambda: load_store(engine), runs=args.get("runs", 5))]
+        except Exception as exc:  # report, don't hide: a broken view is a finding
+            out.append({"page": page, "error": f"{type(exc).__name__}: {exc}"})
+    return {"results": out, "observations": len(load_store(engine).observations)}
 
 
 def task_apptest(args: dict) -> dict:

@@ -9,6 +9,8 @@ own rendering of that HTML (``page.pdf``), so the two cannot differ.
 from __future__ import annotations
 
 import html
+import json
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -18,10 +20,7 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
-from regional import action_plan_view, metrics
-from regional.authorities import ENGLAND_CODE
 from regional.errors import DataError
-from regional.indicators import format_value
 
 CHROMIUM = os.environ.get("REGIONAL_CHROMIUM", "/usr/bin/chromium")
 CHART_WIDTH = 620  # CSS pixels: fits an A4 page between 15 mm margins
@@ -64,8 +63,18 @@ class Pack:
 
 
 # --- building -----------------------------------------------------------------------------
+TABLE_ROWS = 60  # a pack table stops here and says so; the page and its CSV have every row
+PAGE_TITLES = {"overview.py": "Overview", "pages/1_Children_in_care.py": "Children in care",
+               "pages/2_Fostering.py": "Fostering", "pages/3_Residential.py": "Residential and supported accommodation",
+               "pages/4_Placement_distance.py": "Placement distance", "pages/5_Action_plans.py": "Action plans"}
+
+
 def resolve_group(store, group: str) -> str:
-    """A group's id from its id or its name ('rcc:south-west' or 'South West RCC')."""
+    """A group's id from its id or its name ('rcc:south-west' or 'South West RCC'), or 'neighbours'."""
+    from regional.selection import NEIGHBOURS_CHOICE
+
+    if group == NEIGHBOURS_CHOICE:
+        return group
     ids = dict(zip(store.groupings["id"].str.lower(), store.groupings["id"]))
     names = dict(zip(store.groupings["name"].str.lower(), store.groupings["id"]))
     key = group.strip().lower()
@@ -77,12 +86,178 @@ def resolve_group(store, group: str) -> str:
                     expected="a group id or name, e.g. " + ", ".join(store.groupings["id"].head(4)))
 
 
-def from_section(section) -> Figure:
-    """A page's section (a view's output) as a pack figure: same chart, same table, same words."""
-    return Figure(title=getattr(section, "title", ""), table=getattr(section, "table", None),
-                  chart=getattr(section, "chart", None), caption=getattr(section, "caption", ""),
-                  source=getattr(section, "source", ""), period=getattr(section, "period", ""),
-                  synthetic=bool(getattr(section, "synthetic", False)))
+def section_period(section) -> str:
+    """The period a section covers: what its view says, else the span of its table's period column."""
+    said = (getattr(section, "extra", None) or {}).get("period")
+    if said:
+        return str(said)
+    for frame in (getattr(section, "table", None), getattr(section, "frame", None)):
+        if frame is None or not len(frame):
+            continue
+        for column in ("period", "period_label", "year", "Year", "date", "extract_date"):
+            if column in frame.columns:
+                values = sorted({v.isoformat()[:10] if hasattr(v, "isoformat") else str(v)
+                                 for v in frame[column].dropna() if str(v).strip()})
+                if values:
+                    return values[0] if len(values) == 1 else f"{values[0]} to {values[-1]}"
+    return ""
+
+
+def section_source(section) -> str:
+    """The section's own source note, else the sources its table names row by row."""
+    if section.source:
+        return section.source
+    for frame in (section.table, section.frame):
+        if frame is None or not len(frame):
+            continue
+        for column in ("source_title", "source", "document", "source_id"):
+            if column in frame.columns:
+                named = [str(v) for v in dict.fromkeys(frame[column].dropna()) if str(v).strip()]
+                if named:
+                    return "; ".join(named[:6]) + (f" and {len(named) - 6} more" if len(named) > 6 else "")
+    return "not stated on the page"
+
+
+def from_section(section, title: str | None = None) -> Figure:
+    """A page's section as a pack figure: the same chart (built by the same builder), table and words.
+    A map's picture stays on the page (it needs a browser); its table comes here."""
+    chart = None
+    if section.chart and not section.empty and not section.is_map:
+        chart = section.build_chart()
+    caption = " ".join(t for t in (section.markdown if section.chart or section.table is not None else "",
+                                   section.caption, "(The page draws this as a map; its table is here.)"
+                                   if section.is_map else "") if t)
+    table = section.table
+    if table is not None and len(table) > TABLE_ROWS:
+        caption += f" The first {TABLE_ROWS} of {len(table):,} rows; the page and its CSV have them all."
+        table = table.head(TABLE_ROWS)
+    return Figure(title=title or section.title or "", table=table, chart=chart, caption=caption.strip(),
+                  source=section_source(section), period=section_period(section), synthetic=bool(section.synthetic))
+
+
+def _metrics_table(section) -> pd.DataFrame:
+    return pd.DataFrame([{"measure": t["label"], "value": t["value"], "compared": t.get("help") or "",
+                          "change": t.get("delta") or ""} for t in section.metrics])
+
+
+def _selection(store, group_id: str, council: str | None, model: str = "2025"):
+    from regional.selection import Selection
+
+    return Selection.from_dict(store, {"group": group_id, "council": council, "model": model})
+
+
+def overview_chapter(store, sel) -> Chapter:
+    """The Overview's side-by-side table and its 'compare one measure' chart for every headline measure."""
+    from regional.views import overview
+
+    sections = {x.key: x for x in overview.prepare(store, sel)}
+    side = sections["overview_side_by_side"]
+    chapter = Chapter("Overview: every member side by side", intro=side.caption)
+    chapter.figures.append(from_section(side, "The Overview table"))
+    for measure, label in overview.measures(store).items():
+        one = {x.key: x for x in overview.prepare(store, sel, overview.Choices(measure=measure))}["overview_measure"]
+        if one.frame is not None and one.frame["value"].notna().any():
+            chapter.figures.append(from_section(one, label))
+    return chapter
+
+
+def page_chapters(store, sel) -> list[Chapter]:
+    """The key charts of every other page, from the pages' own preparations (``regional.views``)."""
+    from regional.views import VIEWS
+
+    chapters = []
+    for page, view in VIEWS.items():
+        if page in ("overview.py", "pages/5_Action_plans.py"):
+            continue
+        chapter = Chapter(PAGE_TITLES.get(page, page))
+        heading = chapter.title
+        for section in view.prepare(store, sel, view.Choices()):
+            heading = section.title or heading
+            if section.empty or not (section.chart or (section.table is not None and len(section.table))):
+                continue
+            if not section.chart and not section.title:
+                continue  # a page's untitled side table (a flag list) belongs beside its chart, not alone
+            # an untitled chart continues the section above it on the page
+            chapter.figures.append(from_section(section, None if section.title else f"{heading} (continued)"))
+        if chapter.figures:
+            chapters.append(chapter)
+    return chapters
+
+
+def action_plan_chapter(store, sel) -> Chapter:
+    from regional.views import action_plans
+
+    group = {x.key: x for x in action_plans.prepare(store, sel)}["ap_group"]
+    chapter = Chapter("Action plans: where each council's plan stands",
+                      intro="Each council's newest sufficiency action plan held, actions counted by status. "
+                            "Success measures are counted separately, as councils rate them separately.")
+    chapter.figures.append(from_section(group))
+    return chapter
+
+
+def council_chapter(store, sel) -> Chapter:
+    """A council of interest's own page: its headline figures, its own returns, its action plan."""
+    from regional.views import action_plans, overview
+
+    name = sel.council_name
+    chapter = Chapter(f"Council of interest: {name}", kind="council",
+                      intro=f"{name}'s latest published figures beside England and {sel.region_name}, its own "
+                            "latest returns, and its action plan.")
+    sections = {x.key: x for x in overview.prepare(store, sel)}
+    headline = sections["overview_headline"]
+    chapter.figures.append(Figure(headline.title, table=_metrics_table(headline), source=headline.source))
+    returns = sections["overview_returns"]
+    mine = (returns.extra or {}).get("by_council", {}).get(name)
+    if mine is not None and len(mine):
+        chapter.figures.append(Figure(f"{name}: latest figures from its own returns", table=mine,
+                                      caption=returns.caption, source="the council's own published documents"))
+    plans = {x.key: x for x in action_plans.prepare(store, sel, action_plans.Choices(council=sel.council))}
+    pick = plans["ap_pick"]
+    if pick.empty or pick.extra.get("council") != sel.council:
+        chapter.figures.append(Figure(f"{name}: action plan", caption="No action plan held for this council."))
+        return chapter
+    for key in ("ap_priority", "ap_measures"):
+        chapter.figures.append(from_section(plans[key]))
+    changes = plans["ap_changes"]
+    if not changes.empty:
+        figure = from_section(changes)
+        figure.table = changes.extra["summary"]
+        figure.caption = f"{changes.markdown.replace('**', '')} {changes.caption}"
+        chapter.figures.append(figure)
+    return chapter
+
+
+def build_pack(store, group: str, councils: list[str] | None = None, meeting_date: date | None = None, *,
+               model: str = "2025") -> Pack:
+    """The pack for a group (id or name, or 'neighbours' of the first council) and its councils of interest;
+    every part from the pages' own preparations, for the same selection a page would have."""
+    group_id = resolve_group(store, group)
+    codes = list(dict.fromkeys(store.index.resolve(c, column="--council") for c in (councils or [])))
+    if group_id == "neighbours" and len(codes) > 1:
+        raise DataError("a council and its statistical neighbours is one council's group", column="--council",
+                        expected="one council of interest with 'neighbours'")
+    first = _selection(store, group_id, codes[0] if codes else None, model)
+    if not codes:
+        codes = [first.council]
+    elif first.council != codes[0]:
+        raise DataError(f"{store.name(codes[0])} is not a member of {first.group_label}", column="--council",
+                        expected="a council of the group")
+    chapters = [overview_chapter(store, first), *page_chapters(store, first), action_plan_chapter(store, first)]
+    for code in codes:
+        sel = _selection(store, group_id, code, model)
+        if sel.council != code:
+            raise DataError(f"{store.name(code)} is not a member of {first.group_label}", column="--council",
+                            expected="a council of the group")
+        chapters.append(council_chapter(store, sel))
+    return Pack(group_id, first.group_label, list(first.members), codes, meeting_date or date.today(),
+                datetime.now(timezone.utc), chapters, [store.name(c) for c in first.members])
+
+
+def _periods(rows: pd.DataFrame) -> str:
+    labels = sorted(set(rows["period_label"].dropna().astype(str))) if "period_label" in rows else []
+    if not labels:
+        return ""
+    return labels[0] if len(labels) == 1 else f"{labels[0]} to {labels[-1]}"
 
 
 COUNT_WORDS = ("count", "children", "child", "episodes", "placements", "number", "households", "young people")
@@ -107,131 +282,6 @@ def suppress_small(table: pd.DataFrame, columns: list[str] | None = None) -> pd.
     return out
 
 
-def overview_chapter(store, members: list[str], region_code: str | None, highlight: str | None = None) -> Chapter:
-    """The Overview's side-by-side table and one ranked chart per headline measure (as the page draws it)."""
-    from regional import charts
-
-    table = metrics.headline_table(store, members, region_code=region_code)
-    region_name = store.name(region_code) if region_code else "Region"
-    wide = metrics.headline_wide(table)
-    chapter = Chapter("Overview: every member side by side",
-                      intro="Latest DfE published figure for each measure, with its year (year ending 31 March), "
-                            f"{region_name} and England first. Suppressed and unpublished figures are words, never 0.")
-    sources = "; ".join(dict.fromkeys(table["source_title"].dropna()))
-    chapter.figures.append(Figure("The Overview table", table=wide, source=sources,
-                                  period=_periods(table), caption="As on the Overview page."))
-    labels = dict(zip(store.indicators["id"], store.indicators["label"]))
-    for measure in metrics.HEADLINE_INDICATORS:
-        one = table[table["indicator_id"] == measure]
-        councils_only = one[one["area_code"].isin(members) & (one["area_code"] != ENGLAND_CODE)
-                            & (one["area_code"] != region_code)]
-        if councils_only["value"].notna().sum() == 0:
-            continue
-        bench = one.set_index("area_code")["value"]
-        chart = charts.ranked_bars(councils_only, value_label=labels[measure], highlight=highlight,
-                                   england=bench.get(ENGLAND_CODE),
-                                   region=bench.get(region_code) if region_code else None, region_name=region_name)
-        shown = councils_only[["area_name", "value", "status", "period_label", "england", "region", "source_id"]]
-        not_drawn = councils_only[councils_only["value"].isna()]
-        chapter.figures.append(Figure(labels[measure], table=shown.rename(columns={"area_name": "council", "period_label": "period"}),
-                                      chart=chart, source="; ".join(dict.fromkeys(councils_only["source_title"].dropna())),
-                                      period=_periods(councils_only),
-                                      caption=("Not drawn (no published figure): " + ", ".join(
-                                          f"{n} ({s})" for n, s in zip(not_drawn["area_name"], not_drawn["status"])))
-                                      if len(not_drawn) else ""))
-    return chapter
-
-
-def action_plan_chapter(store, members: list[str], councils: list[str]) -> Chapter:
-    chapter = Chapter("Action plans: where each council's plan stands",
-                      intro="Each council's newest sufficiency action plan held, actions counted by status. "
-                            "Success measures are counted separately, as councils rate them separately.")
-    chapter.figures.append(from_section(action_plan_view.group_status(store, members, highlight=councils[0] if councils else None)))
-    return chapter
-
-
-def council_chapter(store, code: str, members: list[str], region_code: str | None) -> Chapter:
-    """A council of interest's own page: its headline figures against England and the region, its plan."""
-    name = store.name(code)
-    chapter = Chapter(f"Council of interest: {name}", kind="council",
-                      intro=f"{name}'s latest published figures beside England and "
-                            f"{store.name(region_code) if region_code else 'its region'}, and its action plan.")
-    table = metrics.headline_table(store, [code], region_code=region_code)
-    mine = table[table["area_code"] == code]
-    figures = pd.DataFrame({
-        "measure": mine["indicator"],
-        "period": mine["period_label"],
-        "value": [format_value(v, u, s) for v, u, s in zip(mine["value"], mine["unit"], mine["status"])],
-        "England": [format_value(v, u) for v, u in zip(mine["england"], mine["unit"])],
-        "region": [format_value(v, u) for v, u in zip(mine["region"], mine["unit"])],
-        "against England": mine["vs_england"],
-        "source": mine["source_title"],
-    })
-    chapter.figures.append(Figure(f"{name}: headline measures", table=figures, period=_periods(mine),
-                                  source="; ".join(dict.fromkeys(mine["source_title"].dropna()))))
-    returns = metrics.council_return_latest(store, [code])
-    if len(returns):
-        chapter.figures.append(Figure(f"{name}: latest figures from its own returns", table=returns.drop(columns="council"),
-                                      caption="What the council publishes between DfE releases: more recent, not "
-                                              "validated by DfE, each figure naming its document.",
-                                      source="the council's own published documents"))
-    plans = action_plan_view.plan_choices(store, [code])
-    if plans.empty:
-        chapter.figures.append(Figure(f"{name}: action plan", caption="No action plan held for this council."))
-    else:
-        newest = plans.iloc[-1]
-        chapter.figures.append(from_section(action_plan_view.priority_status(store, code, newest["plan"], newest["version"])))
-        chapter.figures.append(from_section(action_plan_view.measures_beside_actions(store, code, newest["plan"], newest["version"])))
-        mine_plans = plans[plans["plan"] == newest["plan"]]
-        if len(mine_plans) >= 2:
-            changes = action_plan_view.version_changes(store, code, newest["plan"], mine_plans.iloc[-2]["version"],
-                                                       newest["version"])
-            summary = changes.frame.pivot_table(index="change", columns="item", values="count", aggfunc="sum",
-                                                observed=False).reset_index()
-            summary.columns = [str(c) for c in summary.columns]
-            chapter.figures.append(Figure(changes.title, table=summary, caption=changes.caption,
-                                          source=changes.source, period=changes.period))
-    return chapter
-
-
-def page_chapters(store, selection) -> list[Chapter]:
-    """The key charts of every other page, from the pages' own preparations (``regional.views``) when present."""
-    try:
-        from regional import views  # noqa: F401  (issue 13: one preparation per page)
-    except ImportError:
-        return []
-    return []
-
-
-def build_pack(store, group: str, councils: list[str] | None = None, meeting_date: date | None = None, *,
-               members: list[str] | None = None, group_name: str | None = None) -> Pack:
-    """The pack for a stored group (id or name), or for ``members`` given directly (a council and its
-    statistical neighbours) with ``group_name``. The first council of interest is highlighted."""
-    if members is None:
-        group_id = resolve_group(store, group)
-        members = store.group_members(group_id)
-        name = store.groupings.set_index("id")["name"][group_id]
-    else:
-        group_id, name = group, group_name or group
-    codes = [store.index.resolve(c, column="--council") for c in (councils or [])]
-    if not codes:
-        codes = [members[0]] if members else []
-    region_code = group_id.split(":", 1)[1] if group_id.startswith("region:") else (
-        store.region_of(codes[0]) if codes else None)
-    chapters = [overview_chapter(store, members, region_code, codes[0] if codes else None), *page_chapters(store, None),
-                action_plan_chapter(store, members, codes)]
-    chapters += [council_chapter(store, code, members, region_code) for code in codes]
-    return Pack(group_id, name, list(members), codes, meeting_date or date.today(), datetime.now(timezone.utc),
-                chapters, [store.name(c) for c in members])
-
-
-def _periods(rows: pd.DataFrame) -> str:
-    labels = sorted(set(rows["period_label"].dropna().astype(str))) if "period_label" in rows else []
-    if not labels:
-        return ""
-    return labels[0] if len(labels) == 1 else f"{labels[0]} to {labels[-1]}"
-
-
 # --- rendering ----------------------------------------------------------------------------
 def chart_svg(chart: alt.TopLevelMixin, figure: Figure) -> str:
     """The chart as inline SVG with its title, period, source and synthetic label drawn into it,
@@ -241,12 +291,44 @@ def chart_svg(chart: alt.TopLevelMixin, figure: Figure) -> str:
     subtitle = [s for s in (f"Period: {figure.period}" if figure.period else "",
                             f"Source: {_short(figure.source)}" if figure.source else "",
                             "SYNTHETIC DATA: not real children" if figure.synthetic else "") if s]
-    titled = chart.properties(width=CHART_WIDTH, title=alt.TitleParams(
-        text=figure.title, subtitle=subtitle, anchor="start", fontSize=14, subtitleFontSize=10))
-    spec = titled.to_json()
-    svg = vlc.vegalite_to_svg(spec)
+    title = alt.TitleParams(text=figure.title or "Chart", subtitle=subtitle, anchor="start", fontSize=14, subtitleFontSize=10)
+    spec = _no_nan(chart.properties(title=title).to_dict())
+    single = not any(k in spec for k in ("facet", "hconcat", "vconcat", "concat", "repeat"))
+    spec = _sized(spec, CHART_WIDTH if single else CHART_WIDTH // 2 - 40)
+    if single:
+        spec["width"] = CHART_WIDTH
+    svg = vlc.vegalite_to_svg(json.dumps(spec, allow_nan=False, default=_json_value))
     svg = re.sub(r"^<\?xml[^>]*>\s*", "", svg)
     return svg.replace("<svg ", f'<svg role="img" aria-label="{html.escape(figure.title)}" ', 1)
+
+
+def _json_value(value) -> object:
+    """Dates and other values a frame may carry, as JSON (dates as ISO text, which Vega reads as dates)."""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        return value.item()
+    return str(value)
+
+
+def _sized(value, width: int):
+    """A browser-width ('container') chart at a fixed width: an image has no container to fill."""
+    if isinstance(value, dict):
+        return {k: (width if k == "width" and v == "container" else _sized(v, width)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_sized(v, width) for v in value]
+    return value
+
+
+def _no_nan(value):
+    """A spec with NaN/inf made null: JSON has no NaN (a missing figure is a gap, never 0)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _no_nan(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_no_nan(v) for v in value]
+    return value
 
 
 def _short(text: str, limit: int = 160) -> str:

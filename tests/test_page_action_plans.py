@@ -3,6 +3,8 @@ import json
 
 import pandas as pd
 
+PAGE = "pages/5_Action_plans.py"
+
 
 def _chart_rows(chart) -> pd.DataFrame:
     import pyarrow as pa
@@ -13,9 +15,7 @@ def _chart_rows(chart) -> pd.DataFrame:
 
 
 def test_action_plans_page_south_west(app_test, store):
-    at = app_test("app.py")
-    at.run()
-    at.switch_page("pages/5_Action_plans.py").run()
+    at = app_test(PAGE).run()
     assert not at.exception
     assert at.title[0].value == "Action plans"
     group = at.dataframe[0].value.set_index("council")
@@ -39,10 +39,8 @@ def test_action_plans_page_south_west(app_test, store):
 
 
 def test_action_plans_page_other_council(app_test):
-    at = app_test("app.py")
-    at.run()
+    at = app_test(PAGE).run()
     at.sidebar.selectbox(key="council").set_value("E06000059").run()
-    at.switch_page("pages/5_Action_plans.py").run()
     assert not at.exception
     priority = at.dataframe[1].value
     assert priority["Not rated"].sum() == priority["Total"].sum() == 64  # Dorset's strategy rates nothing

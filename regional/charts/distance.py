@@ -42,8 +42,14 @@ def _stacked(frame: pd.DataFrame, *, category: str, order: list[str], colours: l
                         legend=alt.Legend(title=None, orient="bottom", columns=2)),
         tooltip=tooltip)
     text = base.mark_text(dx=-14, fontSize=11).encode(text="label:N", color=alt.Color("label_colour:N", scale=None))
-    # autosize "fit": the height includes the legend and the axis, so leave room for them
-    return alt.layer(bars, text).properties(height=150 + 40 * len(rows), width="container")
+    # Streamlit sizes the chart to fit: the height includes the legend (up to three rows in a narrow
+    # column) and the axis, so reserve them first; one council's bar was squeezed to nothing before.
+    legend_rows = -(-len(order) // 2)
+    return alt.layer(bars, text).properties(height=LEGEND_ROW_PX * legend_rows + AXIS_PX + BAR_ROW_PX * max(len(rows), 1),
+                                            width="container")
+
+
+LEGEND_ROW_PX, AXIS_PX, BAR_ROW_PX = 34, 90, 56
 
 
 def band_bars(summary: pd.DataFrame) -> alt.Chart:

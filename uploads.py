@@ -1,0 +1,139 @@
+"""The three upload blocks of the Fostering, Residential and Placement distance pages, each one small
+function, kept apart from the pages so the Data page's upload component can replace them in one place.
+Streamlit glue only: reading, checking and storing are the importers' work."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from regional.errors import DataError
+from regional.selection import Selection
+from regional.settings import DATA_DIR
+from regional.store import Store
+
+
+def pipeline_return(store: Store) -> None:
+    """Fostering: a recruitment pipeline return (CSV or XLSX)."""
+    from regional.importers.fostering_pipeline import load_pipeline_return
+
+    with st.expander("Upload a pipeline return (CSV or XLSX)"):
+        st.markdown("Template: one row per council, month (`2026-01`) or quarter (`2025-Q3`) and household type, with "
+                    "enquiries, initial visits, applications, assessments started, approvals, de-registrations "
+                    "(reasons optional) and transfers. The whole file is checked first; nothing is stored unless every "
+                    "row is valid.")
+        example = DATA_DIR / "templates" / "fostering_pipeline_example.csv"
+        if example.exists():
+            st.download_button("Download the template with example rows", example.read_bytes(), example.name,
+                               "text/csv", key="dl_fostering_template")
+        upload = st.file_uploader("Pipeline return", type=["csv", "xlsx"], key="fostering_upload")
+        if upload is not None and st.button("Validate and load", key="fostering_load"):
+            with ui.saved_upload(upload) as path:
+                try:
+                    result = load_pipeline_return(path, store.engine, display_name=upload.name)
+                except DataError as exc:
+                    problems = getattr(exc, "problems", [exc])
+                    st.error(f"Nothing was stored. {len(problems)} problem(s) in {upload.name}:")
+                    st.markdown("\n".join(f"- {p}" for p in problems[:50]))
+                else:
+                    st.session_state["fostering_loaded"] = (upload.name, len(result.rows), result.warnings)
+                    st.rerun()
+        if "fostering_loaded" in st.session_state:
+            name, n, warnings = st.session_state["fostering_loaded"]
+            st.success(f"Loaded {n} rows from {name}.")
+            for warning in warnings:
+                st.warning(warning)
+
+
+def local_provision_return(store: Store) -> None:
+    """Residential: a local provision return (beds, occupancy, voids)."""
+    from regional.importers import local_provision
+    from regional.importers.council_return import ReturnInvalid
+
+    with st.expander("Upload a local provision return"):
+        st.markdown("One CSV or XLSX row per setting (or per setting type) and date: `council`, `period` (the day the "
+                    "beds were counted, e.g. `2025-12-31` for Q3 of 2025-26), `setting_type` (`childrens_home`, "
+                    "`supported_accommodation`, `parent_and_child`, `short_breaks`), and any of `beds`, "
+                    "`occupied_own`, `occupied_other`, `vacant`, `own_use_pct`; optional `setting_name`, `urn`, "
+                    "`grade`, `document`, `section`, `published`, `note`. Blank means not given, never 0. Every row is "
+                    "checked first and nothing is stored unless all are valid; sending the same document again "
+                    "replaces its lines.")
+        st.download_button("Download the template guide (Markdown)", local_provision.TEMPLATE.read_bytes(),
+                           "local_provision.md", "text/markdown", key="dl_res_template")
+        st.download_button("Download an example return (CSV, illustrative figures)",
+                           local_provision.EXAMPLE.read_bytes(), "local_provision_example.csv", "text/csv",
+                           key="dl_res_example")
+        upload = st.file_uploader("Local provision return", type=["csv", "xlsx"], key="res_upload")
+        if upload is not None and st.button("Check and store", key="res_store"):
+            with ui.saved_upload(upload) as path:
+                try:
+                    stored = local_provision.store_local_provision(path, store.engine, display_name=upload.name)
+                except ReturnInvalid as exc:
+                    st.error(f"{upload.name} was not stored: {len(exc.problems)} problem(s).")
+                    st.dataframe(pd.DataFrame([{"row": p.row, "column": p.column, "problem": p.problem,
+                                                "expected": p.expected} for p in exc.problems]),
+                                 hide_index=True, width="stretch")
+                except DataError as exc:
+                    st.error(f"{upload.name} was not stored: {exc}")
+                else:
+                    st.session_state["res_stored"] = f"Stored {stored} line(s) from {upload.name}."
+                    st.rerun()
+        if "res_stored" in st.session_state:
+            st.success(st.session_state.pop("res_stored"))
+
+
+def ssda903_episodes(store: Store, sel: Selection) -> None:
+    """Placement distance: a council's SSDA903 episodes, checked, pseudonymised and stored."""
+    from regional.importers import ssda903
+
+    names = dict(zip(store.areas["code"], store.areas["name"]))
+    with st.expander("Upload a council's SSDA903 episodes (CSV or XLSX)"):
+        st.markdown(
+            "Columns: CHILD, DECOM, RNE, LS, CIN, PLACE, PLACE_PROVIDER, DEC, REC, REASON_PLACE_CHANGE, HOME_POST, "
+            "PL_POST, URN; optional LA (responsible council), YEAR and UASC. Every row is checked against the "
+            "return's code lists (including the 2025-26 changes); problems are listed with row and column. "
+            "**On load** CHILD is replaced by a keyed hash, full postcodes are dropped (only outcode and sector are "
+            "kept) and DfE's distance fields are derived. The key is the environment variable "
+            f"`{ssda903.PSEUDONYM_ENV}`; without it a random key is made once for this installation in `var/`.")
+        if "dist_loaded" in st.session_state:
+            st.success(st.session_state.pop("dist_loaded"))
+        upload = st.file_uploader("Episodes file", type=["csv", "xlsx"], key="dist_upload")
+        councils = list(store.councils()["code"])
+        la_choice = st.selectbox("Responsible council (when the file has no LA column)", [""] + councils,
+                                 index=1 + councils.index(sel.council) if sel.council in councils else 0,
+                                 format_func=lambda c: names.get(c, "use the file's LA column"), key="dist_upload_la")
+        if upload is not None and st.button("Validate", key="dist_validate"):
+            with ui.saved_upload(upload) as path:
+                try:
+                    st.session_state["dist_result"] = ssda903.import_episodes(
+                        path, store.index, council=la_choice or None, display_name=upload.name)
+                except DataError as exc:
+                    st.session_state.pop("dist_result", None)
+                    ui.show_error(exc)
+        result = st.session_state.get("dist_result")
+        if result is None:
+            return
+        c1, c2, c3, c4 = st.columns(4)
+        c1.metric("Rows read", f"{result.rows_read:,}")
+        c2.metric("Rows that can load", f"{len(result.episodes):,}")
+        c3.metric("Rows rejected (errors)", f"{result.rejected_rows:,}")
+        c4.metric("Distance not known", f"{result.summary.get('distance_not_known', 0):,}")
+        st.caption(f"File {result.file}; councils {', '.join(names.get(c, c) for c in result.councils)}; "
+                   f"extract date {result.extract_date:%d %B %Y}; pseudonyms: {result.key_origin}.")
+        st.dataframe(result.report.head(2000), hide_index=True, width="stretch")
+        st.download_button("Download the validation report (CSV)", result.report.to_csv(index=False).encode(),
+                           "ssda903_validation_report.csv", "text/csv", key="dl_report")
+        accept = True
+        if result.has_errors:
+            accept = st.checkbox(f"I accept the report: load the {len(result.episodes):,} valid rows without the "
+                                 f"{result.rejected_rows:,} rejected rows", key="dist_accept")
+        if st.button("Load", disabled=not accept or result.episodes.empty, key="dist_load"):
+            try:
+                rows = ssda903.store_upload(result, accept=accept)
+            except DataError as exc:
+                ui.show_error(exc)
+            else:
+                st.session_state.pop("dist_result", None)
+                st.session_state["dist_loaded"] = (f"Loaded {rows:,} episodes from {result.file}; they replace any "
+                                                   "earlier upload (and the synthetic extract) for these councils.")
+                st.rerun()
