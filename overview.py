@@ -11,6 +11,7 @@ sel = ui.selection()
 st.title("Regional Care Benchmark: Overview")
 
 labels = view.measures(store)
+ui.linked({"overview_measure": list(labels)})
 measure = st.session_state.get("overview_measure", view.Choices.measure)
 zero = st.session_state.get("overview_zero", True)
 s = ui.prepare(view.PAGE, sel, view.Choices(measure=measure if measure in labels else view.Choices.measure,
@@ -24,10 +25,10 @@ ui.metrics(s["overview_headline"])
 side = s["overview_side_by_side"]
 ui.heading(side)
 st.caption(side.caption)
-ui.dataframe(side.table, hide_index=True, width="stretch",
-             column_config={c: st.column_config.TextColumn(c, help=h) for c, h in side.extra["help"].items()})
+ui.table(side.table,
+         column_config={c: st.column_config.TextColumn(c, help=h) for c, h in side.extra["help"].items()})
 with st.expander("Detailed table: change, England, region, source"):
-    st.dataframe(side.extra["detail"], hide_index=True, width="stretch")
+    ui.table(side.extra["detail"])
     st.download_button("Download CSV", side.extra["detail"].to_csv(index=False).encode(), side.csv_name,
                        "text/csv", key="dl_overview_detail")
 
@@ -46,7 +47,7 @@ else:
     st.markdown(f"Councils with returns: {', '.join(by_council)}.")
     for name, rows in by_council.items():
         with st.expander(f"{name}: {len(rows)} figures", expanded=name == sel.council_name):
-            st.dataframe(rows, hide_index=True, width="stretch")
+            ui.table(rows)
     st.download_button("Download CSV", returns.table.to_csv(index=False).encode(), returns.csv_name, "text/csv",
                        key="dl_overview_returns")
 

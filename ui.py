@@ -14,10 +14,14 @@ import streamlit as st
 from regional import db
 from regional.authorities import NEIGHBOUR_MODELS
 from regional.errors import DataError
+from regional.links import link_params, page_choice, selection_from_link
 from regional.selection import (DEFAULT_COUNCIL, DEFAULT_MODEL, DEFAULT_RCC_ID, Selection, council_pool,
                                 group_labels, group_options)
 from regional.store import Store, load_store
 from regional.views import VIEWS, Section
+from regional.views.base import chart_spec
+from regional.views.summary import chart_summary
+from regional.views.wording import plain_headings
 
 PRINT_ROWS = 300  # a table's print copy stops here and says how many rows it left out
 
@@ -54,6 +58,10 @@ PRINT_CSS = """<style>
 }
 </style>"""
 _this_run = threading.local()  # the selection app.py drew in this script run
+LINK_IN = "_link_in"  # the URL's parameters as this run started
+LINK_NOTES = "_link_notes"
+STYLES = Path(__file__).parent / "assets" / "app.css"
+SHOWN = "_shown_council"  # the council of interest this run, for the charts' one-sentence summaries
 
 
 @st.cache_resource(show_spinner="Loading the embedded data (first start only)...")
@@ -102,11 +110,17 @@ def dataframe(frame: pd.DataFrame, **kwargs) -> None:
 
 
 def sidebar(store: Store) -> Selection:
-    """Group, council of interest and neighbour model. app.py draws it once per run, for every page
-    (and with it the print stylesheet)."""
-    print_stylesheet()
+    """Group, council of interest and neighbour model. app.py draws it once per run, for every page."""
+    st.html(STYLES)  # focus ring, readable captions: here, as the one thing every run of every page draws
+    print_stylesheet()  # and how every page prints
     options, labels = group_options(store), group_labels(store)
     names = dict(zip(store.areas["code"], store.areas["name"]))
+    incoming = st.query_params.to_dict()
+    st.session_state[LINK_IN] = incoming
+    if "group" not in st.session_state:  # a session's first run: a shared link decides the view
+        asked, notes = selection_from_link(store, incoming)
+        st.session_state.update(group=asked.grouping_id, council=asked.council, model=asked.model)
+        st.session_state[LINK_NOTES] = notes
     _valid("group", options, DEFAULT_RCC_ID)
     _valid("model", list(NEIGHBOUR_MODELS), DEFAULT_MODEL)
     with st.sidebar:
@@ -123,7 +137,55 @@ def sidebar(store: Store) -> Selection:
                          **({} if "model" in st.session_state else {"index": NEIGHBOUR_MODELS.index(DEFAULT_MODEL)}))
         st.caption("Figures are DfE's published statistics unless marked as a council's own return. "
                    "Suppressed and unpublished figures are shown as such, never as zero.")
-    return Selection.from_dict(store, {"group": group, "council": council, "model": model})
+    selection = Selection.from_dict(store, {"group": group, "council": council, "model": model})
+    _write_link(link_params(selection), keep=())  # the page adds its own choices (``linked``)
+    st.session_state[SHOWN] = (selection.council, selection.council_name)  # for the charts' sentences
+    _show_link_notes()
+    return selection
+
+
+def _write_link(values: dict[str, str], keep: tuple[str, ...] | None = None) -> None:
+    """Set these URL parameters, touching the URL only where it differs (each write is a message to
+    the browser). ``keep``: the only other parameters to keep (None: keep every other one)."""
+    current = st.query_params.to_dict()
+    if keep is not None:
+        for key in [k for k in current if k not in values and k not in keep]:
+            del st.query_params[key]
+    for key, value in values.items():
+        if current.get(key) != value:
+            st.query_params[key] = value
+
+
+def _show_link_notes() -> None:
+    notes = st.session_state.pop(LINK_NOTES, None)
+    if notes:
+        st.info("This link could not be followed in full: " + "; ".join(notes) + ". Showing the default instead.",
+                icon=":material/link_off:")
+
+
+def linked(choices: dict[str, list]) -> None:
+    """Keep a page's main choices in its URL, so a reload or a shared link opens the same view.
+
+    ``choices`` maps a widget key to the options it offers. Call it before the page reads its
+    state: on a session's first visit the link's value is used (an unknown one falls back to the
+    default with a note); on every run the current value is written back to the URL.
+    """
+    incoming = st.session_state.get(LINK_IN, {})
+    notes = []
+    for key, options in choices.items():
+        seen = f"_linked_{key}"
+        if seen not in st.session_state:
+            st.session_state[seen] = True
+            value, note = page_choice(incoming.get(key), options)
+            if value is not None:
+                st.session_state[key] = value
+            elif note:
+                notes.append(f"{key.split('_', 1)[-1].replace('_', ' ')}: {note}")
+        if key in st.session_state and st.session_state[key] in options:
+            _write_link({key: str(st.session_state[key])})
+    if notes:
+        st.session_state[LINK_NOTES] = notes
+        _show_link_notes()
 
 
 @contextmanager
@@ -157,12 +219,29 @@ def _prepared(page: str, version: str, selection_key: tuple[str, str, str], choi
     return view.prepare(store, sel, view.Choices(**dict(choices)))
 
 
+@st.cache_data(show_spinner=False, max_entries=512)
+def _spec(page: str, version: str, selection_key: tuple[str, str, str], choices: tuple, key: str) -> dict:
+    """A section's chart as a Vega-Lite spec (plain data, never the Altair object), same keys plus the section."""
+    section = next(s for s in _prepared(page, version, selection_key, choices) if s.key == key)
+    return chart_spec(section.build_chart())
+
+
 def prepare(page: str, sel: Selection, choices=None) -> dict[str, Section]:
-    """The page's sections by key (frames are cached; charts are built fresh each run)."""
+    """The page's sections by key. Frames and chart specs are cached on the data version, the
+    selection and the choices; a section remembers where it came from so :func:`show` finds its spec."""
     view = VIEWS[page]
     choices = choices if choices is not None else view.Choices()
     items = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in asdict(choices).items())
-    return {s.key: s for s in _prepared(page, data_version(), sel.key, items)}
+    version = data_version()
+    sections = {s.key: s for s in _prepared(page, version, sel.key, items)}
+    for section in sections.values():
+        section.extra["_cache"] = (page, version, sel.key, items)
+    return sections
+
+
+def _chart(section: Section) -> dict:
+    cache = section.extra.get("_cache")
+    return _spec(*cache, section.key) if cache else chart_spec(section.build_chart())
 
 
 # --- drawing a section ----------------------------------------------------------------
@@ -185,23 +264,30 @@ def show(section: Section, *, title: bool = True, height: int | None = None) -> 
         return
     if section.chart:
         chart_tab, table_tab = st.tabs(["Map" if section.is_map else "Chart", "Table"])
+        summary = chart_summary(section, *st.session_state.get(SHOWN, (None, "")))
         with chart_tab:
-            drawn = section.build_chart()
             if section.is_map:
-                st.pydeck_chart(drawn, height=height or 560, key=f"map_{section.key}")
-            else:
-                st.altair_chart(drawn, width="stretch")
+                st.pydeck_chart(section.build_chart(), height=height or 560, key=f"map_{section.key}")
+            else:  # the sentence is the chart's accessible name (aria-label) as well as words on the page
+                st.vega_lite_chart({**_chart(section), "description": summary}, width="stretch")
+            st.caption(f"In words: {summary.removeprefix('Chart: ')}")
         with table_tab:
-            dataframe(section.table, hide_index=True, width="stretch")
+            table(section.table)
     elif section.table is not None:
-        dataframe(section.table, hide_index=True, width="stretch")
+        table(section.table)
     if section.table is not None:
-        st.download_button("Download CSV", section.table.to_csv(index=False).encode(), file_name=section.csv_name,
+        st.download_button("Download CSV", plain_headings(section.table).to_csv(index=False).encode(),
+                           file_name=section.csv_name,
                            mime="text/csv", key=f"dl_{section.key}")
     source = f"Source: {section.source.rstrip('.')}." if section.source else ""
     notes = " ".join(t for t in (section.caption, source) if t)
     if notes:
         st.caption(notes)
+
+
+def table(frame, **kwargs) -> None:
+    """A table as users read it: plain headings, no index, full width; and whole when printed."""
+    dataframe(plain_headings(frame), hide_index=True, width="stretch", **kwargs)
 
 
 def metrics(section: Section, columns: int = 4) -> None:

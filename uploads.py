@@ -3,6 +3,8 @@ function, kept apart from the pages so the Data page's upload component can repl
 Streamlit glue only: reading, checking and storing are the importers' work."""
 from __future__ import annotations
 
+import contextlib
+
 import pandas as pd
 import streamlit as st
 
@@ -83,30 +85,35 @@ def local_provision_return(store: Store) -> None:
 
 
 def ssda903_episodes(store: Store, sel: Selection) -> None:
-    """Placement distance: a council's SSDA903 episodes, checked, pseudonymised and stored."""
+    """Placement distance: a council's SSDA903 return (the XML, or its tables), checked, pseudonymised and stored."""
     from regional.importers import ssda903
 
     names = dict(zip(store.areas["code"], store.areas["name"]))
-    with st.expander("Upload a council's SSDA903 episodes (CSV or XLSX)"):
+    with st.expander("Upload a council's SSDA903 return (the XML, or CSV/XLSX tables)"):
         st.markdown(
-            "Columns: CHILD, DECOM, RNE, LS, CIN, PLACE, PLACE_PROVIDER, DEC, REC, REASON_PLACE_CHANGE, HOME_POST, "
-            "PL_POST, URN; optional LA (responsible council), YEAR and UASC. Every row is checked against the "
-            "return's code lists (including the 2025-26 changes); problems are listed with row and column. "
+            "The XML return, or one CSV/XLSX file per table: episodes (CHILD, DECOM, RNE, LS, CIN, PLACE, "
+            "PLACE_PROVIDER, DEC, REC, REASON_PLACE_CHANGE, HOME_POST, PL_POST, URN; optional LA, YEAR, UASC) with "
+            "the header, UASC, missing, reviews, OC2 and OC3 tables if you have them. UASC children come from the "
+            "UASC table and get no distance; short breaks (legal status V3/V4) get no distance and are left out of "
+            "the counts, as DfE does. Every row is checked against the return's code lists (including the 2025-26 "
+            "changes) and DfE's validation rules; problems are listed with row and column. "
             "**On load** CHILD is replaced by a keyed hash, full postcodes are dropped (only outcode and sector are "
             "kept) and DfE's distance fields are derived. The key is the environment variable "
             f"`{ssda903.PSEUDONYM_ENV}`; without it a random key is made once for this installation in `var/`.")
         if "dist_loaded" in st.session_state:
             st.success(st.session_state.pop("dist_loaded"))
-        upload = st.file_uploader("Episodes file", type=["csv", "xlsx"], key="dist_upload")
+        files = st.file_uploader("Return files", type=["csv", "xlsx", "xml"], key="dist_upload",
+                                 accept_multiple_files=True)
         councils = list(store.councils()["code"])
         la_choice = st.selectbox("Responsible council (when the file has no LA column)", [""] + councils,
                                  index=1 + councils.index(sel.council) if sel.council in councils else 0,
                                  format_func=lambda c: names.get(c, "use the file's LA column"), key="dist_upload_la")
-        if upload is not None and st.button("Validate", key="dist_validate"):
-            with ui.saved_upload(upload) as path:
+        if files and st.button("Validate", key="dist_validate"):
+            with contextlib.ExitStack() as stack:
+                paths = [stack.enter_context(ui.saved_upload(f)) for f in files]
                 try:
-                    st.session_state["dist_result"] = ssda903.import_episodes(
-                        path, store.index, council=la_choice or None, display_name=upload.name)
+                    st.session_state["dist_result"] = ssda903.import_return(
+                        paths, store.index, council=la_choice or None, display_names=[f.name for f in files])
                 except DataError as exc:
                     st.session_state.pop("dist_result", None)
                     ui.show_error(exc)
@@ -114,11 +121,17 @@ def ssda903_episodes(store: Store, sel: Selection) -> None:
         if result is None:
             return
         c1, c2, c3, c4 = st.columns(4)
-        c1.metric("Rows read", f"{result.rows_read:,}")
-        c2.metric("Rows that can load", f"{len(result.episodes):,}")
-        c3.metric("Rows rejected (errors)", f"{result.rejected_rows:,}")
+        c1.metric("Episodes read", f"{result.rows_read:,}")
+        c2.metric("Episodes that can load", f"{len(result.episodes):,}")
+        c3.metric("Episodes refused", f"{result.rejected_rows:,}")
         c4.metric("Distance not known", f"{result.summary.get('distance_not_known', 0):,}")
-        st.caption(f"File {result.file}; councils {', '.join(names.get(c, c) for c in result.councils)}; "
+        d1, d2, d3, d4 = st.columns(4)
+        d1.metric("Short breaks (V3/V4)", f"{result.summary.get('short_breaks', 0):,}")
+        d2.metric("UASC episodes (no distance)", f"{result.summary.get('uasc_episodes', 0):,}")
+        d3.metric("Outcode precision", f"{result.summary.get('outcode_precision', 0):,}")
+        d4.metric("DfE rule findings", f"{len(result.findings):,}")
+        st.dataframe(result.table_summary, hide_index=True, width="stretch")
+        st.caption(f"Files {result.file}; councils {', '.join(names.get(c, c) for c in result.councils)}; "
                    f"extract date {result.extract_date:%d %B %Y}; pseudonyms: {result.key_origin}.")
         st.dataframe(result.report.head(2000), hide_index=True, width="stretch")
         st.download_button("Download the validation report (CSV)", result.report.to_csv(index=False).encode(),

@@ -258,8 +258,19 @@ def render(rows: list[Row], desc: dict[str, str], total_s: float) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["browser"]:  # python -m bench browser: only the Chromium measurements
+        from bench import browser
+
+        return browser.main()
+    if argv[:1] == ["distance"]:  # one line: PL_DISTANCE three ways (bench/distance.py)
+        from bench import distance as distance_bench
+
+        return distance_bench.main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--skip-apptest", action="store_true", help="leave out the AppTest runs")
+    parser.add_argument("--browser", action="store_true", help="also run the Chromium measurements "
+                        "(python -m bench browser runs them alone)")
     parser.add_argument("--output", type=Path, default=RESULTS_FILE, help="where to write the table")
     args = parser.parse_args(argv)
     started = time.perf_counter()
@@ -274,12 +285,22 @@ def main(argv: list[str] | None = None) -> int:
         measure_pages(envs, rows)
         print("bench: placement distance ...", flush=True)
         measure_distance(env, rows)
+        if args.browser:
+            print("bench: browser (Chromium) ...", flush=True)
+            from bench import browser
+
+            browser.main()
         if not args.skip_apptest:
             print("bench: AppTest runs ...", flush=True)
             measure_apptest(env, "national" if "national" in envs else "default", rows)
     desc = machine.describe()
     desc = {**desc, "load average (1/5/15 min) when started": load_before}
     text = render(rows, desc, time.perf_counter() - started)
+    from bench.browser import END, START
+
+    old = args.output.read_text() if args.output.exists() else ""
+    if START in old and END in old:  # keep the browser figures (python -m bench browser writes them)
+        text = text.rstrip() + "\n\n" + START + old.split(START, 1)[1].split(END, 1)[0] + END + "\n"
     args.output.write_text(text)
     print()
     print(text)

@@ -148,15 +148,15 @@ def task_distance(args: dict) -> dict:
                                        budget_s=10)
 
     # Row by row, the baseline: the whole column when it is quick enough, else a sample scaled up.
-    directory, outcodes = distance.postcode_directory(), distance.read_outcodes()
+    directory, outcodes = distance.postcode_index(), distance.read_outcodes()
     pairs = list(zip(home.tolist(), placement.tolist()))
     probe = min(len(pairs), 5_000)
     t0 = time.perf_counter()
-    scalar = [distance.postcode_distance(h, p, directory=directory, outcodes=outcodes) for h, p in pairs[:probe]]
+    scalar = [distance.postcode_distance(h, p, index=directory, outcodes=outcodes) for h, p in pairs[:probe]]
     probe_s = time.perf_counter() - t0
     if probe_s / probe * len(pairs) < args.get("scalar_budget_s", 60):
         t0 = time.perf_counter()
-        scalar = [distance.postcode_distance(h, p, directory=directory, outcodes=outcodes) for h, p in pairs]
+        scalar = [distance.postcode_distance(h, p, index=directory, outcodes=outcodes) for h, p in pairs]
         scalar_s, timed = time.perf_counter() - t0, len(pairs)
     else:
         scalar_s, timed = probe_s / probe * len(pairs), probe

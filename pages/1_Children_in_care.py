@@ -15,8 +15,10 @@ sel = ui.selection()
 state = st.session_state
 st.title("Children in care")
 
+ui.linked({"cic_measure": list(metrics.CIC_MEASURES)})
 measure = state.get("cic_measure", view.Choices.measure)
 years = view.years(ui.get_store(), measure)
+ui.linked({"cic_year": years})
 if state.get("cic_year") not in years:
     state.pop("cic_year", None)
 choices = view.Choices(
@@ -61,7 +63,7 @@ if not s["funnel"].empty:
 ui.show(s["funnel"], title=False)
 if "limits" in s["funnel"].extra:
     with st.expander("The limit lines drawn (for checking)"):
-        st.dataframe(s["funnel"].extra["limits"], hide_index=True, width="stretch")
+        ui.table(s["funnel"].extra["limits"])
 
 ui.show(s["sn"])
 with st.expander(s["count"].title):

@@ -11,6 +11,7 @@ from regional.views import fostering as view
 store = ui.get_store()
 sel = ui.selection()
 state = st.session_state
+ui.linked({"fostering_kind": list(view.KINDS), "fostering_window": list(view.WINDOWS)})
 code = state.get("fostering_forecast_council")
 k = f"fostering_fc_{code}"
 rate_set = state.get(f"{k}_how", "").startswith("a rate")
@@ -37,7 +38,7 @@ ui.metrics(util, columns=3)
 for key in ("fostering_util_all", "fostering_places", "fostering_util_trend"):
     ui.show(s[key])
 with st.expander("Change in utilisation, first to latest year (percentage points)"):
-    st.dataframe(s["fostering_util_trend"].extra["change"], hide_index=True, width="stretch")
+    ui.table(s["fostering_util_trend"].extra["change"])
 
 pipeline = s["fostering_pipeline"]
 ui.heading(pipeline)
@@ -56,13 +57,13 @@ else:
     ui.show(funnel)
     if "conversion_wide" in funnel.extra:
         st.markdown("**Stage-to-stage conversion (%)**" + (" (SYNTHETIC example data)" if pipeline.synthetic else ""))
-        st.dataframe(funnel.extra["conversion_wide"], hide_index=True, width="stretch")
+        ui.table(funnel.extra["conversion_wide"])
         st.download_button("Download CSV", funnel.extra["conversion"].to_csv(index=False).encode(),
                            "fostering_conversion.csv", "text/csv", key="dl_fostering_conversion")
     if s.get("fostering_flags") is not None and s["fostering_flags"].markdown:
         st.warning(s["fostering_flags"].markdown)
         with st.expander("Flagged periods"):
-            st.dataframe(s["fostering_flags"].table, hide_index=True, width="stretch")
+            ui.table(s["fostering_flags"].table)
     for key in ("fostering_net", "fostering_reasons"):
         if key in s:
             ui.show(s[key])
@@ -98,8 +99,8 @@ else:
     ui.show(forecast, title=False)
     st.markdown("**Assumptions in use**")
     assumptions = forecast.extra["assumptions"]
-    st.dataframe(assumptions, hide_index=True, width="stretch",
-                 column_config={"basis": st.column_config.TextColumn("basis", width="large")})
+    ui.table(assumptions,
+             column_config={"basis": st.column_config.TextColumn("basis", width="large")})
     st.download_button("Download assumptions CSV", assumptions.to_csv(index=False).encode(),
                        f"fostering_forecast_assumptions_{code}.csv", "text/csv", key="dl_fostering_assumptions")
     ui.show(s["fostering_children"])

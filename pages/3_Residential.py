@@ -15,6 +15,7 @@ from regional.views import residential as view
 store = ui.get_store()
 sel = ui.selection()
 state = st.session_state
+ui.linked({"res_measure": list(view.MEASURES), "res_scope": list(view.SCOPES)})
 choices = view.Choices(
     settings=tuple(state.get("res_settings") or residential.DEFAULT_SETTINGS),
     measure=state.get("res_measure", view.Choices.measure), scope=state.get("res_scope", view.Choices.scope),
@@ -55,7 +56,7 @@ ui.heading(s["res_map"])
 st.radio("Show", ["The group", "England"], horizontal=True, key="res_map_extent")
 ui.show(s["res_map"], title=False)
 with st.expander("Colour key (places per 10,000 children)"):
-    st.dataframe(s["res_map"].extra["legend"], hide_index=True, width="stretch")
+    ui.table(s["res_map"].extra["legend"])
 
 ui.heading(s["res_sector"])
 st.caption(s["res_sector"].markdown)

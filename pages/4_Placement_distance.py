@@ -16,6 +16,7 @@ from regional.views import placement_distance as view
 store = ui.get_store()
 sel = ui.selection()
 state = st.session_state
+ui.linked({"dist_uasc": list(view.UASC_CHOICES)})
 names = dict(zip(store.areas["code"], store.areas["name"]))
 offered = view.options(store, sel)
 
@@ -27,7 +28,8 @@ with st.form("dist_filters", border=True):
     f1, f2, f3 = st.columns([3, 2, 2])
     f1.multiselect("Councils (child-level extracts)", offered["with_data"], default=offered["default"],
                    key="dist_councils", format_func=lambda c: names.get(c, c),
-                   help="Councils whose SSDA903 extract is held. The embedded ones are synthetic.")
+                   help="Councils whose child-level extract of their SSDA903 return (the yearly return to DfE about each "
+                        "child in care: see the Glossary) is held. The embedded ones are synthetic.")
     f2.radio("Placements at", ["Each extract's own date", "A chosen date"], key="dist_when",
              help="Episodes open at the date: started on or before it and not ended by it.")
     f2.date_input("Date (when 'a chosen date')", value=date(2026, 3, 31), key="dist_date", format="DD/MM/YYYY")
@@ -38,6 +40,9 @@ with st.form("dist_filters", border=True):
                         "(PR4-PR5); residential K1, K2, R1, S1, P3; supported H5, K3, P2; with parents P1; adoption "
                         "A3-A6.")
     g2.multiselect("Distance band", list(distance.BANDS), default=list(distance.BANDS), key="dist_bands")
+    g1.toggle("Compare with published figures including distances known only to an outcode's centre", value=False,
+              key="dist_include_outcode", help="Published figures are measured from full postcodes; an outcode's "
+              "centre is half a mile out at the median, up to 30 miles.")
     st.form_submit_button("Apply filters")
 
 councils = state.get("dist_councils")
@@ -46,7 +51,8 @@ choices = view.Choices(
     when=state.get("dist_date") if state.get("dist_when") == "A chosen date" else None,
     uasc=state.get("dist_uasc", view.UASC_CHOICES[0]),
     kinds=tuple(state["dist_kinds"]) if "dist_kinds" in state else None,
-    bands=tuple(state["dist_bands"]) if "dist_bands" in state else None)
+    bands=tuple(state["dist_bands"]) if "dist_bands" in state else None,
+    include_outcode=bool(state.get("dist_include_outcode", False)))
 s = ui.prepare(view.PAGE, sel, choices)
 
 intro = s["dist_intro"]
@@ -64,10 +70,10 @@ with left:
     the_map = s["dist_map"]
     ui.show(the_map, height=620)
     with st.expander("Map legend and data"):
-        st.dataframe(the_map.extra["legend"], hide_index=True, width="stretch")
-        st.dataframe(the_map.extra["band_legend"], hide_index=True, width="stretch")
-        st.dataframe(the_map.extra["pairs"], hide_index=True, width="stretch")
-        st.download_button("Download the outcode-to-outcode flows (CSV)",
+        ui.table(the_map.extra["legend"])
+        ui.table(the_map.extra["band_legend"])
+        ui.table(the_map.extra["pairs"])
+        st.download_button("Download the flows between postcode districts (CSV)",
                            the_map.extra["arcs"].to_csv(index=False).encode(), "placement_arcs.csv", "text/csv",
                            key="dl_arcs")
 with right:

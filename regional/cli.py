@@ -65,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     show.add_argument("--period", help="YYYY-MM-DD, e.g. 2025-03-31")
     show.add_argument("--source", choices=["dfe", "council", "all"], default="dfe")
     sub.add_parser("indicators", help="list the indicator catalogue")
+    _add_ssda903_commands(sub)
     # --- meeting pack (issue 17) ---
     pack = sub.add_parser("pack", help="write the meeting pack for a group as one HTML file or a PDF")
     pack.add_argument("--group", required=True, help="group id or name, e.g. rcc:south-west or 'South West RCC'")
@@ -84,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.command in SSDA903_COMMANDS:
+        return SSDA903_COMMANDS[args.command](args)
     if args.command == "build-data":
         from regional.build import build_data
         from regional.settings import SHARED_DATA_DIR
@@ -126,3 +129,53 @@ def _run(args: argparse.Namespace) -> int:
     frame = show_frame(store, args.indicator, args.council, args.period, args.source)
     frame.to_csv(sys.stdout, index=False)
     return 0
+
+
+# --- placement distance and SSDA903 checks (issue 14) -----------------------------------------
+def _add_ssda903_commands(sub) -> None:
+    one = sub.add_parser("distance", help="DfE's PL_DISTANCE between two postcodes, with both councils")
+    one.add_argument("home_post", metavar="HOME_POST")
+    one.add_argument("pl_post", metavar="PL_POST")
+    check = sub.add_parser("check-903", help="DfE's SSDA903 rules on a return (CSV/XLSX tables or the XML): "
+                                             "findings as CSV")
+    check.add_argument("paths", type=Path, nargs="+", metavar="PATH")
+    check.add_argument("--council", help="responsible council when the files have no LA column "
+                                         "(name, ONS code or DfE number)")
+
+
+def _distance(args: argparse.Namespace) -> int:
+    """Miles to one decimal, the precision, and the council of each postcode."""
+    from regional import distance
+
+    found = distance.postcode_distances(pd.Series([args.home_post]), pd.Series([args.pl_post])).iloc[0]
+    for label, prefix, text in (("home", "home_", args.home_post), ("placement", "pl_", args.pl_post)):
+        if found[prefix + "problem"]:
+            raise DataError(f"{label} postcode {text!r}: {found[prefix + 'problem']}", column=prefix.upper() + "POST",
+                            expected="a postcode in the ONS postcode directory, or an outcode")
+    print(f"{found['pl_distance']:.1f} miles ({found['distance_precision']} precision)")
+    for label, prefix, text in (("home", "home_", args.home_post), ("placement", "pl_", args.pl_post)):
+        council = found[prefix + "la_name"] or "council not known"
+        code = f" ({found[prefix + 'la_code']})" if found[prefix + "la_code"] else ""
+        print(f"{label}: {text.upper()} in {council}{code}")
+    return 0
+
+
+def _check_903(args: argparse.Namespace) -> int:
+    """Each rule's findings as CSV: rule, child, episode start, column, message (the council's own CHILD)."""
+    from regional import db
+    from regional.authorities import AreaIndex
+    from regional.importers import ssda903
+
+    result = ssda903.import_return(args.paths, AreaIndex(db.read_areas()), council=args.council,
+                                   pseudonymise_children=False)
+    findings = result.findings.rename(columns={"episode_start": "episode start"})
+    findings[["rule", "child", "episode start", "column", "message"]].to_csv(sys.stdout, index=False)
+    refused = result.errors
+    if len(refused):
+        print(f"{result.rejected_rows} row(s) could not be read (not checked): "
+              + "; ".join(f"row {r.row} {r.column}: {r.problem}" for r in refused.head(5).itertuples()),
+              file=sys.stderr)
+    return 0
+
+
+SSDA903_COMMANDS = {"distance": _distance, "check-903": _check_903}

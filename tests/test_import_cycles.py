@@ -11,9 +11,6 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent / "regional"
 #: Known cycles, each removed by another issue; the integrator deletes an entry once that issue is
 #: merged. Nothing else may join them, and no new cycle may appear.
 KNOWN_CYCLES: dict[str, frozenset[str]] = {
-    # issue 14 (developer i14): distance <-> importers/ssda903 <-> synthetic, split by concern
-    "issue 14: distance, SSDA903 importer, synthetic": frozenset(
-        {"regional.distance", "regional.importers.ssda903", "regional.synthetic"}),
     # issue 11 (developer i11): db calls the importers and importers write through db
     "issue 11: db <-> importers": frozenset(
         {"regional.db", "regional.importers.fostering_pipeline", "regional.importers.local_provision",
@@ -128,8 +125,8 @@ def cycles(graph: dict[str, set[str]]) -> list[frozenset[str]]:
 def test_the_graph_sees_imports_inside_functions() -> None:
     graph = import_graph()
     assert "regional.store" in graph["regional.metrics"]
-    # regional.distance imports the SSDA903 importer inside a function (placements_at)
-    assert "regional.importers.ssda903" in graph["regional.distance"]
+    # the SSDA903 importer imports regional.db inside a function (store_upload)
+    assert "regional.db" in graph["regional.importers.ssda903"]
 
 
 def test_the_graph_sees_modules_imported_by_name() -> None:

@@ -222,7 +222,7 @@ def net_change_chart(net: pd.DataFrame, *, synthetic: bool, width: int = 640) ->
     marks = net_only.mark_point(shape="diamond", filled=True, size=90, color=ENGLAND).encode(
         x=x, y="net_change:Q", tooltip=tooltip)
     text = net_only.mark_text(dx=0, dy=-12, fontWeight="bold").encode(x=x, y="net_change:Q", text="net_text:N")
-    zero = alt.Chart().mark_rule(color="#666666").encode(y=alt.datum(0))
+    zero = alt.Chart().mark_rule(color="#666666", aria=False).encode(y=alt.datum(0))  # decorative: no alt text
     return alt.layer(bars, zero, marks, text, data=long).properties(width=width, height=200).facet(
         row=alt.Row("area_name:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start",
                                                                 labelOrient="top", labelFontWeight="bold"))

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable
 
+import threading
+
 import pandas as pd
 
 @dataclass
@@ -54,6 +56,32 @@ class Section:
         if self.is_map:
             return builder(boundaries(), self.frame, **self.chart_args)
         return builder(self.frame, **self.chart_args)
+
+
+_ALTAIR_GLOBALS = threading.Lock()  # Altair's theme and data transformer are process-wide settings
+
+
+def chart_spec(chart) -> dict:
+    """An Altair chart as a Vega-Lite spec with its data as named data frames (``spec["datasets"]``),
+    built once: plain data a cache can keep (Streamlit sends the frames as Arrow). Building and
+    validating the Altair objects on every rerun was most of a warm page's time."""
+    import altair as alt
+
+    datasets: dict[str, pd.DataFrame] = {}
+    names: dict[int, str] = {}
+
+    def named(data):
+        if isinstance(data, pd.DataFrame):  # one dataset per frame, however many layers draw it
+            name = names.setdefault(id(data), f"data-{len(names)}")
+            datasets[name] = data
+            return {"name": name}
+        return data
+
+    alt.data_transformers.register("regional_named", lambda data, **_: named(data))
+    with _ALTAIR_GLOBALS, alt.theme.enable("none"), alt.data_transformers.enable("regional_named"):
+        spec = chart.to_dict(validate=False)
+    spec["datasets"] = {**spec.get("datasets", {}), **datasets}
+    return spec
 
 
 @lru_cache(maxsize=1)

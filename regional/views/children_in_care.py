@@ -190,12 +190,12 @@ def _rank(ctx: _Context) -> Section:
         f"Rank: 1st = highest rate, among the {ranked_count} councils in use today with a figure "
         f"({len(ctx.councils_today) - ranked_count} without: "
         + (", ".join(ranked.loc[ranked["rate"].isna(), "area_name"].fillna("")) or "none")
-        + "). Ties share the higher place and are marked '=' (LAIT's method; "
+        + "). Councils with the same rate share a place, marked 'tied' ("
         + ("DfE publishes whole-number rates, so ties are common" if not ctx.derived else "derived rates are unrounded")
-        + "). Quartiles as LAIT: R's default quantile (type 7, linear interpolation) of all councils' rates; a rate "
-          "on a boundary belongs to the lower band. "
-        + f"Boundaries: {', '.join(ctx.fmt(t) for t in thresholds)} (minimum, lower quartile, median, upper quartile, "
-          "maximum).")
+        + "). Quartile bands split all councils into four groups of equal size, worked out as DfE's Local Authority "
+          "Interactive Tool does ([how](/Glossary#quartile)); a rate on a boundary belongs to the lower band. "
+        + f"Boundaries: {', '.join(ctx.fmt(t) for t in thresholds)} (lowest rate, lower quartile, median, upper "
+          "quartile, highest rate).")
     england = ctx.figures[(ctx.figures["year"] == year) & (ctx.figures["area_code"] == ENGLAND_CODE)]["rate"]
     table = pd.DataFrame({
         "rank": ranked["rank_label"], "council": ranked["area_name"], "in group": ranked["area_code"].isin(codes),
@@ -241,14 +241,14 @@ def _funnel(ctx: _Context) -> Section:
                     "zero_based": ctx.choices.zero_based, "log_population": ctx.choices.funnel_log},
         file_name=f"children_in_care_funnel_{ctx.choices.measure}_{year}.csv", source=ctx.source,
         caption=("Each dot is a council: its rate (count / child population x 10,000, unrounded) against its child "
-                 f"population. Centre line: England's rate ({centre:,.2f}). Limits: exact Poisson control limits (not "
-                 "the normal approximation), made smooth by Spiegelhalter's (2005) interpolation; 95% of councils would "
-                 "fall inside the 95% limits and 99.8% inside the 99.8% limits if every council's true rate were "
-                 f"England's. {outside} of {len(points)} councils are outside the 99.8% limits: councils differ far "
+                 f"population. Centre line: England's rate ({centre:,.2f}). The curved lines show how far from England's rate a "
+                 "council of each size could be by chance alone ([how they are worked out](/Glossary#funnel-limits)): "
+                 "95% of councils would fall inside the inner lines and 99.8% inside the outer ones if every council's "
+                 f"true rate were England's. {outside} of {len(points)} councils are outside the 99.8% limits: councils differ far "
                  "more than chance alone would make them, so a position outside the limits says 'a real difference', "
                  "not 'an error'."),
         extra={"limits": limits.round(3).assign(period=f"31 March {year}",
-                                                 method="exact Poisson, Spiegelhalter interpolation")})
+                                                 method="exact Poisson limits, Spiegelhalter (2005) interpolation")})
 
 
 def _neighbours(ctx: _Context) -> list[Section]:

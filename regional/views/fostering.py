@@ -105,7 +105,7 @@ def _utilisation(sel: Selection, members: list[str], util: pd.DataFrame, choices
     years = sorted(util.dropna(subset=["utilisation_pct"])["period_label"].unique())
     year = choices.year if choices.year in years else years[-1]
     latest = util[util["period_label"] == year].copy()
-    latest["role"] = fostering.roles(latest["area_code"], members, sel.council, sel.region_code)
+    latest["role"] = sel.roles(latest["area_code"])
     bench = latest.set_index("area_code")["utilisation_pct"]
     england, region = bench.get(ENGLAND_CODE), bench.get(sel.region_code) if sel.region_code else None
     mine = latest.loc[latest["area_code"] == sel.council, "utilisation_pct"]
@@ -140,7 +140,7 @@ def _utilisation(sel: Selection, members: list[str], util: pd.DataFrame, choices
                      chart_args={"council": sel.council}, file_name=f"foster_places_{year}.csv",
                      source=UTILISATION_SOURCE)
     trend = util[util["area_code"].isin(members + sel.benchmark_codes)].copy()
-    trend["role"] = fostering.roles(trend["area_code"], members, sel.council, sel.region_code)
+    trend["role"] = sel.roles(trend["area_code"])
     trend_table = trend[["area_name", "role", "period_label", "approved", "filled", "utilisation_pct", "status",
                          "source_id"]].assign(utilisation_pct=lambda d: d["utilisation_pct"].round(1)).rename(
         columns={"area_name": "area", "period_label": "year", "source_id": "source"})

@@ -28,6 +28,7 @@ class Choices:
     uasc: str = UASC_CHOICES[0]
     kinds: tuple[str, ...] | None = None  # None: every placement category held
     bands: tuple[str, ...] | None = None  # None: every distance band
+    include_outcode: bool = False  # count outcode-precision distances in the comparison with published figures
 
 
 def episodes(store: Store) -> pd.DataFrame:
@@ -73,12 +74,12 @@ def ring_centres(now: pd.DataFrame, council: str) -> tuple[pd.DataFrame, str]:
         centre = pd.DataFrame({"easting": [(centres["easting"] * weights).sum() / weights.sum()],
                                "northing": [(centres["northing"] * weights).sum() / weights.sum()],
                                "children": [int(weights.sum())]}, index=["its children's homes"])
-        return centre, "round the centre of the home outcodes of its children in view"
+        return centre, "round the centre of the home postcode districts of its children in view"
     outcodes = distance.read_outcodes()
     own = outcodes[(outcodes["area_code"] == council) & outcodes["la_method"].str.startswith("outcode centroid inside")]
     centre = pd.DataFrame({"easting": [own["easting"].mean()], "northing": [own["northing"].mean()], "children": [0]},
                           index=["the council"]).dropna()
-    return centre, "round the centre of its own outcodes (no child-level extract in view)"
+    return centre, "round the centre of its own postcode districts (no child-level extract in view)"
 
 
 def latest_dfe(store: Store) -> pd.DataFrame:
@@ -87,9 +88,11 @@ def latest_dfe(store: Store) -> pd.DataFrame:
     return dfe[dfe["area_code"].str.match(r"^E0[6-9]|^E10")].sort_values("period").groupby("area_code").tail(1)
 
 
-def compare_with_published(store: Store, now: pd.DataFrame, names: dict[str, str], tag: str) -> pd.DataFrame:
-    """Each extract's shares beside the council's own published figures and DfE's latest."""
-    compare = distance.compare_with_published(now, names)
+def compare_with_published(store: Store, now: pd.DataFrame, names: dict[str, str], tag: str,
+                           include_outcode: bool = False) -> pd.DataFrame:
+    """Each extract's shares beside the council's own published figures and DfE's latest; children whose
+    distance is only at outcode precision are left out unless ``include_outcode`` (and counted either way)."""
+    compare = distance.compare_with_published(now, names, include_outcode=include_outcode)
     published = store.observations_for(["pct_placed_over_20_miles", "pct_placed_outside_la"],
                                        list(compare["area_code"]), source="council")
     published = published[published["period"] == published.groupby(["area_code", "indicator_id"])["period"]
@@ -112,6 +115,7 @@ def compare_with_published(store: Store, now: pd.DataFrame, names: dict[str, str
         "DfE % over 20 miles and outside": compare["area_code"].map(dfe["value"]),
         "DfE year": compare["area_code"].map(dfe["period_label"]).fillna(""),
         "extract date": compare["extract_date"].astype(str),
+        f"outcode precision ({'included' if include_outcode else 'left out'})": compare[distance.OUTCODE_COLUMN],
         "extract": kind.map({True: "synthetic", False: "council's own"})})
 
 
@@ -156,7 +160,7 @@ def prepare(store: Store, selection: Selection, choices: Choices = Choices()) ->
                     "view": view_for(boundaries(), sorted(set(chosen) | {selection.council}))},
         file_name="placement_distance_dfe.csv", synthetic=synthetic,
         caption=(f"Councils shaded by DfE's % of children in care placed more than 20 miles from home and outside the "
-                 f"council ({period}; five quintile classes from dark purple = lowest fifth to yellow = highest fifth, "
+                 f"council ({period}; five colour classes, each holding a fifth of councils, from dark purple = lowest to yellow = highest, "
                  f"very pale grey = not published; see the legend table). Blue outline: {selection.group_label}; "
                  f"orange outline: {selection.council_name}; white outlines: the councils in the group. "
                  f"Arcs{tag}: children placed from one council into another, one arc per pair of councils, as wide as "
@@ -182,17 +186,22 @@ def prepare(store: Store, selection: Selection, choices: Choices = Choices()) ->
             Section("dist_locations", f"Inside the council, the group, or beyond{tag}", frame=locations,
                     chart="charts.distance.location_bars", table=text_or_blank(locations),
                     file_name="placement_locations.csv", synthetic=synthetic,
-                    caption=f"Group: {selection.group_label}. Placement council (PL_LA) from the postcode directory for "
-                            "full postcodes, from the council containing the outcode's centre for outcodes."),
+                    caption=f"Group: {selection.group_label}. The placement council is found from the placement's postcode "
+                            "(for a [postcode district](/Glossary#outcode) alone: the council containing its centre)."),
             Section("dist_destinations", f"Where the children live: placement councils{tag}",
                     table=text_or_blank(distance.destination_summary(now, members, suppress=cross)),
                     file_name="placement_councils.csv", synthetic=synthetic),
             Section("dist_compare", "The extracts beside the published figures",
-                    table=text_or_blank(compare_with_published(store, now, names, tag)),
+                    table=text_or_blank(compare_with_published(store, now, names, tag, choices.include_outcode)),
                     file_name="placement_distance_compared.csv",
                     caption="Extract figures use the filters above. Council figures are the latest in each council's "
                             "own return; DfE's is its latest published year (at 31 March). They cover different "
-                            "dates and, for DfE, a narrower measure (over 20 miles *and* outside the council)."),
+                            "dates and, for DfE, a narrower measure (over 20 miles *and* outside the council). "
+                            "Published figures are measured from full postcodes: children whose distance is known "
+                            "only to an outcode's centre (half a mile out at the median, up to 30 miles) are "
+                            + ("included here, as asked." if choices.include_outcode else
+                               "left out of the extract's shares unless included with the filter above; "
+                               "'outcode precision' counts them.")),
         ]
     published = distance.published_bands(store, members)
     sections.append(Section(

@@ -126,7 +126,8 @@ def _map(sel: Selection, supply: pd.DataFrame, choices: Choices, settings_text: 
         chart_args={"value_label": "places per 10,000 children:", "members": list(sel.members),
                     "highlight": sel.council, "view": view},
         file_name="residential_places_map.csv",
-        markdown=(f"Five quintile classes, dark purple (lowest fifth) to yellow (highest fifth); very pale grey: no "
+        markdown=(f"Five colour classes, each holding a fifth of councils, dark purple (lowest) to yellow (highest); "
+                  f"very pale grey: no "
                   f"figure (the tooltip says why). Thick outline: {sel.group_label}; orange outline: "
                   f"{sel.council_name}."),
         caption="Council boundaries: ONS Counties and Unitary Authorities, December 2023 (BUC); contains OS data "
