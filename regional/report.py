@@ -152,7 +152,7 @@ def overview_chapter(store, sel) -> Chapter:
 
     sections = {x.key: x for x in overview.prepare(store, sel)}
     side = sections["overview_side_by_side"]
-    chapter = Chapter("Overview: every member side by side", intro=side.caption)
+    chapter = Chapter("Overview: every member side by side")
     chapter.figures.append(from_section(side, "The Overview table"))
     for measure, label in overview.measures(store).items():
         one = {x.key: x for x in overview.prepare(store, sel, overview.Choices(measure=measure))}["overview_measure"]

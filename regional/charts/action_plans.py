@@ -37,7 +37,7 @@ def status_bars(counts: pd.DataFrame, *, y: str, y_title: str | None = None, mis
             labelFontWeight=alt.ExprRef(f"datum.value == {_js(highlight)} ? 'bold' : 'normal'")))
     base = alt.Chart(data).encode(y=y_axis)
     bars = base.mark_bar(stroke="white", strokeWidth=1).encode(
-        x=alt.X("sum(count):Q", stack="zero", title="Actions"),
+        x=alt.X("sum(count):Q", stack="zero", title="Actions", axis=alt.Axis(tickMinStep=1, format="d")),
         color=alt.Color("status:N", scale=alt.Scale(domain=list(STATUSES), range=[COLOURS[s] for s in STATUSES]),
                         legend=alt.Legend(title="Status", orient="bottom")),
         order=alt.Order("status_order:Q"),
