@@ -18,6 +18,7 @@ s = ui.prepare(view.PAGE, sel, view.Choices(measure=measure if measure in labels
                                             zero_based=zero))
 
 st.markdown(s["overview_intro"].markdown)
+ui.meeting_pack_button(store, sel)
 ui.heading(s["overview_headline"])
 ui.metrics(s["overview_headline"])
 

@@ -1,4 +1,4 @@
-"""`python -m regional ...`: build-data, load, show, indicators, check."""
+"""`python -m regional ...`: build-data, load, show, indicators, check, scorecard, plan, pack, distance."""
 from __future__ import annotations
 
 import argparse
@@ -124,6 +124,13 @@ def main(argv: list[str] | None = None) -> int:
     check = sub.add_parser("check", help="run the consistency rules (data/rules.csv); print the findings as CSV")
     check.add_argument("--council", action="append", help="name, ONS code or DfE number; repeatable")
     _add_ssda903_commands(sub)
+    # --- meeting pack (issue 17) ---
+    pack = sub.add_parser("pack", help="write the meeting pack for a group as one HTML file or a PDF")
+    pack.add_argument("--group", required=True, help="group id or name, e.g. rcc:south-west or 'South West RCC'")
+    pack.add_argument("--council", action="append", help="council of interest (name, ONS code or DfE number); "
+                                                         "repeatable: a page for each")
+    pack.add_argument("--date", help="the meeting's date, YYYY-MM-DD (default today)")
+    pack.add_argument("--out", required=True, type=Path, help="FILE.html or FILE.pdf")
     args = parser.parse_args(argv)
     try:
         return _run(args)
@@ -169,6 +176,18 @@ def _run(args: argparse.Namespace) -> int:
         return _plan(store, args)
     if args.command == "scorecard":
         return _scorecard(store, args)
+    if args.command == "pack":
+        from datetime import date
+
+        from regional.report import make_pack
+
+        try:
+            when = date.fromisoformat(args.date) if args.date else None
+        except ValueError:
+            raise DataError(f"'{args.date}' is not a date", column="--date", expected="YYYY-MM-DD") from None
+        out = make_pack(store, args.group, args.council, args.out, when)
+        print(f"wrote {out} ({out.stat().st_size:,} bytes)")
+        return 0
     if args.command == "indicators":
         sources = store.observations.groupby("indicator_id")["source_kind"].agg(lambda s: ", ".join(sorted(set(s))))
         out = store.indicators.assign(sources=store.indicators["id"].map(sources).fillna("none loaded"))

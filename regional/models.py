@@ -355,3 +355,51 @@ class UserGroupMember(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     group_id: str = Field(foreign_key="user_group.id", index=True)
     area_code: str = Field(foreign_key="area.code")
+# --- Action plans: councils' sufficiency RAG trackers (issue 17) ---------------------------
+class ActionPlanLine(SQLModel, table=True):
+    """One action, or one success measure, of one version of a council's action plan.
+
+    ``status`` is one of Completed / On track / Requires further attention / Not rated;
+    ``status_original`` keeps the council's own word ("Significant risk", "Amber", blank).
+    Each version keeps its own rows, so two versions can be compared line by line.
+    """
+
+    __tablename__ = "action_plan_line"
+    __table_args__ = (Index("ix_action_plan_version", "area_code", "plan", "version"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    area_code: str = Field(foreign_key="area.code", index=True)
+    plan: str
+    version: str  # as the council names it: "Version 1 (January 2025)"
+    version_date: Optional[date] = None  # None when the document prints no date
+    priority: str
+    priority_title: str = ""
+    item: str = "action"  # "action" or "success measure"
+    reference: str = ""
+    action: str = ""
+    success_measure: str = ""
+    status: str = "Not rated"
+    status_original: str = ""
+    target_date: Optional[date] = None
+    owner: str = ""
+    progress: str = ""
+    impact: str = ""
+    section: str = ""
+    note: str = ""
+    source_row: int = 0  # row in the file it came from (header is row 1)
+    source_id: str = Field(foreign_key="source.id", index=True)
+
+
+class ActionPlanTotal(SQLModel, table=True):
+    """A plan's own count of actions by status, as its document prints it (checked against the rows)."""
+
+    __tablename__ = "action_plan_total"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    area_code: str = Field(foreign_key="area.code", index=True)
+    plan: str
+    version: str
+    status_original: str
+    status: str
+    count: int
+    section: str = ""
+    note: str = ""
+    source_id: str = Field(foreign_key="source.id", index=True)
