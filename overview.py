@@ -19,6 +19,7 @@ s = ui.prepare(view.PAGE, sel, view.Choices(measure=measure if measure in labels
                                             zero_based=zero))
 
 st.markdown(s["overview_intro"].markdown)
+ui.meeting_pack_button(store, sel)
 ui.heading(s["overview_headline"])
 ui.metrics(s["overview_headline"])
 
@@ -37,18 +38,7 @@ st.selectbox("Measure", list(labels), format_func=labels.get, key="overview_meas
 st.toggle("Start the axis at zero", value=True, key="overview_zero")
 ui.show(s["overview_measure"], title=False)
 
-returns = s["overview_returns"]
-ui.heading(returns)
-st.caption(returns.caption)
-if returns.empty:
-    st.info(returns.empty)
-else:
-    by_council = returns.extra["by_council"]
-    st.markdown(f"Councils with returns: {', '.join(by_council)}.")
-    for name, rows in by_council.items():
-        with st.expander(f"{name}: {len(rows)} figures", expanded=name == sel.council_name):
-            ui.table(rows)
-    st.download_button("Download CSV", csv_bytes(returns.table), returns.csv_name, "text/csv",
-                       key="dl_overview_returns")
+ui.show(s["overview_council_figures"])
+ui.show(s["overview_quality"])
 
 ui.show(s["overview_freshness"])

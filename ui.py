@@ -24,6 +24,40 @@ from regional.views.base import chart_spec
 from regional.views.summary import chart_summary
 from regional.views.wording import plain_headings
 
+PRINT_ROWS = 300  # a table's print copy stops here and says how many rows it left out
+
+#: How every page prints (issue 17): no sidebar, header or buttons; the whole page, not one screen;
+#: charts full width and never split; each table's static print copy instead of its scrolling grid;
+#: a chart's hidden "Table" tab printed under it. On screen the print copies stay hidden.
+PRINT_CSS = """<style>
+.rcb-print-only { display: none; }
+@media print {
+  @page { size: A4; margin: 12mm; }
+  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+  [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
+  [data-testid="stDownloadButton"], [data-testid="stButton"], [data-testid="stBaseButton-headerNoPadding"],
+  [data-testid="stTabs"] [role="tablist"], [data-baseweb="tab-border"], [data-baseweb="tab-highlight"], footer
+    { display: none !important; }
+  html, body, [data-testid="stApp"], [data-testid="stAppViewContainer"], [data-testid="stMain"],
+  [data-testid="stMainBlockContainer"] { height: auto !important; min-height: 0 !important; overflow: visible !important;
+       position: static !important; margin: 0 !important; }
+  [data-testid="stMainBlockContainer"] { max-width: none !important; padding: 0 !important; }
+  [data-testid="stMain"] { margin-left: 0 !important; width: 100% !important; }
+  [data-testid="stTabPanel"], [data-testid="stTabPanel"][hidden] { display: block !important; }
+  [data-testid="stVegaLiteChart"], [data-testid="stMetric"], [data-testid="stImage"] { break-inside: avoid; }
+  [data-testid="stVegaLiteChart"] svg, [data-testid="stVegaLiteChart"] canvas { max-width: 100% !important; height: auto !important; }
+  .rcb-print-only { display: block; }
+  [data-testid="stElementContainer"]:has([data-testid="stDataFrame"]):has(+ [data-testid="stElementContainer"] .rcb-print-only)
+    { display: none !important; }
+  table.rcb-print-table { border-collapse: collapse; width: 100%; font-size: 8pt; }
+  table.rcb-print-table th, table.rcb-print-table td { border: 1px solid #bbb; padding: 1px 3px; text-align: left;
+       vertical-align: top; overflow-wrap: break-word; }
+  table.rcb-print-table thead { display: table-header-group; }
+  table.rcb-print-table tr { break-inside: avoid; }
+  h1, h2, h3 { break-after: avoid; }
+  [data-testid="stExpander"] details::details-content { content-visibility: visible !important; display: block !important; }
+}
+</style>"""
 _this_run = threading.local()  # the selection app.py drew in this script run
 LINK_IN = "_link_in"  # the URL's parameters as this run started
 LINK_NOTES = "_link_notes"
@@ -66,9 +100,27 @@ def _valid(key: str, options: list[str], default: str) -> None:
         st.session_state[key] = default if default in options else options[0]
 
 
+def print_stylesheet() -> None:
+    """The print stylesheet, once per run (a style-only st.html takes no space on screen)."""
+    st.html(PRINT_CSS)
+
+
+def dataframe(frame: pd.DataFrame, **kwargs) -> None:
+    """``st.dataframe`` plus a static copy of the table that only prints: the scrolling grid is a canvas,
+    which prints as much as fits on screen and no more."""
+    st.dataframe(frame, **kwargs)
+    shown = frame.head(PRINT_ROWS)
+    more = (f"<p>Printed: the first {PRINT_ROWS:,} of {len(frame):,} rows; the page and its CSV have them all.</p>"
+            if len(frame) > PRINT_ROWS else "")
+    table = shown.astype(object).where(shown.notna(), "").to_html(index=kwargs.get("hide_index") is False,
+                                                                  classes="rcb-print-table", border=0)
+    st.html(f'<div class="rcb-print-only">{table}{more}</div>')
+
+
 def sidebar(store: Store) -> Selection:
     """Group, council of interest and neighbour model. app.py draws it once per run, for every page."""
     st.html(STYLES)  # focus ring, readable captions: here, as the one thing every run of every page draws
+    print_stylesheet()  # and how every page prints
     options, labels = group_options(store), group_labels(store)
     names = dict(zip(store.areas["code"], store.areas["name"]))
     incoming = st.query_params.to_dict()
@@ -242,8 +294,8 @@ def show(section: Section, *, title: bool = True, height: int | None = None) -> 
 
 
 def table(frame, **kwargs) -> None:
-    """A table as users read it: plain headings, no index, full width."""
-    st.dataframe(plain_headings(frame), hide_index=True, width="stretch", **kwargs)
+    """A table as users read it: plain headings, no index, full width; and whole when printed."""
+    dataframe(plain_headings(frame), hide_index=True, width="stretch", **kwargs)
 
 
 def metrics(section: Section, columns: int = 4) -> None:
@@ -276,3 +328,43 @@ def saved_upload(upload) -> Iterator[Path]:
         path = Path(folder) / Path(upload.name).name
         path.write_bytes(upload.getvalue())
         yield path
+
+
+def meeting_pack_button(store: Store, sel) -> None:
+    """The meeting pack for the current group: choose councils of interest and a date, then download
+    one HTML file (and its PDF when Chromium is installed). Built by ``regional.report``."""
+    from datetime import date
+
+    from regional import report
+
+    with st.expander("Meeting pack: one HTML or PDF file to circulate before the meeting"):
+        st.caption("Title page, the Overview table, every key chart with its period and source, the action plans' "
+                   "status and a page per council of interest. Self-contained: it opens offline and prints to A4.")
+        cols = st.columns([3, 1])
+        pool = [sel.council] if sel.grouping_id == "neighbours" else list(sel.members)
+        councils = cols[0].multiselect("Councils of interest (a page each)", pool, default=[sel.council],
+                                       format_func=store.name, key="pack_councils")
+        when = cols[1].date_input("Meeting date", value=date.today(), key="pack_date")
+        if st.button("Prepare the meeting pack", key="pack_make"):
+            with st.spinner("Drawing the pack's charts..."):
+                pack = report.build_pack(store, sel.grouping_id, councils or [sel.council], when, model=sel.model)
+                st.session_state["pack_html"] = (report.render_html(pack), f"{_slug(sel.group_label)}-{when}")
+                st.session_state.pop("pack_pdf", None)
+        if "pack_html" in st.session_state:
+            document, stem = st.session_state["pack_html"]
+            left, right = st.columns(2)
+            left.download_button("Download the pack (HTML)", document.encode(), f"{stem}.html", "text/html",
+                                 key="pack_dl_html")
+            if Path(report.CHROMIUM).exists():
+                if "pack_pdf" not in st.session_state:
+                    st.session_state["pack_pdf"] = report.pdf_bytes(document)
+                right.download_button("Download the pack (PDF)", st.session_state["pack_pdf"], f"{stem}.pdf",
+                                      "application/pdf", key="pack_dl_pdf")
+            else:
+                right.caption(f"PDF: needs Chromium at {report.CHROMIUM}; the HTML prints to PDF from any browser.")
+
+
+def _slug(text: str) -> str:
+    import re
+
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "pack"

@@ -308,6 +308,10 @@ def main(argv: list[str] | None = None) -> int:
     args.output.write_text(text)
     print()
     print(text)
+    print("bench: sufficiency backtest ...", flush=True)  # its own section of results.md (bench/backtest.py)
+    result = subprocess.run([sys.executable, "-m", "bench.backtest", "--output", str(args.output)], cwd=PROJECT_DIR)
+    if result.returncode:
+        print("bench: the sufficiency backtest failed; see above", flush=True)
     print(f"bench: written to {args.output}")
     return 0
 

@@ -75,6 +75,8 @@ flow_cols[0].radio("Flow", list(metrics.FLOW_INDICATORS), horizontal=True, key="
 flow_cols[1].radio("Show", [view.RATE, view.COUNT], horizontal=True, key="cic_flow_show")
 ui.show(s["flows"], title=False)
 
+ui.show(s["ownfigures"])
+
 st.divider()
 st.caption("Sources: DfE, Children looked after in England including adoptions (Explore Education Statistics), and "
            "DfE's Local Authority Interactive Tool, under the Open Government Licence v3.0; ONS mid-year population "

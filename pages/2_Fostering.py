@@ -30,6 +30,7 @@ st.markdown(f"**{sel.group_label}**: {len(sel.members)} councils, with {sel.regi
             "full are they, and how many will be needed?")
 ui.show(s["fostering_households"])
 ui.show(s["fostering_inhouse_ifa"])
+ui.show(s["fostering_council_figures"])
 
 util = s["fostering_utilisation"]
 ui.heading(util)

@@ -20,6 +20,9 @@ state = st.session_state
 ui.linked({"dist_uasc": list(view.UASC_CHOICES)})
 names = dict(zip(store.areas["code"], store.areas["name"]))
 offered = view.options(store, sel)
+if state.get("_dist_group") != sel.grouping_id:  # a new group starts from its own councils' extracts
+    state.pop("dist_councils", None)
+    state["_dist_group"] = sel.grouping_id
 
 st.title("Placement distance")
 st.markdown(f"**{sel.group_label}**. Council of interest: **{sel.council_name}**. Where do children in care live, "

@@ -13,7 +13,7 @@ import importlib
 import pkgutil
 
 import regional.importers
-from regional.importers import dfe, lait
+from regional.importers import dfe, lait, ofsted_ilacs, ro3
 from regional.indicators import read_catalogue
 from regional.settings import EXTRACT_DIR
 
@@ -64,6 +64,7 @@ def build_data(source_dir: Path, out_dir: Path = EXTRACT_DIR) -> dict[str, int]:
     # A council is in use today if DfE's 2025 model gives it neighbours (Cumbria, Northamptonshire are not).
     in_2025 = set(neighbours.loc[neighbours["model"] == "2025", "area_code"])
     areas["active"] = (areas["level"] != "la") | areas["code"].isin(in_2025)
+    ilacs, ilacs_source = build_ilacs(source_dir, areas)
     lait_obs, skipped = lait.read_lait(source_dir / "lait" / lait.LAIT_FILE, catalogue, areas)
 
     sources = []
@@ -79,11 +80,13 @@ def build_data(source_dir: Path, out_dir: Path = EXTRACT_DIR) -> dict[str, int]:
         sources.append({"id": source_id, "kind": meta["kind"], "publisher": meta["publisher"], "title": meta["title"],
                         "edition": f"{span}file {raw.name} (sha256 {_fingerprint(raw)})", "url": meta["url"],
                         "licence": OGL, "published": ""})
+    sources.append(ilacs_source)
     outputs = {
         "areas.csv": areas,
         "statistical_neighbours.csv": neighbours,
         "observations_dfe_cla.csv": cla,
         "observations_lait.csv": lait_obs,
+        ofsted_ilacs.ILACS_EXTRACT: ilacs,
         "sources.csv": pd.DataFrame(sources),
     }
     counts = {}
@@ -95,12 +98,52 @@ def build_data(source_dir: Path, out_dir: Path = EXTRACT_DIR) -> dict[str, int]:
         step_counts, step_sources = module.build_extract(source_dir, out_dir, context)
         counts.update(step_counts)
         sources.extend(step_sources)
+    step_counts, step_sources = build_ro3(source_dir, out_dir, areas)
+    counts.update(step_counts)
+    sources.extend(step_sources)
     for source in sources:
         source.setdefault("licence", OGL)
         source.setdefault("published", "")
     pd.DataFrame(sources).to_csv(out_dir / "sources.csv", index=False, lineterminator="\n")
     _write_readme(out_dir, pd.DataFrame(sources), counts, skipped)
     return counts
+
+
+RO3_EXTRACT = "observations_ro3.csv"
+
+
+def build_ro3(source_dir: Path, out_dir: Path, areas: pd.DataFrame) -> tuple[dict[str, int], list[dict]]:
+    """RO3 2024-25: the five children-looked-after spend lines per council (for unit costs).
+
+    Only those lines are kept (about 800 rows); the workbook itself is never copied.
+    """
+    raw = Path(source_dir) / "dfe" / ro3.RO3_FILE
+    frame = ro3.read_ro3(raw, areas)
+    frame.to_csv(out_dir / RO3_EXTRACT, index=False, lineterminator="\n")
+    source = {"id": ro3.RO3_SOURCE_ID, "kind": "dfe", "publisher": "Ministry of Housing, Communities & Local Government",
+              "title": "Revenue outturn RO3 2024-25: children's social care, children looked after spend by line",
+              "edition": f"2024-25 outturn; sheet {ro3.RO3_SHEET} of {raw.name} (sha256 {_fingerprint(raw)}); "
+                         "total expenditure (C3), £ thousand stored in pounds",
+              "url": "https://www.gov.uk/government/statistics/local-authority-revenue-expenditure-and-financing-england-2024-to-2025-individual-local-authority-data-outturn",
+              "licence": OGL, "published": "2025-12-04"}
+    return {RO3_EXTRACT: len(frame)}, [source]
+def build_ilacs(source_dir: Path, areas: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """Ofsted's ILACS judgements (latest, in-year, history) for the Good+ comparator group,
+    and their source row. Read (and checked) before anything is written, so a bad file leaves
+    the extract as it was. The ODS is never copied: the extract keeps each judgement, its dates
+    and type (``data/extract/ofsted_ilacs.csv``).
+    """
+    raw = Path(source_dir) / "ofsted" / ofsted_ilacs.ILACS_FILE
+    frame = ofsted_ilacs.build_extract_rows(source_dir, areas)
+    years = sorted({d.year for d in frame["inspection_date"]})
+    source = {"id": ofsted_ilacs.ILACS_SOURCE_ID, "kind": "ofsted", "publisher": "Ofsted",
+              "title": "Local authority inspection outcomes (ILACS): judgements as at 31 March 2025, "
+                       "in-year inspections 2024-25 and inspection history",
+              "edition": f"inspections {years[0]}-{years[-1]}; file {raw.name} (sha256 {_fingerprint(raw)})",
+              "url": "https://www.gov.uk/government/statistical-data-sets/"
+                     "local-authority-childrens-services-inspection-outcomes",
+              "licence": OGL, "published": "2025-09-25"}
+    return frame, source
 
 
 def topic_modules() -> list:

@@ -1,4 +1,4 @@
-"""`python -m regional ...`: build-data, load, show, indicators, export."""
+"""`python -m regional ...`: build-data, load, show, indicators, check, scorecard, plan, pack, distance."""
 from __future__ import annotations
 
 import argparse
@@ -10,6 +10,8 @@ import pandas as pd
 from regional.errors import DataError
 
 SHOW_COLUMNS = ["council_code", "council_name", "indicator", "period", "value", "status", "source"]
+#: ``show --long`` adds what a figure means in its document: period in words, section and note.
+LONG_COLUMNS = ["period_label", "section", "note"]
 
 
 def _store():
@@ -25,7 +27,8 @@ def format_number(value: float | None) -> str:
     return f"{value:.0f}" if float(value).is_integer() else f"{value:.6g}"
 
 
-def show_frame(store, indicator: str, councils: list[str] | None, period: str | None, source: str) -> pd.DataFrame:
+def show_frame(store, indicator: str, councils: list[str] | None, period: str | None, source: str,
+               long: bool = False) -> pd.DataFrame:
     """What `show` prints: one figure per area and period for ``dfe`` (DfE over LAIT), every row otherwise."""
     codes = [store.index.resolve(c, column="--council") for c in councils] if councils else None
     if source == "dfe":
@@ -41,12 +44,44 @@ def show_frame(store, indicator: str, councils: list[str] | None, period: str | 
         rows = rows[rows["period"] == wanted]
     level_order = store.areas.set_index("code")["level"].map({"england": 0, "region": 1, "subregion": 2, "la": 3})
     rows = rows.assign(_lvl=rows["area_code"].map(level_order)).sort_values(["_lvl", "area_name", "period", "source_id"])
+    from regional.observations import period_stated
+
     indicator_label = rows["indicator_id"] + rows["breakdown"].map(lambda b: f" ({b})" if b else "")
-    return pd.DataFrame({
+    stated = period_stated(rows["period_label"])
+    frame = pd.DataFrame({
         "council_code": rows["area_code"], "council_name": rows["area_name"], "indicator": indicator_label,
-        "period": rows["period"].dt.strftime("%Y-%m-%d"), "value": rows["value"].map(format_number),
+        # A figure whose document gives no period prints none: its stored date is only a sort key.
+        "period": rows["period"].dt.strftime("%Y-%m-%d").where(stated, ""), "value": rows["value"].map(format_number),
         "status": rows["status"], "source": rows["source_id"],
-    })[SHOW_COLUMNS]
+        "period_label": rows["period_label"], "section": rows["section"], "note": rows["note"],
+    })
+    return frame[SHOW_COLUMNS + (LONG_COLUMNS if long else [])]
+
+
+def _scorecard(store, args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from regional import groups, scorecard
+
+    when = None
+    if args.good_plus_at:
+        try:
+            when = date.fromisoformat(args.good_plus_at)
+        except ValueError:
+            raise DataError(f"'{args.good_plus_at}' is not a date", column="--good-plus-at",
+                            expected="YYYY-MM-DD") from None
+    options = scorecard.Options(model=args.model, statistic=args.statistic, good_plus_at=when,
+                                extra_groups=tuple(groups.resolve_group(store, g) for g in args.compare))
+    if args.council:
+        councils = [store.index.resolve(args.council, column="--council")]
+    else:
+        councils = [c for c in store.group_members(groups.resolve_group(store, args.group))
+                    if c in set(store.councils()["code"])]
+    card = scorecard.group_scorecard(store, councils, args.measures, options)
+    path = scorecard.write(card, store, args.out, options)
+    print(f"wrote {path} ({len(councils)} council{'s' if len(councils) != 1 else ''}, "
+          f"{card['indicator_id'].nunique()} measures)")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,6 +90,18 @@ def main(argv: list[str] | None = None) -> int:
     build = sub.add_parser("build-data", help="derive data/extract from the raw published files")
     build.add_argument("--source", type=Path, default=None, help="folder holding dfe/, lait/ ... (../shared/data)")
     sub.add_parser("load", help="(re)load the embedded default into the database")
+    # --- scorecard (issue 16) ---
+    card = sub.add_parser("scorecard", help="a council's (or every group member's) scorecard as CSV or XLSX")
+    who = card.add_mutually_exclusive_group(required=True)
+    who.add_argument("--council", help="ONS code, DfE number or name (BCP, 839, E06000058)")
+    who.add_argument("--group", help="a group id or name: every member's scorecard (rcc:south-west, Peninsula)")
+    card.add_argument("--measures", nargs="+", default=None, help="indicator ids (default: BCP's self-assessment set)")
+    card.add_argument("--model", choices=["2025", "2021"], default="2025", help="statistical neighbour model")
+    card.add_argument("--statistic", choices=["mean", "median", "pooled"], default="mean",
+                      help="how a group's figure is made (pooled falls back to mean where counts are not held)")
+    card.add_argument("--good-plus-at", default=None, help="take the Good+ group at this date (YYYY-MM-DD)")
+    card.add_argument("--compare", nargs="+", default=[], help="more comparator columns: group ids or names")
+    card.add_argument("--out", type=Path, required=True, help="file ending .csv or .xlsx")
     ret = sub.add_parser("load-return", help="validate and load a council return (CSV or XLSX)")
     ret.add_argument("path", type=Path)
     show = sub.add_parser("show", help="print one indicator as CSV")
@@ -62,9 +109,27 @@ def main(argv: list[str] | None = None) -> int:
     show.add_argument("--council", action="append", help="name, ONS code or DfE number; repeatable")
     show.add_argument("--period", help="YYYY-MM-DD, e.g. 2025-03-31")
     show.add_argument("--source", choices=["dfe", "council", "all"], default="dfe")
+    show.add_argument("--long", action="store_true", help="also print period label, section and note")
     sub.add_parser("indicators", help="list the indicator catalogue")
     sub.add_parser("status", help="what the database serves, and whether reloading data/ failed")
+    # --- sufficiency plan (issue 18) ---
+    plan = sub.add_parser("plan", help="write the sufficiency plan (demand, supply, gap, costs) to CSV or XLSX")
+    plan.add_argument("--group", required=True, help="group id or name (rcc:south-west), or one council")
+    plan.add_argument("--to", type=int, default=2028, help="horizon: the last 31 March (default 2028)")
+    plan.add_argument("--scenario", help="a saved scenario's name, or an example's (see the Sufficiency plan page)")
+    plan.add_argument("--out", type=Path, required=True, help="FILE.csv or FILE.xlsx")
+    plan.add_argument("--rate", choices=["trend", "held"], default="trend",
+                      help="rate per 10,000 on its five-year line (default) or held at its latest value")
+    check = sub.add_parser("check", help="run the consistency rules (data/rules.csv); print the findings as CSV")
+    check.add_argument("--council", action="append", help="name, ONS code or DfE number; repeatable")
     _add_ssda903_commands(sub)
+    # --- meeting pack (issue 17) ---
+    pack = sub.add_parser("pack", help="write the meeting pack for a group as one HTML file or a PDF")
+    pack.add_argument("--group", required=True, help="group id or name, e.g. rcc:south-west or 'South West RCC'")
+    pack.add_argument("--council", action="append", help="council of interest (name, ONS code or DfE number); "
+                                                         "repeatable: a page for each")
+    pack.add_argument("--date", help="the meeting's date, YYYY-MM-DD (default today)")
+    pack.add_argument("--out", required=True, type=Path, help="FILE.html or FILE.pdf")
     args = parser.parse_args(argv)
     from regional.resilience import StorageUnavailable
 
@@ -108,20 +173,68 @@ def _run(args: argparse.Namespace) -> int:
         from regional import db
         from regional.resilience import ready_engine
 
-        engine = ready_engine()
-        print(f"loaded {db.load_council_return(args.path, engine):,} observations from {args.path.name}")
+        engine = db.get_engine()
+        db.ensure_loaded(engine)
+        found = []
+        rows = db.load_council_return(args.path, engine, on_findings=found.append)
+        print(f"loaded {rows:,} observations from {args.path.name}")
+        for frame in found:
+            for message in frame["council"] + ": " + frame["message"] + " [" + frame["rule"] + "]":
+                print(f"warning: {message}", file=sys.stderr)
         return 0
     store = _store()
+    if args.command == "plan":
+        return _plan(store, args)
+    if args.command == "scorecard":
+        return _scorecard(store, args)
+    if args.command == "pack":
+        from datetime import date
+
+        from regional.report import make_pack
+
+        try:
+            when = date.fromisoformat(args.date) if args.date else None
+        except ValueError:
+            raise DataError(f"'{args.date}' is not a date", column="--date", expected="YYYY-MM-DD") from None
+        out = make_pack(store, args.group, args.council, args.out, when)
+        print(f"wrote {out} ({out.stat().st_size:,} bytes)")
+        return 0
     if args.command == "indicators":
         sources = store.observations.groupby("indicator_id")["source_kind"].agg(lambda s: ", ".join(sorted(set(s))))
         out = store.indicators.assign(sources=store.indicators["id"].map(sources).fillna("none loaded"))
-        out[["id", "label", "unit", "polarity", "topic", "sources"]].to_csv(sys.stdout, index=False)
+        out[["id", "label", "unit", "polarity", "topic", "scope", "period_type", "dfe_item", "sources"]].to_csv(
+            sys.stdout, index=False)
         return 0
-    frame = show_frame(store, args.indicator, args.council, args.period, args.source)
+    if args.command == "check":
+        from regional.consistency import FINDING_COLUMNS, check_store
+
+        codes = [store.index.resolve(c, column="--council") for c in args.council] if args.council else None
+        check_store(store, codes)[FINDING_COLUMNS].to_csv(sys.stdout, index=False)
+        return 0
+    frame = show_frame(store, args.indicator, args.council, args.period, args.source, long=args.long)
     frame.to_csv(sys.stdout, index=False)
     return 0
 
 
+def _plan(store, args: argparse.Namespace) -> int:
+    """`plan`: the sufficiency plan for a group to a horizon, with a scenario if named."""
+    from regional.sufficiency import plan, scenarios
+
+    if not 2026 <= args.to <= 2040:
+        raise DataError(f"horizon {args.to} is out of range", column="--to", expected="a year from 2026 to 2040")
+    members, label = plan.resolve_members(store, args.group)
+    scenario = None
+    if args.scenario:
+        known = {s.name: s for s in scenarios.EXAMPLES} | scenarios.saved(store.engine)
+        if args.scenario not in known:
+            raise DataError(f"no scenario named '{args.scenario}'", column="--scenario",
+                            expected=", ".join(sorted(known)))
+        scenario = known[args.scenario]
+    result = plan.build_plan(store, members, label=label, horizon=args.to, scenario=scenario, rate=args.rate)
+    rows = plan.write_file(result, args.out)
+    print(f"wrote {rows:,} rows to {args.out}")
+    print(result.headline())
+    return 0
 # --- placement distance and SSDA903 checks (issue 14) -----------------------------------------
 def _add_ssda903_commands(sub) -> None:
     one = sub.add_parser("distance", help="DfE's PL_DISTANCE between two postcodes, with both councils")

@@ -14,10 +14,12 @@ from sqlalchemy import Engine, delete, func, insert, inspect, select
 from sqlmodel import Session, SQLModel, create_engine
 
 from regional import models
-from regional.authorities import AreaIndex, DEFAULT_RCC_ID, region_groupings
+from regional.authorities import ENGLAND_CODE, AreaIndex, DEFAULT_RCC_ID, region_groupings
+from regional.consistency import check_load, check_upload
 from regional.errors import DataError
 from regional.importers.council_return import read_council_return
-from regional.indicators import read_catalogue
+from regional.indicators import CATALOGUE_COLUMNS, read_catalogue, with_definitions
+from regional.observations import status_from_raw
 from regional.settings import DATA_DIR, EXTRACT_DIR, RETURNS_DIR, database_url
 
 GROUPS_FILE = DATA_DIR / "groups.csv"
@@ -93,6 +95,7 @@ def read_extract_observations() -> pd.DataFrame:
               for p in sorted(EXTRACT_DIR.glob("observations_*.csv"))]
     obs = pd.concat(frames, ignore_index=True)
     obs["period"] = pd.to_datetime(obs["period"]).dt.date
+    obs["status"] = status_from_raw(obs["status"], obs["raw"])
     return obs
 
 
@@ -133,8 +136,9 @@ def load_default(engine: Engine | None = None) -> int:
     sources["published"] = None
     obs = read_extract_observations()
     ids = set(catalogue["id"])
+    period_types = dict(zip(catalogue["id"], catalogue["period_type"]))
     for path in sorted(RETURNS_DIR.glob("*.csv")) + sorted(RETURNS_DIR.glob("*.xlsx")):
-        ret, ret_sources = read_council_return(path, index, ids)
+        ret, ret_sources = read_council_return(path, index, period_types)
         obs = pd.concat([obs, ret], ignore_index=True)
         sources = pd.concat([sources, ret_sources], ignore_index=True)
     sources = sources.drop_duplicates("id")
@@ -152,6 +156,7 @@ def load_default(engine: Engine | None = None) -> int:
             else:
                 extra_tables[table] = pd.concat([extra_tables.get(table), frame], ignore_index=True)
     sources = sources.drop_duplicates("id")
+    findings = check_load(obs, sources, areas, "data/council_returns")  # an error rule stops the load here
     now = datetime.now(timezone.utc)
     sources["loaded_at"] = now
     sources["loaded_by"] = current_user()
@@ -169,7 +174,7 @@ def load_default(engine: Engine | None = None) -> int:
             session.execute(delete(table))
         session.execute(delete(models.Source).where(models.Source.origin != "upload"))
         # Areas and indicators are updated in place: uploaded rows refer to them.
-        for table, frame in ((models.Area, areas), (models.Indicator, catalogue)):
+        for table, frame in ((models.Area, areas), (models.Indicator, catalogue[CATALOGUE_COLUMNS])):
             for record in records(frame):
                 session.merge(table(**record))
         session.flush()
@@ -183,7 +188,8 @@ def load_default(engine: Engine | None = None) -> int:
             if "source_id" in frame.columns:
                 frame = frame[~frame["source_id"].isin(uploaded)]
             _insert(session, table, frame)
-        session.add(models.LoadRecord(kind="default", detail=f"embedded default from {len(files)} files",
+        session.add(models.LoadRecord(kind="default", detail=f"embedded default from {len(files)} files; "
+                                             f"{len(findings)} consistency finding(s) (python -m regional check)",
                                       fingerprint=fingerprint(files), rows=len(obs), loaded_at=now, loaded_by=current_user()))
     return len(obs)
 
@@ -229,13 +235,28 @@ def ensure_loaded(engine: Engine | None = None) -> bool:
 
 
 def load_council_return(path: Path, engine: Engine | None = None, *, display_name: str | None = None,
-                        loaded_by: str | None = None) -> int:
-    """Validate a council return and store it, replacing earlier rows from the same documents."""
+                        loaded_by: str | None = None, on_findings=None) -> int:
+    """Validate a council return and store it, replacing earlier rows from the same documents.
+
+    The consistency rules run first: an ``error`` rule rejects the upload (nothing stored);
+    warnings, including figures that changed from the version replaced, go to ``on_findings``
+    (a callable taking the findings frame) when one is given.
+    """
     engine = engine or get_engine()
     snapshot_areas = read_table(engine, models.Area)
     snapshot_areas["old_la_code"] = snapshot_areas["old_la_code"].astype("Int64")
-    ids = set(read_table(engine, models.Indicator)["id"])
-    obs, sources = read_council_return(Path(path), AreaIndex(snapshot_areas), ids, display_name=display_name)
+    held = with_definitions(read_table(engine, models.Indicator))
+    period_types = dict(zip(held["id"], held["period_type"]))
+    obs, sources = read_council_return(Path(path), AreaIndex(snapshot_areas), period_types, display_name=display_name)
+    held_sources = read_table(engine, models.Source)
+    # The rules need only the uploaded councils' figures and England's (quoted England comparators).
+    wanted = sorted(set(obs["area_code"]) | {ENGLAND_CODE})
+    with engine.connect() as conn:
+        held = pd.read_sql(select(models.Observation).where(models.Observation.area_code.in_(wanted)), conn)
+    held = held.drop(columns="id")
+    findings = check_upload(held, held_sources, obs, sources, snapshot_areas, display_name or Path(path).name)
+    if on_findings is not None:
+        on_findings(findings)
     now = datetime.now(timezone.utc)
     sources = sources.assign(loaded_at=now, loaded_by=loaded_by or current_user(), origin="upload")
     with Session(engine) as session, session.begin():
@@ -261,5 +282,72 @@ def data_version(engine: Engine | None = None) -> str:
     return f"{engine.url.render_as_string(hide_password=True)}#{last}"
 
 
+# --- user-defined comparator groups (issue 16) ---------------------------------------------
+def save_user_group(group_id: str, name: str, description: str, members: list[str], *, actor: str,
+                    engine: Engine | None = None) -> None:
+    """Create or replace a user-defined group and its members in one transaction.
+
+    Checks (role, names, members) are :func:`regional.groups.save_group`'s; this only writes.
+    A LoadRecord row names who changed which group, and moves :func:`data_version` on, so
+    every page's cached Store sees the group at once.
+    """
+    engine = engine or get_engine()
+    now = datetime.now(timezone.utc)
+    with Session(engine) as session, session.begin():
+        existing = session.get(models.UserGroup, group_id)
+        if existing is None:
+            session.add(models.UserGroup(id=group_id, name=name, description=description, created_by=actor,
+                                         created_at=now, updated_by=actor, updated_at=now))
+            action = "created"
+        else:
+            existing.name, existing.description = name, description
+            existing.updated_by, existing.updated_at = actor, now
+            session.execute(delete(models.UserGroupMember).where(models.UserGroupMember.group_id == group_id))
+            action = "edited"
+        session.flush()
+        session.execute(insert(models.UserGroupMember), [{"group_id": group_id, "area_code": c} for c in members])
+        session.add(models.LoadRecord(kind="user_group", detail=f"{action} {group_id} ({name}): {len(members)} councils",
+                                      rows=len(members), loaded_at=now, loaded_by=actor))
+
+
+def delete_user_group(group_id: str, *, actor: str, engine: Engine | None = None) -> None:
+    """Remove a user-defined group and its members (one transaction, recorded)."""
+    engine = engine or get_engine()
+    now = datetime.now(timezone.utc)
+    with Session(engine) as session, session.begin():
+        session.execute(delete(models.UserGroupMember).where(models.UserGroupMember.group_id == group_id))
+        session.execute(delete(models.UserGroup).where(models.UserGroup.id == group_id))
+        session.add(models.LoadRecord(kind="user_group", detail=f"deleted {group_id}", rows=0, loaded_at=now,
+                                      loaded_by=actor))
+
+
+
+
+# --- Sufficiency plan scenarios (issue 18) --------------------------------------------------
+def save_scenario(engine: Engine, name: str, description: str, levers_json: str, *, user: str | None = None) -> int:
+    """Create the named scenario, or replace its description and levers; one transaction.
+
+    The default load never touches this table: saved scenarios survive a reload.
+    """
+    now = datetime.now(timezone.utc)
+    user = user or current_user()
+    with Session(engine) as session, session.begin():
+        row = session.execute(select(models.SufficiencyScenario).where(models.SufficiencyScenario.name == name)
+                              ).scalar_one_or_none()
+        if row is None:
+            row = models.SufficiencyScenario(name=name, created_at=now, created_by=user)
+            session.add(row)
+        row.description, row.levers, row.updated_at, row.updated_by = description, levers_json, now, user
+        session.flush()
+        return int(row.id)
+
+
+def delete_scenario(engine: Engine, name: str) -> bool:
+    """Remove a saved scenario; False if there was none of that name."""
+    with Session(engine) as session, session.begin():
+        result = session.execute(delete(models.SufficiencyScenario).where(models.SufficiencyScenario.name == name))
+        return bool(result.rowcount)
+
+
 __all__ = ["get_engine", "ensure_loaded", "load_default", "load_council_return", "read_table", "data_version",
-           "DEFAULT_RCC_ID", "date"]
+           "DEFAULT_RCC_ID", "date", "save_user_group", "delete_user_group", "save_scenario", "delete_scenario"]

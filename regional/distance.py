@@ -376,7 +376,8 @@ def compare_with_published(now: pd.DataFrame, names: dict[str, str], *, include_
     out of these shares unless ``include_outcode``; ``children`` counts those compared,
     ``outcode precision`` those left out (or included, when asked), so the basis is always shown.
     With ``suppress``, shares that would reveal a count under 5 are hidden (regional.privacy).
-    A council whose children are all at outcode precision has no share unless included.
+    A council with no distance left to compare (every child at outcode precision, or none known)
+    has no share (blank, never 0%) unless the outcode-precision children are included.
     """
     columns = ["area_code", "council", "children", "pct_over_20_miles", "pct_outside_la",
                "pct_over_20_miles_outside_la", "extract_date", OUTCODE_COLUMN, "outcode_basis"]
@@ -390,9 +391,12 @@ def compare_with_published(now: pd.DataFrame, names: dict[str, str], *, include_
     frame = now.assign(over=over, outside=outside, both=over & outside, _outcode=outcode, _compared=compared)
     table = frame.groupby("area_code").agg(extract_date=("extract_date", "max"), outcode=("_outcode", "sum")).reset_index()
     kept = frame[frame["_compared"]].groupby("area_code").agg(
-        children=("child", "size"), over=("over", "mean"), outside=("outside", "mean"), both=("both", "mean"))
+        children=("child", "size"), measured=("pl_distance", "count"), over=("over", "mean"),
+        outside=("outside", "mean"), both=("both", "mean"))
     table = table.merge(kept, how="left", left_on="area_code", right_index=True)
     table["children"] = table["children"].fillna(0).astype(int)
+    nothing_measured = table["measured"].fillna(0) == 0  # no distance to compare: no share, never 0%
+    table.loc[nothing_measured, ["over", "outside", "both"]] = np.nan
     table = table.rename(columns={"over": "pct_over_20_miles", "outside": "pct_outside_la",
                                   "both": "pct_over_20_miles_outside_la", "outcode": OUTCODE_COLUMN})
     for column in ("pct_over_20_miles", "pct_outside_la", "pct_over_20_miles_outside_la"):

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -307,7 +308,7 @@ def save_postcode_index(index: PostcodeIndex, path: Path | None = None) -> Path:
     """Write the index uncompressed (compression would cost more to load than it saves on disk)."""
     path = Path(path or index_path(index.version))
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp.npz")
+    tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")  # two processes building at once never collide
     np.savez(tmp, keys=index.keys, easting=index.easting, northing=index.northing, council=index.council,
              council_codes=index.council_codes, council_names=index.council_names, version=np.array(index.version))
     tmp.replace(path)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from regional.authorities import ENGLAND_CODE
+from regional.observations import period_stated
 from regional.store import Store
 
 #: The Overview's headline measures, in the order a meeting reads them.
@@ -161,11 +162,13 @@ def ordinal(n: int) -> str:
 
 
 def _combined_status(*statuses: pd.Series) -> pd.Series:
-    """ok only if every part is ok; suppressed if any part is; missing otherwise."""
+    """ok only if every part is ok; else the first part's DfE marker (suppressed, not applicable,
+    ...) so the reason stays DfE's; missing when no part says why."""
     frame = pd.concat([s.fillna("missing") for s in statuses], axis=1)
     ok = (frame == "ok").all(axis=1)
-    suppressed = (frame == "suppressed").any(axis=1)
-    return pd.Series(np.where(ok, "ok", np.where(suppressed, "suppressed", "missing")), index=frame.index)
+    marked = frame.where(~frame.isin(["ok", "provisional", "missing"]))
+    reason = marked.bfill(axis=1).iloc[:, 0].fillna("missing")
+    return pd.Series(np.where(ok, "ok", reason), index=frame.index)
 
 
 def child_population(store: Store, codes: list[str] | None = None) -> pd.DataFrame:
@@ -269,7 +272,8 @@ def cic_council_points(store: Store, codes: list[str], measure: str = "all") -> 
     wanted = ["cic_count", "cic_rate_per_10k", "uasc_count", "cic_count_excl_uasc", "cic_rate_excl_uasc_per_10k"]
     known = set(store.indicators["id"])
     rows = store.observations_for([w for w in wanted if w in known], codes, source="council", breakdown="")
-    rows = rows[rows["status"].isin(["ok", "provisional"])]
+    # A figure whose document gives no period has no place on a time axis: it is listed, not drawn.
+    rows = rows[rows["status"].isin(["ok", "provisional"]) & period_stated(rows["period_label"])]
     columns = ["area_code", "area_name", "period", "period_label", "rate", "count", "rate_derived", "population",
                "population_year", "document", "section", "note"]
     if rows.empty:
@@ -535,7 +539,7 @@ def flow_council_points(store: Store, codes: list[str], flow: str) -> pd.DataFra
     """Starters or leavers as councils report them in their own returns (per document and period)."""
     count_id, rate_id = FLOW_INDICATORS[flow]
     rows = store.observations_for([count_id, rate_id], codes, source="council", breakdown="")
-    rows = rows[rows["status"].isin(["ok", "provisional"])]
+    rows = rows[rows["status"].isin(["ok", "provisional"]) & period_stated(rows["period_label"])]
     columns = ["area_code", "area_name", "period", "period_label", "count", "rate", "document", "note"]
     if rows.empty:
         return pd.DataFrame(columns=columns)

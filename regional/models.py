@@ -10,8 +10,10 @@ from typing import Optional
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-#: Observation statuses. A suppressed or missing figure is kept as a row with no value.
-STATUSES = ("ok", "suppressed", "missing", "provisional")
+#: Observation statuses. A figure with any status but ok/provisional is kept as a row with no value;
+#: DfE's markers stay apart (see regional.observations.CODE_STATUSES).
+STATUSES = ("ok", "provisional", "suppressed", "rounds_to_zero", "low_reliability", "not_available",
+            "not_applicable", "missing")
 
 
 class Area(SQLModel, table=True):
@@ -288,3 +290,116 @@ class PlacementUpload(SQLModel, table=True):
     key_origin: str = ""
     loaded_at: Optional[datetime] = None
     loaded_by: str = ""
+
+
+# --- Sufficiency plan scenarios (issue 18) --------------------------------------------------
+class SufficiencyScenario(SQLModel, table=True):
+    """A named, saved set of levers (JSON) a planner compares with the baseline."""
+
+    __tablename__ = "sufficiency_scenario"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(index=True, unique=True, max_length=80)
+    description: str = ""
+    levers: str = "[]"  # JSON list of regional.sufficiency.scenarios.Lever
+    created_at: Optional[datetime] = None
+    created_by: str = ""
+    updated_at: Optional[datetime] = None
+    updated_by: str = ""
+# --- Comparator groups (issue 16) ----------------------------------------------------------
+class OfstedIlacs(SQLModel, table=True):
+    """One ILACS judgement or visit from Ofsted's *Local authority inspection outcomes*.
+
+    ``ofsted_table`` says which of the file's three tables the row is from: ``latest`` (each
+    council's judgement at the file's date), ``in_year`` (the year's inspections and visits) or
+    ``history`` (every short and standard inspection since 2018). Judgements are blank for visits.
+    """
+
+    __tablename__ = "ofsted_ilacs"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    ofsted_table: str = Field(index=True)
+    area_code: str = Field(index=True, max_length=12)  # Ofsted's ONS code (abolished councils kept)
+    ofsted_la_name: str = ""
+    la_status: str = ""
+    inspection_date: date
+    publication_date: Optional[date] = None
+    inspection_type: str = ""
+    overall_effectiveness: str = ""
+    leaders: str = ""
+    help_and_protection: str = ""
+    children_in_care: str = ""
+    care_leavers: str = ""
+    visit_theme: str = ""
+    source_id: str = Field(foreign_key="source.id")
+
+
+class UserGroup(SQLModel, table=True):
+    """A comparator group a regional admin defined on the Groups page ("Peninsula").
+
+    Kept apart from ``grouping`` (which the default load empties and refills from data/),
+    so a reload never loses it.
+    """
+
+    __tablename__ = "user_group"
+    id: str = Field(primary_key=True)  # "user:peninsula"
+    name: str = Field(unique=True)
+    description: str = ""
+    created_by: str = ""
+    created_at: datetime
+    updated_by: str = ""
+    updated_at: datetime
+
+
+class UserGroupMember(SQLModel, table=True):
+    __tablename__ = "user_group_member"
+    __table_args__ = (UniqueConstraint("group_id", "area_code", name="uq_user_group_member"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    group_id: str = Field(foreign_key="user_group.id", index=True)
+    area_code: str = Field(foreign_key="area.code")
+# --- Action plans: councils' sufficiency RAG trackers (issue 17) ---------------------------
+class ActionPlanLine(SQLModel, table=True):
+    """One action, or one success measure, of one version of a council's action plan.
+
+    ``status`` is one of Completed / On track / Requires further attention / Not rated;
+    ``status_original`` keeps the council's own word ("Significant risk", "Amber", blank).
+    Each version keeps its own rows, so two versions can be compared line by line.
+    """
+
+    __tablename__ = "action_plan_line"
+    __table_args__ = (Index("ix_action_plan_version", "area_code", "plan", "version"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    area_code: str = Field(foreign_key="area.code", index=True)
+    plan: str
+    version: str  # as the council names it: "Version 1 (January 2025)"
+    version_date: Optional[date] = None  # None when the document prints no date
+    priority: str
+    priority_title: str = ""
+    item: str = "action"  # "action" or "success measure"
+    reference: str = ""
+    action: str = ""
+    success_measure: str = ""
+    status: str = "Not rated"
+    status_original: str = ""
+    target_date: Optional[date] = None
+    owner: str = ""
+    progress: str = ""
+    impact: str = ""
+    section: str = ""
+    note: str = ""
+    source_row: int = 0  # row in the file it came from (header is row 1)
+    source_id: str = Field(foreign_key="source.id", index=True)
+
+
+class ActionPlanTotal(SQLModel, table=True):
+    """A plan's own count of actions by status, as its document prints it (checked against the rows)."""
+
+    __tablename__ = "action_plan_total"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    area_code: str = Field(foreign_key="area.code", index=True)
+    plan: str
+    version: str
+    status_original: str
+    status: str
+    count: int
+    section: str = ""
+    note: str = ""
+    source_id: str = Field(foreign_key="source.id", index=True)

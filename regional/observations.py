@@ -17,10 +17,18 @@ from regional.errors import DataError
 OBS_COLUMNS = ["area_code", "indicator_id", "period", "period_label", "value", "status",
                "source_id", "breakdown", "section", "note", "raw"]
 
-#: DfE/EES and Ofsted suppression and "not applicable" codes: kept, never made a number.
-SUPPRESSION_CODES = frozenset({"c", "k", "u", "x", "z", "low", "*"})
+#: DfE's (Explore Education Statistics) and LAIT's markers, each kept as what DfE says it is,
+#: never made a number: c confidential (suppressed), k and LAIT's "low" a positive figure that
+#: rounds to zero, u low reliability, x not available, z not applicable; Ofsted's * suppressed.
+CODE_STATUSES = {"c": "suppressed", "*": "suppressed", "k": "rounds_to_zero", "low": "rounds_to_zero",
+                 "u": "low_reliability", "x": "not_available", ":": "not_available", "z": "not_applicable"}
+SUPPRESSION_CODES = frozenset(CODE_STATUSES)
+#: The label of a figure whose source gives no date or span. Its ``period`` is only a sort key
+#: (the document's publication date): pages show the label, and comparisons skip it.
+PERIOD_NOT_STATED = "period not stated"
+
 #: Placeholders for "no figure" that say nothing about why.
-MISSING_CODES = frozenset({"", "-", ".", ":", "..", "nan", "none", "n/a", "na"})
+MISSING_CODES = frozenset({"", "-", ".", "..", "nan", "none", "n/a", "na"})
 
 
 def empty_observations() -> pd.DataFrame:
@@ -31,8 +39,9 @@ def parse_values(raw: pd.Series, *, file: str, column: str, row_offset: int = 2,
                  rows: pd.Index | None = None) -> tuple[pd.Series, pd.Series]:
     """Split published cells into (value, status), vectorised.
 
-    Numbers become floats with status ``ok``; suppression codes become no value with
-    status ``suppressed``; blanks and dashes ``missing``. Anything else is an error
+    Numbers become floats with status ``ok``; DfE's markers become no value with the status
+    :data:`CODE_STATUSES` gives (``suppressed``, ``rounds_to_zero``, ``not_available``, ...);
+    blanks and dashes ``missing``. Anything else is an error
     naming the first offending row.
     """
     text = raw.astype("string").str.strip().fillna("")
@@ -47,7 +56,8 @@ def parse_values(raw: pd.Series, *, file: str, column: str, row_offset: int = 2,
         raise DataError(f"'{text.iloc[position]}' is not a number or a known suppression code",
                         file=file, row=int(row), column=column,
                         expected="a number, blank, or one of c, k, u, x, z, low, -")
-    status = pd.Series(np.where(suppressed, "suppressed", np.where(missing, "missing", "ok")), index=raw.index)
+    status = pd.Series(np.where(suppressed, lower.map(CODE_STATUSES), np.where(missing, "missing", "ok")),
+                       index=raw.index)
     return numbers.astype(float), status
 
 
@@ -91,3 +101,18 @@ def parse_period(text: object) -> tuple[date, str]:
     if m := _YEAR.match(value):
         return march_31(int(m[1])), value
     raise ValueError(f"'{value}' is not a period")
+
+
+def status_from_raw(status: pd.Series, raw: pd.Series) -> pd.Series:
+    """Re-derive a marker's status from the publisher's code kept in ``raw``.
+
+    Extracts built before DfE's markers were told apart say ``suppressed`` for every code;
+    this makes them say what the code means, and leaves every other row alone.
+    """
+    code = raw.astype("string").fillna("").str.strip().str.lower().map(CODE_STATUSES)
+    return code.where(code.notna() & status.isin(["suppressed", *CODE_STATUSES.values()]), status).astype(object)
+
+
+def period_stated(labels: pd.Series) -> pd.Series:
+    """True where a figure's period is known; False for "period not stated"."""
+    return labels.astype("string").fillna("") != PERIOD_NOT_STATED

@@ -17,6 +17,7 @@ from regional.authorities import ENGLAND_CODE
 from regional.importers.local_provision import SETTING_TYPES
 from regional.importers.ofsted import (CHANGES_SOURCE_ID, CHILDRENS_HOME, COUNTED_UNDER, GRADES, NOT_INSPECTED,
                                        REGISTER_SOURCE_ID, SECTORS, SECURE_HOME, SNAPSHOT)
+from regional.observations import period_stated
 from regional.store import Store
 
 #: What "local children's home places" counts unless the user chooses otherwise: the settings
@@ -190,7 +191,7 @@ def latest_return_figures(store: Store, codes: list[str]) -> pd.DataFrame:
     note says what the other was.
     """
     rows = store.observations_for(list(RETURN_MEASURES), codes, source="council")
-    rows = rows[rows["value"].notna()]
+    rows = rows[rows["value"].notna() & period_stated(rows["period_label"])]  # an undated figure has no date to show
     out = pd.DataFrame({"area_code": codes})
     for indicator, name in RETURN_MEASURES.items():
         part = rows[rows["indicator_id"] == indicator]
@@ -257,8 +258,10 @@ def supply_vs_demand(store: Store, supply: pd.DataFrame, codes: list[str],
             out.at[position, "own_inside_return"] = line["occupied_own"]
             out.at[position, "own_inside_return_date"] = day
             out.at[position, "own_inside_return_source"] = where
+    # A ratio needs both counts on one day: beds at March 2026 over children at April 2025 is not one.
+    same_day = out["local_beds_return_date"] == out["own_in_residential_return_date"]
     out["local_beds_per_own_child_return"] = (out["local_beds_return"] / out["own_in_residential_return"]
-                                              .replace(0, np.nan)).round(2)
+                                              .replace(0, np.nan)).round(2).where(same_day)
     known = (out["own_inside_return"].notna() & out["own_in_residential_return"].notna()
              & (out["own_inside_return_date"] == out["own_in_residential_return_date"]))  # a share needs one day
     out["own_inside_share_return_pct"] = np.where(known, (out["own_inside_return"] / out["own_in_residential_return"]

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-import pandas as pd
 
 from regional.authorities import DEFAULT_RCC_ID, ENGLAND_CODE, NEIGHBOUR_MODELS
+from regional.groups import selector_groups
 from regional.store import Store
 
 DEFAULT_COUNCIL = "E06000058"  # Bournemouth, Christchurch and Poole: the first customer
@@ -118,15 +118,15 @@ def default_selection(store: Store) -> Selection:
 
 
 def group_options(store: Store) -> list[str]:
-    """Every group a user can choose: RCCs first, then regions, then the rest, then 'neighbours'."""
-    groupings = _sorted_groupings(store.groupings)
-    return groupings["id"].tolist() + [NEIGHBOURS_CHOICE]
+    """Every group a user can choose, from the library's one list (RCCs, user-defined groups,
+    regions: :func:`regional.groups.selector_groups`), then 'neighbours'. A group a regional admin
+    saves is here on the next run."""
+    return selector_groups(store)["id"].tolist() + [NEIGHBOURS_CHOICE]
 
 
 def group_labels(store: Store) -> dict[str, str]:
-    groupings = store.groupings
-    suffix = groupings["kind"].map({"rcc": " (RCC)", "region": " (region)"}).fillna("")
-    labels = dict(zip(groupings["id"], groupings["name"] + suffix))
+    listed = selector_groups(store)
+    labels = dict(zip(listed["id"], listed["label"]))
     labels[NEIGHBOURS_CHOICE] = NEIGHBOURS_LABEL
     return labels
 
@@ -138,8 +138,3 @@ def council_pool(store: Store, group: str) -> list[str]:
         return councils
     known = set(councils)
     return [c for c in store.group_members(group) if c in known] or councils
-
-
-def _sorted_groupings(groupings: pd.DataFrame) -> pd.DataFrame:
-    order = groupings["kind"].map({"rcc": "0", "region": "1"}).fillna("2" + groupings["kind"].astype(str))
-    return groupings.assign(_order=order).sort_values(["_order", "name"]).drop(columns="_order")

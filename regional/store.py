@@ -15,6 +15,8 @@ from regional import models
 from regional.authorities import AreaIndex, ENGLAND_CODE
 from regional.db import read_table
 from regional.errors import DataError
+from regional.indicators import with_definitions
+from regional.observations import PERIOD_NOT_STATED
 
 #: When two sources give the same council/indicator/period, the first listed wins.
 SOURCE_PRIORITY = {"dfe": 0, "lait": 1, "ofsted": 2, "ons": 3, "council": 4, "synthetic": 5}
@@ -108,7 +110,8 @@ class Store:
     @cached_property
     def latest_periods(self) -> pd.DataFrame:
         """Latest period with a figure (or a suppression) per area: columns ``published`` and ``council``."""
-        obs = self.observations[self.observations["status"] != "missing"]
+        obs = self.observations[(self.observations["status"] != "missing")
+                                & (self.observations["period_label"] != PERIOD_NOT_STATED)]
         kind = obs["source_kind"].where(obs["source_kind"] == "council", "published")
         latest = obs.assign(kind=kind).groupby(["area_code", "kind"])["period"].max().unstack()
         return latest.reindex(columns=["published", "council"])
@@ -136,16 +139,33 @@ def load_store(engine: Engine) -> Store:
     obs["source_title"] = obs["source_id"].map(sources.set_index("id")["title"])
     obs["source_rank"] = obs["source_kind"].map(SOURCE_PRIORITY).fillna(9).astype(int)
     obs["area_name"] = obs["area_code"].map(areas.set_index("code")["name"])
+    groupings, members = _with_user_groups(engine)
     return Store(
         areas=areas,
-        groupings=read_table(engine, models.Grouping),
-        members=read_table(engine, models.GroupMember),
+        groupings=groupings,
+        members=members,
         neighbours=read_table(engine, models.StatisticalNeighbour),
-        indicators=read_table(engine, models.Indicator),
+        indicators=with_definitions(read_table(engine, models.Indicator)),
         sources=sources,
         observations=obs,
         engine=engine,
     )
+
+
+def _with_user_groups(engine: Engine) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Regions and RCCs from data/, plus the groups users defined (kind ``user``), as one list,
+    so every group selector offers them."""
+    groupings = read_table(engine, models.Grouping)
+    members = read_table(engine, models.GroupMember)
+    user = read_table(engine, models.UserGroup)
+    if user.empty:
+        return groupings, members
+    user_members = read_table(engine, models.UserGroupMember)
+    groupings = pd.concat([groupings, pd.DataFrame({"id": user["id"], "name": user["name"], "kind": "user",
+                                                    "description": user["description"]})], ignore_index=True)
+    members = pd.concat([members, pd.DataFrame({"grouping_id": user_members["group_id"],
+                                                "area_code": user_members["area_code"]})], ignore_index=True)
+    return groupings, members
 
 
 __all__ = ["Store", "load_store", "ENGLAND_CODE", "SOURCE_PRIORITY"]

@@ -11,8 +11,10 @@ from regional.observations import parse_period, parse_values
 def test_suppression_codes_are_kept_not_made_numbers():
     value, status = parse_values(pd.Series(["12", "c", "z", "low", "", "-", "1,234", "x", "k", "u"]),
                                  file="f.csv", column="v")
-    assert status.tolist() == ["ok", "suppressed", "suppressed", "suppressed", "missing", "missing", "ok",
-                               "suppressed", "suppressed", "suppressed"]
+    # Each DfE marker keeps DfE's meaning: c suppressed, z not applicable, low/k rounds to zero,
+    # x not available, u low reliability; blanks and dashes say nothing about why.
+    assert status.tolist() == ["ok", "suppressed", "not_applicable", "rounds_to_zero", "missing", "missing", "ok",
+                               "not_available", "rounds_to_zero", "low_reliability"]
     assert value[0] == 12 and value[6] == 1234
     assert value[[1, 2, 3, 4, 5]].isna().all()
 
@@ -44,6 +46,9 @@ def test_bad_periods(text):
 
 def test_suppressed_and_missing_read_as_words_never_zero():
     assert format_value(None, "count", "suppressed") == "suppressed"
+    assert format_value(None, "count", "not_applicable") == "not applicable"
+    assert format_value(None, "count", "rounds_to_zero") == "rounds to zero"
+    assert format_value(None, "count", "not_available") == "not available"
     assert format_value(float("nan"), "percent", "missing") == "not published"
     assert format_value(0.0, "count") == "0"
     assert format_value(26.0, "percent") == "26%"

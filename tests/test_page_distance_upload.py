@@ -86,3 +86,19 @@ def test_upload_with_uasc_table_and_short_break(engine, clean_uploads):
     apply(at)
     compare = table_with(at, "DfE year")
     assert compare["children"].iloc[0] == 3 and compare["outcode precision (included)"].iloc[0] == 1
+
+
+def test_extracts_at_outcode_precision_only_have_no_share_unless_included(store):
+    from regional import distance
+    from regional.selection import Selection  # noqa: F401  (the view's own types)
+    from regional.views import placement_distance as view
+
+    now = distance.placements_at(view.episodes(store))
+    names = dict(zip(store.areas["code"], store.areas["name"]))
+    left_out = distance.compare_with_published(now, names).set_index("area_code")
+    assert (left_out["outcode precision"] > 0).all()  # the synthetic extracts hold outcodes only
+    assert left_out["pct_over_20_miles"].isna().all()  # nothing measured from full postcodes: blank, not 0%
+    included = distance.compare_with_published(now, names, include_outcode=True).set_index("area_code")
+    assert included["pct_over_20_miles"].notna().all() and (included["outcode_basis"] == "included").all()
+    bcp = now[now["area_code"] == BCP]
+    assert included.loc[BCP, "children"] == len(bcp)

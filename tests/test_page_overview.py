@@ -24,7 +24,7 @@ def test_overview_south_west_rcc(app_test, store):
     assert len(members) == 15
     assert set(wide["Area"]) == {store.name(c) for c in members} | {"England", "South West"}
     scilly = wide[wide["Area"] == "Isles of Scilly"].iloc[0]
-    assert scilly["Children in care rate per 10,000 children"].startswith("suppressed")
+    assert scilly["Children in care rate per 10,000 children"].startswith("not applicable")  # DfE's z
     # the BCP headline is DfE's latest published rate
     bcp = store.preferred("cic_rate_per_10k", ["E06000058"])
     latest = bcp.sort_values("period").iloc[-1]
@@ -50,12 +50,36 @@ def test_overview_other_region_and_neighbours(app_test, store):
     assert "2021 model" in at.markdown[0].value
 
 
-def test_overview_lists_council_returns_with_documents(app_test):
+def test_overview_lists_council_figures_beside_dfes_with_their_own_periods(app_test):
     at = app_test("app.py").run()
-    returns = pd.concat([d.value for d in at.dataframe if "document" in d.value.columns])
-    names = {e.label.split(":")[0] for e in at.expander}
-    assert {"Bournemouth, Christchurch and Poole", "Dorset", "Bath and North East Somerset"} <= names
-    assert (returns["document"].str.len() > 0).all()
+    assert not at.exception
+    figures = next(d.value for d in at.dataframe if "against DfE" in d.value.columns)
+    assert {"Bournemouth, Christchurch and Poole", "Dorset", "Bath and North East Somerset"} <= set(figures["council"])
+    assert (figures["source"].str.len() > 0).all()
+    # Council-local measures are listed with the document's wording, not under DfE's measure.
+    bcp = figures[figures["council"] == "Bournemouth, Christchurch and Poole"].set_index("measure")
+    assert bcp.loc["Care experienced young people open to the service (BCP)", "figure"] == "361"
+    assert bcp.loc["Care experienced young people open to the service (BCP)", "measure type"] == \
+        "this council's own measure"
+    # B&NES's count is at 26 February, not "at 31 March"; BCP's "currently 644" has no date.
+    assert "at 26 February 2026" in set(figures.loc[figures["council"] == "Bath and North East Somerset", "period"])
+    children = figures[(figures["council"] == "Bournemouth, Christchurch and Poole")
+                       & (figures["measure"] == "Children in care")].set_index("figure")
+    assert children.loc["644", "period"] == "period not stated"
+    assert children.loc["644", "against DfE"].startswith("period not stated")
+    assert children.loc["642", "against DfE"].startswith("later than DfE's latest")
+
+
+def test_overview_data_quality_view_lists_both_figures_and_sources(app_test):
+    at = app_test("app.py").run()
+    quality = next(d.value for d in at.dataframe if "other source" in d.value.columns)
+    dorset = quality[quality["council"] == "Dorset"]
+    households = dorset[dorset["indicator"] == "All in-house fostering households"].iloc[0]
+    assert households["figure"] == 171 and "112" in households["other figure"] and "58" in households["other figure"]
+    assert "Placement Sufficiency Strategy" in households["source"]
+    bcp = quality[quality["council"] == "Bournemouth, Christchurch and Poole"]
+    uasc = bcp[bcp["finding"].str.contains("38 uasc_count / 642")]
+    assert len(uasc) == 1 and uasc.iloc[0]["figure"] == 4.2
 
 
 def test_stale_sidebar_state_falls_back_to_the_defaults(app_test, store):

@@ -127,6 +127,8 @@ def test_supply_vs_demand_uses_the_returns(store, providers):
     bcp = out.loc["E06000058"]
     assert (bcp["local_beds_return"], bcp["own_in_residential_return"]) == (34, 55)
     assert pd.isna(bcp["own_inside_share_return_pct"])  # 14 (March 2026) and 55 (April 2025) are different days
+    assert pd.isna(bcp["local_beds_per_own_child_return"])  # beds at March 2026 over children at April 2025: no ratio
+    assert dorset["local_beds_per_own_child_return"] == pytest.approx(31 / 53, abs=0.01)  # both at October 2023
     assert out.loc["E06000022", "own_in_residential_return"] == 49 and pd.isna(out.loc["E06000022", "local_beds_return"])
     assert bcp["local_places_ofsted"] == 20 and bcp["places_per_own_child_2023"] == pytest.approx(20 / 31, abs=0.01)
 

@@ -124,7 +124,7 @@ def trend_chart(lines: pd.DataFrame, returns: pd.DataFrame | None, *, value_labe
 
     if not panels:
         frame = pd.concat([data, own], ignore_index=True) if own is not None else data
-        frame["label_value"] = _label_heights(frame, zero_based, height=540)
+        frame["label_value"] = _label_heights(frame, zero_based, height=PLOT_HEIGHT)
         return alt.layer(*layers(frame, True, x, y)).properties(height=540, width="container")
     councils = data[data["role"].isin(["Council of interest", "Group member"])]
     order = (councils.loc[councils["role"] == "Council of interest", "area_name"].drop_duplicates().tolist()
@@ -148,9 +148,11 @@ def trend_chart(lines: pd.DataFrame, returns: pd.DataFrame | None, *, value_labe
 
 
 PANEL_COLUMNS, PANEL_WIDTH = 2, 260
+#: The one-chart trend's plotting area: 540 px less the legend and axis that Streamlit fits inside it.
+PLOT_HEIGHT = 420
 
 
-def _label_heights(frame: pd.DataFrame, zero_based: bool, *, height: int, font_px: int = 13) -> pd.Series:
+def _label_heights(frame: pd.DataFrame, zero_based: bool, *, height: int, font_px: int = 17) -> pd.Series:
     """Where each end-of-line label and each council-return label goes: at its value, moved apart so
     none overlaps another (they all sit at the right-hand end of the chart)."""
     out = frame["value"].astype(float).copy()
@@ -158,7 +160,7 @@ def _label_heights(frame: pd.DataFrame, zero_based: bool, *, height: int, font_p
     if values.empty:
         return out
     low = 0.0 if zero_based else float(values.min())
-    span = max(float(values.max()) - low, 1e-9) * 1.1
+    span = max(float(values.max()) - low, 1e-9) * 1.25  # Vega rounds the axis out ("nice")
     last = frame[frame["kind"] == "figure"].dropna(subset=["value"]).sort_values("year").groupby("area_code").tail(1)
     own = frame[frame["kind"] == "council return"].dropna(subset=["value"])
     labelled = pd.concat([last, own])
@@ -195,9 +197,10 @@ def rank_chart(ranked: pd.DataFrame, thresholds: list[float], *, council: str, m
     band_rects = alt.Chart(bands).mark_rect(stroke="#BBBBBB", strokeDash=[2, 2]).encode(
         y=alt.Y("from:Q", scale=_scale(zero_based)), y2="to:Q",
         color=alt.Color("shade:N", scale=None), tooltip=[alt.Tooltip("label:N", title="Quartile band")])
-    band_text = alt.Chart(bands).mark_text(align="right", baseline="top", dx=-4, dy=3, fontSize=10,
+    # band names at the left edge, just under each band's top (on the right they met the members' labels)
+    band_text = alt.Chart(bands).mark_text(align="left", baseline="top", dx=4, dy=3, fontSize=10,
                                            color="#555555").encode(
-        x=alt.value("width"), y="to:Q", text="band:N")
+        x=alt.value(0), y="to:Q", text="band:N")
     colour = alt.Color("group:N", scale=alt.Scale(domain=["Council of interest", "Group member", "Other councils"],
                                                   range=[HIGHLIGHT, MEMBER, OTHER]),
                        legend=alt.Legend(title=None, orient="bottom"))

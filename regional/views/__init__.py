@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from regional.views import children_in_care, fostering, overview, placement_distance, residential
+from regional.views import (action_plans, children_in_care, fostering, groups, overview, placement_distance, residential,
+                            scorecard, sufficiency)
 from regional.views.base import Section, text_or_blank
 
 VIEWS: dict[str, ModuleType] = {
@@ -18,6 +19,10 @@ VIEWS: dict[str, ModuleType] = {
     fostering.PAGE: fostering,
     residential.PAGE: residential,
     placement_distance.PAGE: placement_distance,
+    sufficiency.PAGE: sufficiency,
+    scorecard.PAGE: scorecard,
+    groups.PAGE: groups,
+    action_plans.PAGE: action_plans,
 }
 #: Pages with nothing to prepare (text only).
 NO_DATA = {"pages/9_Accessibility.py", "pages/8_Glossary.py",

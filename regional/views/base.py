@@ -45,10 +45,11 @@ class Section:
         if not self.chart:
             return None
         from regional import charts, maps
-        from regional.charts import cic, distance, fostering, residential
+        from regional.charts import action_plans, cic, distance, fostering, residential, sufficiency
 
         modules = {"charts": charts, "charts.cic": cic, "charts.distance": distance, "charts.fostering": fostering,
-                   "charts.residential": residential, "maps": maps}
+                   "charts.residential": residential, "charts.sufficiency": sufficiency,
+                   "charts.action_plans": action_plans, "maps": maps}
         module, name = self.chart.rsplit(".", 1)
         if module not in modules or not hasattr(modules[module], name):
             raise ValueError(f"section {self.key}: unknown chart builder {self.chart}")

@@ -14,11 +14,15 @@ from regional.indicators import format_value
 from regional.selection import REGION, Selection
 from regional.store import Store
 from regional.views.base import Section, text_or_blank
+from regional.views.council_local import council_figures_section
 
 PAGE = "pages/1_Children_in_care.py"
 DFE_SOURCE = ("DfE, Children looked after in England including adoptions (rates as published, whole numbers); "
               "LAIT for 2016-2020.")
 RATE, COUNT = "Rate per 10,000", "Number of children"
+
+#: The catalogue topics whose council figures this page lists beside DfE's series.
+COUNCIL_TOPICS = ["Children in care", "Placements", "Stability", "Care leavers", "Permanence"]
 
 
 @dataclass(frozen=True)
@@ -50,7 +54,10 @@ def prepare(store: Store, selection: Selection, choices: Choices = Choices()) ->
     year = choices.year if choices.year in available else available[0]
     derived = choices.measure == "excl_uasc"
     ctx = _Context(store, selection, choices, frame, year, derived)
-    return [_intro(ctx), _headline(ctx), _trend(ctx), _rank(ctx), _funnel(ctx), *_neighbours(ctx), _flows(ctx)]
+    return [_intro(ctx), _headline(ctx), _trend(ctx), _rank(ctx), _funnel(ctx), *_neighbours(ctx), _flows(ctx),
+            council_figures_section(store, [c for c in selection.members if c != ENGLAND_CODE],
+                                    key="cic_ownfigures", topics=COUNCIL_TOPICS, level=1,
+                                    title="The councils' own figures on children in care, beside DfE's")]
 
 
 @dataclass
@@ -168,8 +175,9 @@ def _trend(ctx: _Context) -> Section:
         chart_args={"returns": returns, "value_label": value_label, "zero_based": choices.zero_based,
                     "region_name": sel.region_name, "value_format": fmt, "panels": choices.panels},
         file_name=f"children_in_care_trend_{choices.measure}.csv", source=ctx.source,
-        caption=("Lines: DfE's figures at 31 March. Crosses: the councils' own, more recent figures, labelled with "
-                 "their date (not validated by DfE; see the table for each document). "
+        caption=("Lines: DfE's figures at 31 March. Crosses: the councils' own figures for the same measure, "
+                 "labelled with their own date (not validated by DfE; see the table for each document). A figure "
+                 "whose document gives no period is not drawn: it is listed under the councils' own figures. "
                  + ("" if as_rate else "England and region are not drawn on the count view (their counts are on "
                                        "another scale). ") + gap_text))
 

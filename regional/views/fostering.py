@@ -10,9 +10,11 @@ from regional import fostering
 from regional import forecast as fc
 from regional.authorities import ENGLAND_CODE
 from regional.exports import signed
+from regional.observations import PERIOD_NOT_STATED
 from regional.selection import Selection
 from regional.store import Store
 from regional.views.base import Section, text_or_blank
+from regional.views.council_local import council_figures_section
 
 PAGE = "pages/2_Fostering.py"
 KINDS = {"Mainstream": ["mainstream"], "Kinship / connected person": ["kinship"], "All types": None}
@@ -45,7 +47,9 @@ def prepare(store: Store, selection: Selection, choices: Choices = Choices()) ->
     pipeline_all = fostering.pipeline_frame(store)
     pipeline = pipeline_all[pipeline_all["area_code"].isin(members)]
     util = fostering.utilisation(store)
-    return [*_households(store, selection, members, pipeline), *_utilisation(selection, members, util, choices),
+    own = council_figures_section(store, members, key="fostering_council_figures", topics=["Fostering"],
+                                  title="The councils' own fostering figures, beside DfE's")
+    return [*_households(store, selection, members, pipeline), own, *_utilisation(selection, members, util, choices),
             *_pipeline(store, members, pipeline, choices), *_forecast(store, selection, members, util, pipeline_all,
                                                                       choices)]
 
@@ -60,7 +64,9 @@ def _households(store: Store, sel: Selection, members: list[str], pipeline: pd.D
             "No member of this group has published fostering household counts. A council can add them in a "
             "council return (indicators fostering_households_mainstream, _kinship, _total) on the Data page.")))
     else:
-        table = house.assign(figure=house["basis"], period=house["period"].dt.strftime("%Y-%m-%d"))[
+        undated = house["period_label"] == PERIOD_NOT_STATED  # its date is only a sort key: never shown
+        table = house.assign(figure=house["basis"],
+                             period=house["period"].dt.strftime("%Y-%m-%d").where(~undated, ""))[
             ["area_name", "household_type", "period", "period_label", "value", "figure", "source_title", "section",
              "note"]]
         traj = trajectory.assign(figure=trajectory["synthetic"].map(

@@ -1,5 +1,6 @@
 """Overview: the group at a glance. Headline figures for the council of interest, every member
-side by side, one measure compared, the councils' own returns and how fresh each council's data is."""
+side by side, one measure compared, the councils' own figures beside DfE's, the data-quality
+findings and how fresh each council's data is."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from regional.indicators import format_value
 from regional.selection import Selection
 from regional.store import Store
 from regional.views.base import Section, text_or_blank
+from regional.views.council_local import council_figures_section, data_quality_section
 
 PAGE = "overview.py"
 SOURCE = "DfE, Children looked after in England including adoptions, and DfE LAIT (OGL v3.0)"
@@ -85,17 +87,9 @@ def prepare(store: Store, selection: Selection, choices: Choices = Choices()) ->
             f"{n} ({s})" for n, s in zip(not_shown["area_name"], not_shown["status"]))) if len(not_shown) else "",
         source=SOURCE, file_name=f"overview_{choices.measure}.csv"))
 
-    returns = metrics.council_return_latest(store, members)
-    sections.append(Section(
-        "overview_returns", "Latest figures from the councils' own returns", table=text_or_blank(returns),
-        caption="What councils publish between DfE releases: more recent, not yet validated by DfE, and not always "
-                "defined exactly as DfE defines them. Each figure names the document it comes from.",
-        source="The councils' own published documents, named on each row", file_name="council_returns_latest.csv",
-        extra={"by_council": {name: text_or_blank(part.drop(columns="council"))
-                              for name, part in returns.groupby("council", sort=False)}},
-        empty="" if len(returns) else (
-            "No member of this group has submitted a return yet. A council loads one with "
-            "`python -m regional load-return FILE` (template: data/templates/council_return.md).")))
+    councils = [c for c in members if c != ENGLAND_CODE]
+    sections.append(council_figures_section(store, councils, key="overview_council_figures", topics=None))
+    sections.append(data_quality_section(store, councils, key="overview_quality"))
     sections.append(Section("overview_freshness", "Data freshness",
                             table=text_or_blank(metrics.freshness(store, members)), source=SOURCE,
                             file_name="data_freshness.csv"))

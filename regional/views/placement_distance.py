@@ -44,8 +44,22 @@ def options(store: Store, selection: Selection) -> dict[str, list[str]]:
     held = episodes(store)
     with_data = sorted(set(held["area_code"]), key=lambda c: names.get(c, c))
     details = [d for d in distance.PLACEMENT_DETAILS if d in set(held.get("placement_detail", []))]
-    return {"with_data": with_data, "default": [c for c in with_data if c in selection.members] or with_data,
+    # Only the group's own councils by default: a group with no extract shows none (and says so), never
+    # another group's children.
+    return {"with_data": with_data, "default": [c for c in with_data if c in selection.members],
             "details": details}
+
+
+def none_in_group(store: Store, selection: Selection) -> str:
+    """What to say when no council of the chosen group has a child-level extract, or '' when one has."""
+    held = options(store, selection)
+    if held["default"]:
+        return ""
+    names = dict(zip(store.areas["code"], store.areas["name"]))
+    listed = ", ".join(names.get(c, c) for c in held["with_data"]) or "none yet"
+    return (f"No council in {selection.group_label} has a child-level placement extract (synthetic or uploaded), "
+            f"so the child-level sections below show nothing rather than another group's children. Councils with an "
+            f"extract: {listed}. Choose them under 'Councils' to see theirs, or upload an extract below.")
 
 
 def placements_in_view(store: Store, selection: Selection, choices: Choices) -> pd.DataFrame:
@@ -176,6 +190,7 @@ def prepare(store: Store, selection: Selection, choices: Choices = Choices()) ->
     sections = [intro, map_section]
     if now.empty:
         sections.append(Section("dist_bands", f"Distance bands{tag}", empty=(
+            none_in_group(store, selection) if not chosen else
             "No child-level placements match these filters. Choose councils with an extract above, or upload one "
             "below.")))
     else:

@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.browser]
 
 #: Text marks of a chart's SVG: their boxes (axis and legend text excluded: Vega places those itself).
 _TEXT_BOXES_JS = """e => Array.from(e.querySelectorAll('svg g.mark-text text'))
-  .filter(t => t.textContent.trim() !== '')
+  .filter(t => t.textContent.trim() !== '' && !t.closest('.role-axis, .role-legend, .role-title'))
   .map(t => { const r = t.getBoundingClientRect(); return [t.textContent, r.left, r.top, r.right, r.bottom]; })"""
 _BAR_HEIGHTS_JS = """e => Array.from(e.querySelectorAll('svg g.mark-rect path'))
   .map(p => p.getBoundingClientRect()).filter(r => r.width > 0).map(r => r.height)"""

@@ -31,10 +31,13 @@ def chart_svg(page) -> str:
 
 def test_overview_headings_and_figures(visited) -> None:
     page = visited(APP).page
-    assert headings(page)[:6] == [
+    assert headings(page)[:7] == [
         "Regional Care Benchmark: Overview", "Bournemouth, Christchurch and Poole at a glance",
-        "Every member side by side", "Compare one measure", "Latest figures from the councils' own returns",
-        "Data freshness"]
+        "Every member side by side", "Compare one measure", "The councils' own figures, beside DfE's",
+        "Data quality: figures that disagree", "Data freshness"]
+    # The data-quality view counts each council's findings (BCP's and Dorset's documents disagree).
+    text = page.locator(MAIN).inner_text()
+    assert "Findings: " in text and "Dorset" in text.split("Findings: ")[1].split("\n")[0]
     intro = page.locator(f'{MAIN} [data-testid="stMarkdown"]').first.inner_text()
     assert intro.startswith("South West RCC (RCC): 15 councils"), intro
     year, count = published_cic("E06000058")

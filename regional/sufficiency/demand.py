@@ -1,0 +1,269 @@
+"""Demand for placements by type, per council and year, to a horizon.
+
+Two methods, each stated beside its figures:
+
+* **rate x population** (every council): children in care per 10,000 children, a straight
+  line through the last five years of DfE's figures (never below zero), times the child
+  population projected the same way from ONS's mid-year estimates; split into placement
+  types by the council's latest mix (DfE's % of children in care by placement type, LAIT),
+  and fostering into the council's own mainstream places filled (Ofsted via LAIT) and the rest.
+* **transition rates** (councils whose SSDA903 extract spans two or more years): from the
+  children in care at each 31 March, the share who are in each type a year later or have
+  left, and the children entering each type a year; the stock is rolled forward a year at a
+  time. The embedded extracts are synthetic, so these figures are labelled synthetic.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from regional.store import Store
+from regional.sufficiency import BASE_TYPES
+
+SHARE_INDICATORS = {"fostering": "pct_foster_placements", "childrens_homes": "pct_secure_and_childrens_homes",
+                    "supported": "pct_independent_semi_independent", "parents": "pct_placed_with_parents"}
+POPULATION = "child_population_0_17"
+WINDOW = 5
+RATE_METHOD = ("rate x population: children in care per 10,000 ({how}) x child population (ONS trend through the last "
+               "{w} years), split by the {mix} placement mix (DfE, LAIT)")
+#: How the rate per 10,000 is carried forward: the issue's trended rate, or the latest rate held
+#: (the backtest says which did better; both are offered).
+RATE_CHOICES = {"trend": "trend through the last {w} years of DfE figures to {cutoff}",
+                "held": "held at its {cutoff} value"}
+TRANSITION_METHOD = ("transition rates from the council's SSDA903 extract ({span}): share of children in each type "
+                     "a year later or leaving care, and entries a year, rolled forward from 31 March {base}")
+
+
+def linear_trend(years, values, targets, *, window: int = WINDOW, floor: float | None = 0.0) -> np.ndarray:
+    """Least-squares line through the last ``window`` years that have a figure, read at ``targets``.
+
+    Missing and suppressed figures are skipped, never read as 0; one figure gives a flat
+    line; none gives NaN. With ``floor`` the line never goes below it.
+    """
+    frame = pd.DataFrame({"year": np.asarray(years, dtype=float), "value": np.asarray(values, dtype=float)})
+    frame = frame.dropna().sort_values("year").tail(window)
+    targets = np.asarray(targets, dtype=float)
+    if frame.empty:
+        return np.full(targets.shape, np.nan)
+    if len(frame) == 1:
+        out = np.full(targets.shape, frame["value"].iloc[0])
+    else:
+        slope, intercept = np.polyfit(frame["year"], frame["value"], 1)
+        out = intercept + slope * targets
+    return np.maximum(out, floor) if floor is not None else out
+
+
+def published_inputs(store: Store, codes: list[str]) -> pd.DataFrame:
+    """One row per council and year (31 March): children in care, child population, placement
+    mix (% by type; ``other`` is what the four published types leave) and in-house places filled."""
+    cic = store.preferred("cic_count", codes)
+    pop = store.observations_for(POPULATION, codes, source="all")
+    pop = pop[pop["source_kind"] != "council"].sort_values("source_rank").drop_duplicates(["area_code", "period"])
+    shares = store.preferred(list(SHARE_INDICATORS.values()), codes)
+    filled = store.preferred("foster_places_filled", codes)
+    frames = [
+        cic.assign(year=cic["period"].dt.year).pivot_table(index=["area_code", "year"], values="value").rename(
+            columns={"value": "cic_count"}),
+        pop.assign(year=pop["period"].dt.year).pivot_table(index=["area_code", "year"], values="value").rename(
+            columns={"value": "population"}),
+        shares.assign(year=shares["period"].dt.year).pivot_table(index=["area_code", "year"], columns="indicator_id",
+                                                                 values="value").rename(
+            columns={v: f"pct_{k}" for k, v in SHARE_INDICATORS.items()}),
+        filled.assign(year=filled["period"].dt.year).pivot_table(index=["area_code", "year"], values="value").rename(
+            columns={"value": "inhouse_filled"}),
+    ]
+    wide = pd.concat(frames, axis=1).reset_index()
+    for key in SHARE_INDICATORS:
+        if f"pct_{key}" not in wide:
+            wide[f"pct_{key}"] = np.nan
+    if "inhouse_filled" not in wide:
+        wide["inhouse_filled"] = np.nan
+    known = wide[[f"pct_{k}" for k in SHARE_INDICATORS]]
+    wide["pct_other"] = (100 - known.sum(axis=1)).clip(lower=0).where(known.notna().all(axis=1))
+    return wide.sort_values(["area_code", "year"]).reset_index(drop=True)
+
+
+def history(inputs: pd.DataFrame) -> pd.DataFrame:
+    """Children by base type and year as DfE published them (count x % by type), long."""
+    rows = []
+    for key in BASE_TYPES:
+        rows.append(pd.DataFrame({"area_code": inputs["area_code"], "year": inputs["year"], "type": key,
+                                  "children": inputs["cic_count"] * inputs[f"pct_{key}"] / 100}))
+    rows.append(pd.DataFrame({"area_code": inputs["area_code"], "year": inputs["year"], "type": "total",
+                              "children": inputs["cic_count"]}))
+    out = pd.concat(rows, ignore_index=True).dropna(subset=["children"])
+    return out.sort_values(["area_code", "type", "year"]).reset_index(drop=True)
+
+
+def trend_lines(frame: pd.DataFrame, column: str, *, window: int = WINDOW) -> pd.DataFrame:
+    """Per council: slope and intercept of the least-squares line through the last ``window``
+    years with a figure in ``column`` (one figure: flat; none: left out). Vectorised across
+    councils so the national backtest is one pass; it agrees with :func:`linear_trend`."""
+    have = frame.dropna(subset=[column]).sort_values(["area_code", "year"]).groupby("area_code").tail(window)
+    x, y = have["year"].astype(float), have[column].astype(float)
+    sums = pd.DataFrame({"area_code": have["area_code"], "n": 1.0, "x": x, "y": y, "xy": x * y, "xx": x * x})
+    s = sums.groupby("area_code").sum()
+    denom = s["n"] * s["xx"] - s["x"] ** 2
+    slope = ((s["n"] * s["xy"] - s["x"] * s["y"]) / denom.where(denom > 0)).fillna(0.0)
+    intercept = (s["y"] - slope * s["x"]) / s["n"]
+    return pd.DataFrame({"slope": slope, "intercept": intercept})
+
+
+def forecast_all(inputs: pd.DataFrame, years: list[int], *, cutoff: int | None = None,
+                 window: int = WINDOW, rate: str = "trend") -> pd.DataFrame:
+    """Rate x population forecast for every council in ``inputs`` (:func:`published_inputs`).
+
+    Uses only years up to ``cutoff`` (default: each council's latest year of children in
+    care). One row per council, year and type (the base types and ``total``): children, the
+    projected rate per 10,000 and population, the mix year and the method in words.
+    """
+    cols = ["area_code", "year", "type", "children", "rate_per_10k", "population", "mix_year", "method"]
+    rows = inputs if cutoff is None else inputs[inputs["year"] <= cutoff]
+    rows = rows.assign(rate=rows["cic_count"] / rows["population"] * 10_000)
+    latest = rows.dropna(subset=["cic_count"]).groupby("area_code")["year"].max()
+    if latest.empty:
+        return pd.DataFrame(columns=cols)
+    rate_line, pop_line = trend_lines(rows, "rate", window=window), trend_lines(rows, "population", window=window)
+    mix = rows.dropna(subset=[f"pct_{k}" for k in BASE_TYPES]).sort_values("year").groupby("area_code").tail(1)
+    mix = mix.set_index("area_code")
+    codes = latest.index.intersection(rate_line.index).intersection(pop_line.index)
+    grid = pd.MultiIndex.from_product([codes, years], names=["area_code", "year"]).to_frame(index=False)
+    target = grid["year"].astype(float)
+    r, p = rate_line.reindex(grid["area_code"]), pop_line.reindex(grid["area_code"])
+    if rate == "held":
+        last = rows.dropna(subset=["rate"]).sort_values("year").groupby("area_code")["rate"].last()
+        rate_hat = last.reindex(grid["area_code"]).to_numpy(dtype=float)
+    elif rate == "trend":
+        rate_hat = np.maximum(r["intercept"].to_numpy() + r["slope"].to_numpy() * target, 0.0)
+    else:
+        raise ValueError(f"unknown rate method '{rate}' (expected one of {', '.join(RATE_CHOICES)})")
+    pop_hat = np.maximum(p["intercept"].to_numpy() + p["slope"].to_numpy() * target, 0.0)
+    grid["mix_year"] = grid["area_code"].map(mix["year"]).astype("Int64")
+    grid["method"] = [RATE_METHOD.format(how=RATE_CHOICES[rate].format(w=window, cutoff=latest[c]), w=window,
+                                         mix=f"{m}" if pd.notna(m) else "(no published)")
+                      for c, m in zip(grid["area_code"], grid["mix_year"])]
+    out = [grid.assign(type="total", children=rate_hat * pop_hat / 10_000, rate_per_10k=rate_hat, population=pop_hat)]
+    for key in BASE_TYPES:
+        share = grid["area_code"].map(mix[f"pct_{key}"]).to_numpy(dtype=float) / 100 if len(mix) else np.nan
+        out.append(grid.assign(type=key, children=rate_hat * pop_hat / 10_000 * share, rate_per_10k=rate_hat * share,
+                               population=pop_hat))
+    return pd.concat(out, ignore_index=True)[cols]
+
+
+def forecast_council(rows: pd.DataFrame, years: list[int], *, cutoff: int | None = None,
+                     window: int = WINDOW, rate: str = "trend") -> pd.DataFrame:
+    """:func:`forecast_all` for one council's rows (without its ``area_code`` column)."""
+    return forecast_all(rows, years, cutoff=cutoff, window=window, rate=rate).drop(columns="area_code")
+
+
+def naive_all(inputs: pd.DataFrame, years: list[int], *, cutoff: int | None = None) -> pd.DataFrame:
+    """The naive forecast: each council's last published count per type carried forward unchanged."""
+    hist = history(inputs if cutoff is None else inputs[inputs["year"] <= cutoff])
+    last = hist.sort_values("year").groupby(["area_code", "type"]).tail(1)[["area_code", "type", "children"]]
+    return last.merge(pd.DataFrame({"year": years}), how="cross")[["area_code", "year", "type", "children"]]
+
+
+def naive_council(rows: pd.DataFrame, years: list[int], *, cutoff: int | None = None) -> pd.DataFrame:
+    return naive_all(rows, years, cutoff=cutoff).drop(columns="area_code")
+
+
+def inhouse_share(rows: pd.DataFrame, *, cutoff: int | None = None) -> tuple[float, int | None]:
+    """Share of fostered children in the council's own mainstream places (filled places / all
+    fostered children) in the latest year both are published; NaN and None if never."""
+    if cutoff is not None:
+        rows = rows[rows["year"] <= cutoff]
+    fostered = rows["cic_count"] * rows["pct_fostering"] / 100
+    both = rows.assign(fostered=fostered).dropna(subset=["fostered", "inhouse_filled"])
+    both = both[both["fostered"] > 0]
+    if both.empty:
+        return float("nan"), None
+    last = both.iloc[-1]
+    return float(min(last["inhouse_filled"] / last["fostered"], 1.0)), int(last["year"])
+
+
+def split_fostering(frame: pd.DataFrame, share: float) -> pd.DataFrame:
+    """Replace ``fostering`` rows by in-house and agency-and-kinship rows at ``share`` in-house."""
+    fost = frame[frame["type"] == "fostering"]
+    inhouse = fost.assign(type="fostering_inhouse", children=fost["children"] * share,
+                          rate_per_10k=fost["rate_per_10k"] * share)
+    rest = fost.assign(type="fostering_ifa_kinship", children=fost["children"] * (1 - share),
+                       rate_per_10k=fost["rate_per_10k"] * (1 - share))
+    return pd.concat([frame[frame["type"] != "fostering"], inhouse, rest], ignore_index=True)
+
+
+# --- transition rates (SSDA903) -------------------------------------------------------------
+EPISODE_TYPES = {"Fostering: other, in-house": "fostering_inhouse", "Fostering: kinship": "fostering_ifa_kinship",
+                 "Fostering: other, agency": "fostering_ifa_kinship", "Fostering: other": "fostering_ifa_kinship",
+                 "Residential": "childrens_homes", "Supported accommodation": "supported", "With parents": "parents",
+                 "Adoption": "other", "Other": "other"}
+LEFT = "left care"
+
+
+def stock_at(episodes: pd.DataFrame, when: date) -> pd.Series:
+    """Each child in care at ``when`` and their placement type (the episode open that day)."""
+    when = pd.Timestamp(when)
+    decom = pd.to_datetime(episodes["decom"])
+    dec = pd.to_datetime(episodes["dec"])
+    open_ = episodes[(decom <= when) & (dec.isna() | (dec > when))]
+    open_ = open_.assign(_d=decom[open_.index]).sort_values("_d").drop_duplicates("child", keep="last")
+    return open_.set_index("child")["placement_detail"].map(EPISODE_TYPES).fillna("other")
+
+
+def snapshot_dates(episodes: pd.DataFrame, extract_date: date, *, pairs: int = 3) -> list[date]:
+    """31 Marches at least a year after the extract's first episode, up to its date; the last ``pairs`` + 1."""
+    first = pd.to_datetime(episodes["decom"]).min()
+    if pd.isna(first):
+        return []
+    start = first + pd.DateOffset(years=1)
+    extract = pd.Timestamp(extract_date)
+    dates = [date(y, 3, 31) for y in range(start.year, extract.year + 1)
+             if pd.Timestamp(date(y, 3, 31)) >= start and pd.Timestamp(date(y, 3, 31)) <= extract]
+    return dates[-(pairs + 1):]
+
+
+def transition_rates(episodes: pd.DataFrame, extract_date: date, *, pairs: int = 3) -> dict | None:
+    """Transition matrix (type -> type or left care), entries a year by type and the latest stock.
+
+    Pooled over up to ``pairs`` consecutive years. None when the extract spans less than two
+    years (fewer than two 31 Marches to compare).
+    """
+    dates = snapshot_dates(episodes, extract_date, pairs=pairs)
+    if len(dates) < 2:
+        return None
+    types = list(dict.fromkeys(EPISODE_TYPES.values()))
+    episodes = episodes[["child", "decom", "dec", "placement_detail"]].assign(
+        decom=pd.to_datetime(episodes["decom"]), dec=pd.to_datetime(episodes["dec"]))
+    moves = pd.DataFrame(0.0, index=types, columns=[*types, LEFT])
+    entries = pd.Series(0.0, index=types)
+    stocks = [stock_at(episodes, d) for d in dates]
+    for before, after in zip(stocks, stocks[1:]):
+        nxt = after.reindex(before.index).fillna(LEFT)
+        counts = pd.crosstab(before, nxt)
+        moves = moves.add(counts.reindex(index=types, columns=[*types, LEFT], fill_value=0), fill_value=0)
+        new = after[~after.index.isin(before.index)].value_counts()
+        entries = entries.add(new.reindex(types, fill_value=0), fill_value=0)
+    out_of = moves.sum(axis=1)
+    matrix = moves.div(out_of.where(out_of > 0), axis=0).fillna(0.0)
+    for t in types:  # a type nobody was in: assume children stay (no evidence either way)
+        if out_of[t] == 0:
+            matrix.loc[t, t] = 1.0
+    return {"matrix": matrix, "entries": entries / (len(dates) - 1), "stock": stocks[-1].value_counts().reindex(
+        types, fill_value=0).astype(float), "base": dates[-1], "years": len(dates) - 1, "first": dates[0]}
+
+
+def project_transitions(rates: dict, years: list[int]) -> pd.DataFrame:
+    """Roll the stock forward a year at a time: next = stock x matrix (staying in care) + entries."""
+    matrix = rates["matrix"]
+    types = list(matrix.index)
+    stay = matrix[types].to_numpy()
+    stock = rates["stock"].reindex(types).to_numpy()
+    entries = rates["entries"].reindex(types).to_numpy()
+    base = rates["base"].year
+    rows = []
+    for year in range(base + 1, max(years) + 1):
+        stock = stock @ stay + entries
+        if year in years:
+            rows += [{"year": year, "type": t, "children": float(v)} for t, v in zip(types, stock)]
+    return pd.DataFrame(rows, columns=["year", "type", "children"])

@@ -1,0 +1,105 @@
+"""AppTest of the Sufficiency plan page for the South West RCC and for BCP: the headline
+names synthetic inputs, the figures are the library's, scenarios compare and save."""
+from __future__ import annotations
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from regional.sufficiency import backtest, plan, scenarios
+
+PAGE = "pages/5_Sufficiency_plan.py"
+SW = "rcc:south-west"
+BCP = "E06000058"
+
+
+def _rows(chart) -> pd.DataFrame:
+    frames = [pa.ipc.open_stream(d.data.data).read_all().to_pandas() for d in chart.proto.datasets]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _metric(at, start: str) -> str:
+    return next(m.value for m in at.metric if m.label.startswith(start))
+
+
+@pytest.fixture(scope="module")
+def results(store):
+    return backtest.national(store)
+
+
+def test_south_west_plan(app_test, store, results):
+    at = app_test(PAGE).run()
+    assert not at.exception
+    assert at.title[0].value == "Sufficiency plan"
+    expected = plan.build_plan(store, store.group_members(SW), label="South West RCC (RCC)", backtest_results=results)
+    warning = at.warning[0].value
+    assert warning == expected.headline()
+    assert "SYNTHETIC inputs" in warning and "March 2028" in warning
+    dem = expected.demand[(expected.demand["year"] == 2028) & (expected.demand["type"] == "total")]
+    assert _metric(at, "Children in care") == f"{dem['children'].sum():,.0f}"
+    headers = [h.value for h in at.header]
+    for title in ("Demand by placement type", "Local supply and the gap", "Each council at 31 March 2028",
+                  "Transition-rate demand (SSDA903)", "Unit costs (RO3 2024-25)",
+                  "How well the method forecast 2022-2025", "Create or edit a scenario"):
+        assert title in headers
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 2
+    drawn = _rows(charts[0])
+    assert set(drawn["year"]) == {2026, 2027, 2028}
+    homes = drawn[(drawn["type"] == "childrens_homes") & (drawn["year"] == 2028)]["children"].iloc[0]
+    grp = expected.demand[(expected.demand["type"] == "childrens_homes") & (expected.demand["year"] == 2028)]
+    assert homes == pytest.approx(grp["children"].sum())
+    tables = [d.value for d in at.dataframe]
+    backtest_table = next(t for t in tables if "MAPE % (rate trended)" in t.columns)
+    assert len(backtest_table) == len(store.group_members(SW)) + 1
+    transition = next(t for t in tables if "transition rates (SYNTHETIC extract)" in t.columns)
+    assert set(transition["council"]) == {"Bournemouth, Christchurch and Poole", "Dorset",
+                                          "Bath and North East Somerset"}
+
+
+def test_bcp_alone_with_a_scenario(app_test, store, results):
+    at = app_test(PAGE).run()
+    at.radio(key="suff_scope").set_value("Council of interest").run()
+    assert not at.exception
+    expected = plan.build_plan(store, [BCP], label="Bournemouth, Christchurch and Poole", backtest_results=results)
+    assert at.warning[0].value == expected.headline()
+    assert "Each council at 31 March 2028" not in [h.value for h in at.header]
+    end = expected.group_gap.set_index(["year", "type"]).loc[(2028, "childrens_homes")]
+    assert _metric(at, "Children's homes gap") == f"{end['gap_children']:,.0f}"
+    at.selectbox(key="suff_scenario").set_value("A new 4-bed home in 2027").run()
+    assert not at.exception
+    assert "Scenario against the baseline, 31 March 2028" in [h.value for h in at.header]
+    # four more local beds from 2027: the gap in children's homes places shrinks by four
+    comp = next(d.value for d in at.dataframe if "gap in children (scenario)" in d.value.columns)
+    assert "Scenario: A new 4-bed home in 2027." in at.warning[0].value
+    homes = comp.set_index("placement type").loc["Children's homes (incl. secure)"]
+    assert homes["gap in children (scenario)"] < homes["gap in children (baseline)"]
+
+
+def test_a_scenario_is_saved_from_the_page_and_shown(app_test, engine):
+    at = app_test(PAGE).run()
+    at.text_input[0].input("Page test: more carers")
+    at.text_input[1].input("thirty more households a year")
+    levers = pd.DataFrame([{"kind": "households", "council": "", "from_type": None, "to_type": None, "pct": None,
+                            "per_year": 30, "beds": None, "year": 2026}], columns=scenarios.LEVER_COLUMNS)
+    # AppTest cannot type into st.data_editor; the form takes the edited table from its state
+    at.session_state["suff_levers"] = {"edited_rows": {}, "added_rows": [levers.iloc[0].dropna().to_dict()],
+                                       "deleted_rows": []}
+    at.button[0].click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    saved = scenarios.saved(engine)
+    assert saved["Page test: more carers"].levers == [scenarios.Lever("households", per_year=30.0, year=2026)]
+    assert at.selectbox(key="suff_scenario").value == "Page test: more carers"
+    assert any("Saved 'Page test: more carers'" in s.value for s in at.success)
+    from regional import db
+    db.delete_scenario(engine, "Page test: more carers")
+
+
+def test_a_bad_lever_is_reported_and_nothing_saved(app_test, engine):
+    at = app_test(PAGE).run()
+    at.text_input[0].input("Page test: bad")
+    at.session_state["suff_levers"] = {"edited_rows": {}, "added_rows": [{"kind": "new_home", "beds": 0, "year": 2027}],
+                                       "deleted_rows": []}
+    at.button[0].click().run()
+    assert at.error and "column 'beds'" in at.error[0].value
+    assert "Page test: bad" not in scenarios.saved(engine)

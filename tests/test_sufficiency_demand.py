@@ -1,0 +1,145 @@
+"""Demand on constructed series with known answers: the trend, the population, the placement
+mix, the in-house split and the transition rates."""
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from regional.sufficiency import demand
+
+
+def inputs(code: str = "E06000001", years=range(2016, 2026), *, rate0: float = 50.0, rate_step: float = 2.0,
+           pop0: float = 10_000.0, pop_step: float = 100.0, mix=(70, 10, 8, 4), filled=None) -> pd.DataFrame:
+    """A council whose rate per 10,000 and child population both grow in a straight line."""
+    rows = []
+    for k, y in enumerate(years):
+        pop = pop0 + pop_step * k
+        rate = rate0 + rate_step * k
+        rows.append({"area_code": code, "year": y, "cic_count": rate * pop / 10_000, "population": pop,
+                     "pct_fostering": mix[0], "pct_childrens_homes": mix[1], "pct_supported": mix[2],
+                     "pct_parents": mix[3], "inhouse_filled": filled})
+    frame = pd.DataFrame(rows)
+    frame["pct_other"] = 100 - frame[["pct_fostering", "pct_childrens_homes", "pct_supported", "pct_parents"]].sum(axis=1)
+    return frame
+
+
+def test_linear_trend_reads_the_line_and_skips_gaps():
+    years = [2018, 2019, 2020, 2021, 2022]
+    assert demand.linear_trend(years, [10, 12, 14, 16, 18], [2025]) == pytest.approx([24.0])
+    # a suppressed year is skipped, not read as 0: the line is the same
+    assert demand.linear_trend(years, [10, np.nan, 14, 16, 18], [2025]) == pytest.approx([24.0])
+    # only the last five years with a figure count
+    assert demand.linear_trend(range(2010, 2020), [100] * 5 + [1, 2, 3, 4, 5], [2021]) == pytest.approx([7.0])
+    assert demand.linear_trend([2020], [7], [2030]) == pytest.approx([7.0])
+    assert np.isnan(demand.linear_trend([2020], [np.nan], [2030])[0])
+    assert demand.linear_trend([2020, 2021], [10, 4], [2025]) == pytest.approx([0.0])  # floored at 0
+
+
+def test_vectorised_trend_agrees_with_the_single_series_line():
+    rng = np.random.default_rng(7)
+    frame = pd.DataFrame({"area_code": np.repeat(["A", "B"], 8), "year": list(range(2016, 2024)) * 2,
+                          "v": rng.normal(50, 5, 16)})
+    frame.loc[3, "v"] = np.nan
+    lines = demand.trend_lines(frame, "v")
+    for code, rows in frame.groupby("area_code"):
+        expected = demand.linear_trend(rows["year"], rows["v"], [2027], floor=None)[0]
+        got = lines.loc[code, "intercept"] + lines.loc[code, "slope"] * 2027
+        assert got == pytest.approx(expected)
+
+
+def test_rate_times_population_gives_the_known_children_by_type():
+    frame = demand.forecast_council(inputs(), [2026, 2028])
+    # year index k = 10 (2026) and 12 (2028): rate 50 + 2k, population 10,000 + 100k
+    for year, k in ((2026, 10), (2028, 12)):
+        rows = frame[frame["year"] == year].set_index("type")
+        expected_total = (50 + 2 * k) * (10_000 + 100 * k) / 10_000
+        assert rows.loc["total", "children"] == pytest.approx(expected_total)
+        assert rows.loc["total", "rate_per_10k"] == pytest.approx(50 + 2 * k)
+        assert rows.loc["total", "population"] == pytest.approx(10_000 + 100 * k)
+        assert rows.loc["fostering", "children"] == pytest.approx(expected_total * 0.70)
+        assert rows.loc["childrens_homes", "children"] == pytest.approx(expected_total * 0.10)
+        assert rows.loc["other", "children"] == pytest.approx(expected_total * 0.08)
+    assert "2025 placement mix" in frame["method"].iloc[0] and "trend through the last 5 years" in frame["method"].iloc[0]
+
+
+def test_cutoff_uses_only_earlier_years_and_naive_carries_the_last_value():
+    data = inputs()
+    data.loc[data["year"] > 2021, "cic_count"] *= 3  # what happens after the cutoff must not leak in
+    fc = demand.forecast_council(data, [2022], cutoff=2021).set_index("type")
+    assert fc.loc["total", "children"] == pytest.approx((50 + 2 * 6) * (10_000 + 600) / 10_000)
+    naive = demand.naive_council(data, [2022, 2025], cutoff=2021)
+    total = naive[naive["type"] == "total"]
+    assert list(total["children"]) == pytest.approx([(50 + 2 * 5) * (10_000 + 500) / 10_000] * 2)
+
+
+def test_inhouse_share_and_split():
+    data = inputs(filled=30.0)
+    share, year = demand.inhouse_share(data)
+    fostered = data.iloc[-1]["cic_count"] * 0.70
+    assert year == 2025 and share == pytest.approx(30 / fostered)
+    fc = demand.split_fostering(demand.forecast_council(data, [2026]), share)
+    rows = fc.set_index("type")["children"]
+    assert "fostering" not in rows.index
+    assert rows["fostering_inhouse"] + rows["fostering_ifa_kinship"] == pytest.approx(
+        demand.forecast_council(data, [2026]).set_index("type").loc["fostering", "children"])
+    assert np.isnan(demand.inhouse_share(inputs())[0])
+
+
+def episode(child, decom, dec=None, detail="Fostering: other, in-house"):
+    return {"child": child, "decom": pd.Timestamp(decom), "dec": pd.Timestamp(dec) if dec else pd.NaT,
+            "placement_detail": detail}
+
+
+def test_transition_rates_from_constructed_episodes():
+    rows = [episode("seed", "2019-06-01", "2019-07-01", "Other")]  # the extract starts June 2019
+    # 10 children in in-house fostering at 31 March 2021: 6 stay, 2 move to a children's home, 2 leave care
+    for i in range(10):
+        rows.append(episode(f"f{i}", "2020-06-01", "2021-09-01" if i >= 6 else None))
+    for i in range(6, 8):
+        rows.append(episode(f"f{i}", "2021-09-01", None, "Residential"))
+    # 4 children enter supported accommodation during 2021-22
+    rows += [episode(f"s{i}", "2021-10-01", None, "Supported accommodation") for i in range(4)]
+    rates = demand.transition_rates(pd.DataFrame(rows), date(2022, 4, 30))
+    assert rates["years"] == 1 and rates["base"] == date(2022, 3, 31)
+    m = rates["matrix"]
+    assert m.loc["fostering_inhouse", "fostering_inhouse"] == pytest.approx(0.6)
+    assert m.loc["fostering_inhouse", "childrens_homes"] == pytest.approx(0.2)
+    assert m.loc["fostering_inhouse", demand.LEFT] == pytest.approx(0.2)
+    assert rates["entries"]["supported"] == pytest.approx(4.0)
+    assert rates["stock"]["fostering_inhouse"] == 6 and rates["stock"]["childrens_homes"] == 2
+    proj = demand.project_transitions(rates, [2023, 2024]).set_index(["year", "type"])["children"]
+    # 2023: in-house 6 x 0.6 = 3.6; homes 6 x 0.2 + 2 (homes stay: nobody was in one a year earlier) = 3.2;
+    # supported 4 stay (no evidence of leaving) + 4 entries = 8
+    assert proj[(2023, "fostering_inhouse")] == pytest.approx(3.6)
+    assert proj[(2023, "childrens_homes")] == pytest.approx(3.2)
+    assert proj[(2023, "supported")] == pytest.approx(8.0)
+    assert proj[(2024, "fostering_inhouse")] == pytest.approx(3.6 * 0.6)
+
+
+def test_extract_under_two_years_has_no_transition_rates():
+    rows = pd.DataFrame([episode("a", "2024-06-01"), episode("b", "2025-01-01")])
+    assert demand.transition_rates(rows, date(2025, 6, 1)) is None
+
+
+def test_published_inputs_on_the_embedded_data(store):
+    data = demand.published_inputs(store, ["E06000058"])
+    latest = data.set_index("year").loc[2025]
+    cic = store.preferred("cic_count", ["E06000058"])
+    assert latest["cic_count"] == cic[cic["period"].dt.year == 2025]["value"].iloc[0]
+    shares = latest[["pct_fostering", "pct_childrens_homes", "pct_supported", "pct_parents", "pct_other"]]
+    assert shares.sum() == pytest.approx(100)
+    assert latest["population"] > 50_000
+
+
+def test_rate_held_keeps_the_latest_rate_times_the_population_trend():
+    data = inputs()
+    fc = demand.forecast_council(data, [2027], rate="held").set_index("type")
+    # 2025 (k = 9): rate 68; population in 2027 (k = 11): 11,100
+    assert fc.loc["total", "rate_per_10k"] == pytest.approx(68)
+    assert fc.loc["total", "children"] == pytest.approx(68 * 11_100 / 10_000)
+    assert "held at its 2025 value" in fc["method"].iloc[0]
+    with pytest.raises(ValueError):
+        demand.forecast_council(data, [2027], rate="guess")
