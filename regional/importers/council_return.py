@@ -103,7 +103,7 @@ def read_council_return(path: Path, areas: AreaIndex, indicator_ids: set[str] | 
     frame = read_template(path, REQUIRED, OPTIONAL, name)
     period_types = indicator_ids if isinstance(indicator_ids, dict) else {}
 
-    units = indicator_ids if isinstance(indicator_ids, dict) else values.catalogue_units()
+    units = values.catalogue_units()  # ranges by unit, from the catalogue (data/indicators.csv)
     tidy = pd.DataFrame(validate_rows(frame, lambda rec, row: _row(rec, row, name, areas, indicator_ids,
                                                                    period_types, units)))
     tidy = _anchor_unstated(tidy, name)
