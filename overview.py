@@ -5,6 +5,7 @@ import streamlit as st
 
 import ui
 from regional.views import overview as view
+from regional.exports import csv_bytes
 
 store = ui.get_store()
 sel = ui.selection()
@@ -29,7 +30,7 @@ ui.table(side.table,
          column_config={c: st.column_config.TextColumn(c, help=h) for c, h in side.extra["help"].items()})
 with st.expander("Detailed table: change, England, region, source"):
     ui.table(side.extra["detail"])
-    st.download_button("Download CSV", side.extra["detail"].to_csv(index=False).encode(), side.csv_name,
+    st.download_button("Download CSV", csv_bytes(side.extra["detail"]), side.csv_name,
                        "text/csv", key="dl_overview_detail")
 
 ui.heading(s["overview_measure"])

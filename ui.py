@@ -11,9 +11,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from regional import db
+from regional import db, resilience
 from regional.authorities import NEIGHBOUR_MODELS
 from regional.errors import DataError
+from regional.exports import csv_bytes
 from regional.links import link_params, page_choice, selection_from_link
 from regional.selection import (DEFAULT_COUNCIL, DEFAULT_MODEL, DEFAULT_RCC_ID, Selection, council_pool,
                                 group_labels, group_options)
@@ -66,18 +67,25 @@ SHOWN = "_shown_council"  # the council of interest this run, for the charts' on
 
 @st.cache_resource(show_spinner="Loading the embedded data (first start only)...")
 def _engine_ready():
-    engine = db.get_engine()
-    db.ensure_loaded(engine)
-    return engine
+    return resilience.ready_engine()
+
+
+def _engine_or_stop():
+    """The engine; storage that cannot be opened, or no data at all, is a message, not a traceback."""
+    try:
+        return _engine_ready()
+    except (resilience.StorageUnavailable, DataError) as exc:
+        st.error(f"The app cannot open its data. {exc}", icon=":material/error:")
+        st.stop()
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _store(version: str) -> Store:
-    return load_store(_engine_ready())
+    return load_store(_engine_or_stop())
 
 
 def data_version() -> str:
-    return db.data_version(_engine_ready())
+    return db.data_version(_engine_or_stop())
 
 
 def get_store() -> Store:
@@ -276,7 +284,7 @@ def show(section: Section, *, title: bool = True, height: int | None = None) -> 
     elif section.table is not None:
         table(section.table)
     if section.table is not None:
-        st.download_button("Download CSV", plain_headings(section.table).to_csv(index=False).encode(),
+        st.download_button("Download CSV", csv_bytes(plain_headings(section.table)),
                            file_name=section.csv_name,
                            mime="text/csv", key=f"dl_{section.key}")
     source = f"Source: {section.source.rstrip('.')}." if section.source else ""

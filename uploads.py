@@ -13,6 +13,7 @@ from regional.errors import DataError
 from regional.selection import Selection
 from regional.settings import DATA_DIR
 from regional.store import Store
+from regional.exports import csv_bytes
 
 
 def pipeline_return(store: Store) -> None:
@@ -134,7 +135,7 @@ def ssda903_episodes(store: Store, sel: Selection) -> None:
         st.caption(f"Files {result.file}; councils {', '.join(names.get(c, c) for c in result.councils)}; "
                    f"extract date {result.extract_date:%d %B %Y}; pseudonyms: {result.key_origin}.")
         st.dataframe(result.report.head(2000), hide_index=True, width="stretch")
-        st.download_button("Download the validation report (CSV)", result.report.to_csv(index=False).encode(),
+        st.download_button("Download the validation report (CSV)", csv_bytes(result.report),
                            "ssda903_validation_report.csv", "text/csv", key="dl_report")
         accept = True
         if result.has_errors:

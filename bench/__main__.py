@@ -259,6 +259,10 @@ def render(rows: list[Row], desc: dict[str, str], total_s: float) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["uploads"]:  # upload throughput and peak memory (bench/uploads.py)
+        from bench import uploads
+
+        return uploads.main(argv[1:])
     if argv[:1] == ["browser"]:  # python -m bench browser: only the Chromium measurements
         from bench import browser
 

@@ -7,6 +7,7 @@ import streamlit as st
 import ui
 import uploads
 from regional.views import fostering as view
+from regional.exports import csv_bytes
 
 store = ui.get_store()
 sel = ui.selection()
@@ -59,7 +60,7 @@ else:
     if "conversion_wide" in funnel.extra:
         st.markdown("**Stage-to-stage conversion (%)**" + (" (SYNTHETIC example data)" if pipeline.synthetic else ""))
         ui.table(funnel.extra["conversion_wide"])
-        st.download_button("Download CSV", funnel.extra["conversion"].to_csv(index=False).encode(),
+        st.download_button("Download CSV", csv_bytes(funnel.extra["conversion"]),
                            "fostering_conversion.csv", "text/csv", key="dl_fostering_conversion")
     if s.get("fostering_flags") is not None and s["fostering_flags"].markdown:
         st.warning(s["fostering_flags"].markdown)
@@ -102,7 +103,7 @@ else:
     assumptions = forecast.extra["assumptions"]
     ui.table(assumptions,
              column_config={"basis": st.column_config.TextColumn("basis", width="large")})
-    st.download_button("Download assumptions CSV", assumptions.to_csv(index=False).encode(),
+    st.download_button("Download assumptions CSV", csv_bytes(assumptions),
                        f"fostering_forecast_assumptions_{code}.csv", "text/csv", key="dl_fostering_assumptions")
     ui.show(s["fostering_children"])
     with st.expander(s["fostering_forecast_group"].title):

@@ -12,6 +12,7 @@ import ui
 import uploads
 from regional import distance
 from regional.views import placement_distance as view
+from regional.exports import csv_bytes
 
 store = ui.get_store()
 sel = ui.selection()
@@ -77,7 +78,7 @@ with left:
         ui.table(the_map.extra["band_legend"])
         ui.table(the_map.extra["pairs"])
         st.download_button("Download the flows between postcode districts (CSV)",
-                           the_map.extra["arcs"].to_csv(index=False).encode(), "placement_arcs.csv", "text/csv",
+                           csv_bytes(the_map.extra["arcs"]), "placement_arcs.csv", "text/csv",
                            key="dl_arcs")
 with right:
     ui.show(s["dist_bands"])

@@ -12,6 +12,7 @@ from regional import db
 from regional.errors import DataError
 from regional.sufficiency import DEFAULT_HORIZON, TYPES, scenarios
 from regional.views import sufficiency as view
+from regional.exports import csv_bytes
 
 store = ui.get_store()
 sel = ui.selection()
@@ -58,7 +59,7 @@ for key in ("suff_demand", "suff_gap", "suff_councils", "suff_transition", "suff
         st.dataframe(s[key].extra["summary"], hide_index=True, width="stretch")
 
 st.download_button("Download the whole plan (CSV: every figure with its method)",
-                   head.extra["file"].to_csv(index=False).encode(), file_name="sufficiency_plan.csv",
+                   csv_bytes(head.extra["file"]), file_name="sufficiency_plan.csv",
                    mime="text/csv", key="suff_download")
 
 # --- scenarios: create, edit, save --------------------------------------------------------

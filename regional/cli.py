@@ -15,12 +15,10 @@ LONG_COLUMNS = ["period_label", "section", "note"]
 
 
 def _store():
-    from regional import db
+    from regional.resilience import ready_engine
     from regional.store import load_store
 
-    engine = db.get_engine()
-    db.ensure_loaded(engine)
-    return load_store(engine)
+    return load_store(ready_engine())
 
 
 def format_number(value: float | None) -> str:
@@ -113,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     show.add_argument("--source", choices=["dfe", "council", "all"], default="dfe")
     show.add_argument("--long", action="store_true", help="also print period label, section and note")
     sub.add_parser("indicators", help="list the indicator catalogue")
+    sub.add_parser("status", help="what the database serves, and whether reloading data/ failed")
     # --- sufficiency plan (issue 18) ---
     plan = sub.add_parser("plan", help="write the sufficiency plan (demand, supply, gap, costs) to CSV or XLSX")
     plan.add_argument("--group", required=True, help="group id or name (rcc:south-west), or one council")
@@ -132,11 +131,16 @@ def main(argv: list[str] | None = None) -> int:
     pack.add_argument("--date", help="the meeting's date, YYYY-MM-DD (default today)")
     pack.add_argument("--out", required=True, type=Path, help="FILE.html or FILE.pdf")
     args = parser.parse_args(argv)
+    from regional.resilience import StorageUnavailable
+
     try:
         return _run(args)
     except DataError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except StorageUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
     except BrokenPipeError:  # `... | head` closed the pipe: not an error
         sys.stderr.close()
         return 0
@@ -159,8 +163,15 @@ def _run(args: argparse.Namespace) -> int:
         rows = db.load_default(db.get_engine())
         print(f"loaded {rows:,} observations")
         return 0
+    if args.command == "status":
+        from regional import resilience
+
+        status = resilience.load_status(resilience.ready_engine())
+        print("\n".join(resilience.status_lines(status)))
+        return 1 if status["failure"] else 0
     if args.command == "load-return":
         from regional import db
+        from regional.resilience import ready_engine
 
         engine = db.get_engine()
         db.ensure_loaded(engine)

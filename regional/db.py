@@ -229,8 +229,9 @@ def ensure_loaded(engine: Engine | None = None) -> bool:
                                .order_by(models.LoadRecord.id.desc()).limit(1)).scalar()
     if last == wanted:
         return False
-    load_default(engine)
-    return True
+    from regional import reload_guard  # a bad file keeps the last good load serving (issue 12)
+
+    return reload_guard.reload_default(engine, wanted, load_default)
 
 
 def load_council_return(path: Path, engine: Engine | None = None, *, display_name: str | None = None,

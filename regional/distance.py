@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from regional import privacy
 from regional import geo
 from regional.authorities import ENGLAND_CODE
 from regional.geo import (  # noqa: F401  (the geography names callers have long found here)
@@ -186,7 +187,7 @@ def ring(easting: float, northing: float, radius_miles: float = OVER_20_MILES, p
 
 
 # --- summaries for the page -------------------------------------------------------------
-SUPPRESS_BELOW = 5
+SUPPRESS_BELOW = privacy.SUPPRESS_BELOW
 LOCATIONS = ("Inside the council", "Elsewhere in the group", "Outside the group", "Location not known")
 
 
@@ -226,15 +227,12 @@ def placements_at(episodes: pd.DataFrame, when=None) -> pd.DataFrame:
 
 
 def suppress_small(frame: pd.DataFrame, count: str = "children", share: str | None = "pct",
-                   threshold: int = SUPPRESS_BELOW) -> pd.DataFrame:
-    """Counts under ``threshold`` (and their shares) become empty with status 'suppressed', as DfE does."""
-    out = frame.copy()
-    small = out[count].notna() & (out[count] > 0) & (out[count] < threshold)
-    out["status"] = np.where(small, "suppressed", out.get("status", "ok"))
-    out[count] = out[count].astype(float).where(~small)
-    if share and share in out:
-        out[share] = out[share].where(~small)
-    return out
+                   threshold: int = SUPPRESS_BELOW, *, group_by: list[str] | None = None,
+                   also: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Counts under ``threshold`` (and their shares) become empty with status 'suppressed', as DfE does,
+    with secondary suppression within each group (see :func:`regional.privacy.suppress_counts`)."""
+    return privacy.suppress_counts(frame, count=count, group_by=group_by, threshold=threshold,
+                                   also=((share,) if share else ()) + tuple(also))
 
 
 def _council_names(frame: pd.DataFrame, names: dict[str, str]) -> pd.Series:
@@ -261,7 +259,7 @@ def band_summary(now: pd.DataFrame, names: dict[str, str], *, suppress: bool) ->
     counts = counts.rename(columns={"distance_band": "band"}).drop(columns="synthetic")
     counts.insert(1, "council", _council_names(counts, names))
     counts = counts[[c for c in counts.columns if c != OUTCODE_COLUMN] + [OUTCODE_COLUMN]]
-    return _suppress_with_precision(counts) if suppress else counts
+    return _suppress_with_precision(counts, group_by=["area_code"]) if suppress else counts
 
 
 def location_summary(now: pd.DataFrame, names: dict[str, str], members: list[str], *, suppress: bool) -> pd.DataFrame:
@@ -279,7 +277,7 @@ def location_summary(now: pd.DataFrame, names: dict[str, str], members: list[str
     counts["status"] = "ok"
     counts.insert(1, "council", _council_names(counts, names))
     counts = counts[[c for c in counts.columns if c != OUTCODE_COLUMN] + [OUTCODE_COLUMN]]
-    return _suppress_with_precision(counts) if suppress else counts
+    return _suppress_with_precision(counts, group_by=["area_code"]) if suppress else counts
 
 
 def destination_summary(now: pd.DataFrame, members: list[str], *, suppress: bool) -> pd.DataFrame:
@@ -322,6 +320,10 @@ def arc_flows(now: pd.DataFrame, *, suppress: bool) -> pd.DataFrame:
     flows["miles"] = grouped["pl_distance"].median()
     flows["synthetic"] = grouped["synthetic"].any()
     flows = flows.reset_index()
+    if suppress:  # an arc of one child is that child's journey: flows under the threshold are not drawn
+        small = flows.loc[flows["children"] < SUPPRESS_BELOW, ["home_outcode", "pl_outcode", "distance_band"]]
+        rest = drawable.merge(small, on=["home_outcode", "pl_outcode", "distance_band"])
+        flows = pd.concat([privacy.drop_small_flows(flows), _council_flows(rest)], ignore_index=True)
     shown = flows["children"].map(lambda n: f"fewer than {SUPPRESS_BELOW}" if suppress and n < SUPPRESS_BELOW else f"{n}")
     label = np.where(flows["synthetic"], " (synthetic)", "")
     flows["tooltip"] = (flows["home_outcode"] + " to " + flows["pl_outcode"] + ": " + flows["distance_band"].str.lower()
@@ -329,21 +331,51 @@ def arc_flows(now: pd.DataFrame, *, suppress: bool) -> pd.DataFrame:
     return flows
 
 
-def ring_centres(now: pd.DataFrame, council: str, outcodes: pd.DataFrame | None = None, limit: int = 40) -> pd.DataFrame:
-    """The council of interest's home outcodes (most children first), with grid references for 20-mile rings."""
+def _council_flows(rows: pd.DataFrame) -> pd.DataFrame:
+    """Children whose outcode-to-outcode flow is too small to draw, as council-to-council flows drawn
+    between council centres (the mean of each council's outcode centroids, which says nothing
+    about any child), again only where at least SUPPRESS_BELOW children share one."""
+    rows = rows[rows["pl_la"].fillna("") != ""]
+    if rows.empty:
+        return pd.DataFrame(columns=["home_outcode", "pl_outcode", "distance_band", "children"])
+    outcodes = read_outcodes()
+    centres = outcodes.groupby("area_code").agg(lat=("lat", "mean"), lon=("lon", "mean"), name=("area_name", "first"))
+    grouped = rows.groupby(["area_code", "pl_la", "distance_band"], sort=True)
+    flows = grouped.size().rename("children").to_frame()
+    flows["miles"] = grouped["pl_distance"].median()
+    flows["synthetic"] = grouped["synthetic"].any()
+    flows = privacy.drop_small_flows(flows.reset_index())
+    flows = flows[flows["area_code"].isin(centres.index) & flows["pl_la"].isin(centres.index)]
+    home, placed = centres.reindex(flows["area_code"]), centres.reindex(flows["pl_la"])
+    return pd.DataFrame({
+        "home_outcode": home["name"].to_numpy() + " (council)", "pl_outcode": placed["name"].to_numpy() + " (council)",
+        "distance_band": flows["distance_band"].to_numpy(), "home_lat": home["lat"].round(4).to_numpy(),
+        "home_lon": home["lon"].round(4).to_numpy(), "pl_lat": placed["lat"].round(4).to_numpy(),
+        "pl_lon": placed["lon"].round(4).to_numpy(), "children": flows["children"].to_numpy(),
+        "miles": flows["miles"].to_numpy(), "synthetic": flows["synthetic"].to_numpy()})
+
+
+def ring_centres(now: pd.DataFrame, council: str, outcodes: pd.DataFrame | None = None, limit: int = 40, *,
+                 suppress: bool = True) -> pd.DataFrame:
+    """The council of interest's home outcodes (most children first), with grid references for 20-mile rings;
+    with ``suppress``, only outcodes home to at least SUPPRESS_BELOW children in view."""
     outcodes = read_outcodes() if outcodes is None else outcodes
     homes = now.loc[(now["area_code"] == council) & (now["home_outcode"] != ""), "home_outcode"].value_counts()
+    if suppress:
+        homes = homes[homes >= SUPPRESS_BELOW]
     homes = homes[homes.index.isin(outcodes.index)].head(limit)
     return outcodes.loc[homes.index, ["easting", "northing", "lat", "lon"]].assign(children=homes.to_numpy())
 
 
-def compare_with_published(now: pd.DataFrame, names: dict[str, str], *, include_outcode: bool = False) -> pd.DataFrame:
+def compare_with_published(now: pd.DataFrame, names: dict[str, str], *, include_outcode: bool = False,
+                           suppress: bool = True) -> pd.DataFrame:
     """Each extract's own shares, to set beside the published figures (over 20 miles; outside; both).
 
     Published figures are measured from full postcodes, so children whose distance is only at
     outcode precision (the outcode's centre: a median error of half a mile, up to 30) are left
     out of these shares unless ``include_outcode``; ``children`` counts those compared,
     ``outcode precision`` those left out (or included, when asked), so the basis is always shown.
+    With ``suppress``, shares that would reveal a count under 5 are hidden (regional.privacy).
     A council with no distance left to compare (every child at outcode precision, or none known)
     has no share (blank, never 0%) unless the outcode-precision children are included.
     """
@@ -371,6 +403,11 @@ def compare_with_published(now: pd.DataFrame, names: dict[str, str], *, include_
         table[column] = (100 * table[column]).round(1)
     table["outcode_basis"] = "included" if include_outcode else "left out"
     table.insert(1, "council", _council_names(table, names))
+    if suppress:
+        table = privacy.suppress_shares(table, shares=["pct_over_20_miles", "pct_outside_la",
+                                                       "pct_over_20_miles_outside_la"])
+        small = table[OUTCODE_COLUMN].gt(0) & table[OUTCODE_COLUMN].lt(SUPPRESS_BELOW)
+        table[OUTCODE_COLUMN] = table[OUTCODE_COLUMN].astype(float).where(~small)
     return table[columns]
 
 
@@ -383,9 +420,10 @@ def _outcode_precision(frame: pd.DataFrame) -> pd.Series:
     return (precision.astype(object) == "outcode").astype(bool)
 
 
-def _suppress_with_precision(frame: pd.DataFrame) -> pd.DataFrame:
-    """``suppress_small`` on the children and their share, and on the outcode-precision count with them."""
-    out = suppress_small(frame)
+def _suppress_with_precision(frame: pd.DataFrame, group_by: list[str] | None = None) -> pd.DataFrame:
+    """``suppress_small`` on the children and their share (with secondary suppression within ``group_by``),
+    and on the outcode-precision count with them."""
+    out = suppress_small(frame, group_by=group_by)
     small = out[OUTCODE_COLUMN].gt(0) & out[OUTCODE_COLUMN].lt(SUPPRESS_BELOW)
     out[OUTCODE_COLUMN] = out[OUTCODE_COLUMN].astype(float).where(~(small | (out["status"] == "suppressed")))
     return out

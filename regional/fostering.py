@@ -12,6 +12,7 @@ import pandas as pd
 
 from regional import models
 from regional.authorities import ENGLAND_CODE
+from regional.exports import signed
 from regional.forecast import Assumptions, trend_per_year
 from regional.importers.fostering_pipeline import STAGE_LABELS, STAGES
 from regional.store import Store
@@ -458,7 +459,7 @@ def _net_change_per_year(store: Store, code: str, pipeline: pd.DataFrame) -> tup
     if len(published):
         rec = published.sort_values("period").iloc[-1]
         kind = " (the council's forecast)" if rec["breakdown"] == "forecast" else ""
-        return float(rec["value"]), f"{rec['value']:+.0f} a year{kind}: {rec['source_title']}"
+        return float(rec["value"]), f"{signed(rec['value'])} a year{kind}: {rec['source_title']}"
     if len(synthetic):
         return _annual_net(synthetic, "SYNTHETIC example pipeline")
     return 0.0, "no net change figure held: assumed 0 (set your own)"

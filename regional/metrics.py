@@ -358,7 +358,7 @@ def rank_councils(figures: pd.DataFrame, councils: list[str], year: int) -> pd.D
     rows["quartile"] = rows["quartile"].astype("Int64")
     rows["quartile_label"] = rows["quartile"].map(QUARTILE_LABELS).fillna("no figure")
     rows["rank_label"] = [
-        (f"{'=' if t else ''}{ordinal(int(r))} highest of {total}") if pd.notna(r) else "not ranked (no figure)"
+        (f"{ordinal(int(r))} highest of {total}{', tied' if t else ''}") if pd.notna(r) else "not ranked (no figure)"
         for r, t in zip(rows["rank"], rows["tied"])]
     rows["ranked_of"] = total
     rows.attrs["quartile_thresholds"] = thresholds

@@ -118,7 +118,7 @@ def test_forecast_assumptions_are_editable(app_test):
     _apply(at)
     assert not at.exception
     table = next(t for t in _table(at, "assumption")).set_index("assumption")
-    assert table.loc["Change in children in foster care", "value"] == "+5.0% a year (user set)"
+    assert table.loc["Change in children in foster care", "value"] == "up 5.0% a year (user set)"  # never a leading + (a formula in Excel)
     assert at.info[-1].value != after
 
 

@@ -16,6 +16,8 @@ import pandas as pd
 from regional.authorities import AreaIndex
 from regional.errors import DataError
 from regional.importers import require_columns
+from regional.importers import values
+from regional.importers.reader import checkpoint, read_table
 from regional.observations import OBS_COLUMNS, PERIOD_NOT_STATED, parse_period
 
 REQUIRED = ["council", "indicator", "period", "value"]
@@ -42,36 +44,12 @@ class ReturnInvalid(DataError):
                          expected=first.expected)
 
 
-def read_table(path: Path, display_name: str | None = None, *, sheet: str | None = None) -> pd.DataFrame:
-    """A CSV or an XLSX sheet (the one named ``sheet`` if there is one, else the first), as text,
-    blanks as empty strings, column names stripped and lower-cased."""
-    path = Path(path)
-    name = display_name or path.name
-    if not path.exists():
-        raise DataError("file not found", file=str(path))
-    try:
-        if path.suffix.lower() in (".xlsx", ".xlsm"):
-            sheets = pd.ExcelFile(path).sheet_names
-            chosen = next((s for s in sheets if sheet and s.strip().lower() == sheet.lower()), sheets[0])
-            frame = pd.read_excel(path, sheet_name=chosen, dtype=str).fillna("")
-        else:
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except Exception as exc:  # openpyxl and the CSV parser raise many types
-        raise DataError(f"cannot read the file as {'XLSX' if path.suffix.lower() == '.xlsx' else 'CSV'}: {exc}",
-                        file=name) from exc
-    frame.columns = [str(c).strip().lower() for c in frame.columns]
-    return frame
-
-
 def read_template(path: Path, required: list[str], optional: list[str], name: str) -> pd.DataFrame:
     """A documented return: the required columns present, no unknown ones, optional ones
     filled with blanks, wholly blank spreadsheet rows dropped, at least one row left."""
     frame = read_table(Path(path), name)
     require_columns(frame, required, name)
-    unknown = [c for c in frame.columns if c not in required + optional]
-    if unknown:
-        raise DataError(f"unknown column(s): {', '.join(unknown)}", file=name, row=1,
-                        expected=", ".join(required + optional))
+    values.refuse_unknown_columns(frame.columns, required + optional, name)
     for column in optional:
         if column not in frame.columns:
             frame[column] = ""
@@ -85,11 +63,15 @@ def validate_rows(frame: pd.DataFrame, check: Callable[[dict, int], dict]) -> li
     """``check`` every row (with its spreadsheet row number); all problems are raised together."""
     problems: list[DataError] = []
     records: list[dict] = []
-    for position, rec in enumerate(frame.to_dict("records")):
+    for position, (index, rec) in enumerate(zip(frame.index, frame.to_dict("records"))):
+        if position % 5000 == 0:
+            checkpoint(int(index) + 2)
         try:
-            records.append(check(rec, position + 2))
+            records.append(check(rec, int(index) + 2))
         except DataError as exc:
             problems.append(exc)
+            if len(problems) >= 1000:
+                break
     if problems:
         raise ReturnInvalid(problems)
     return records
@@ -100,9 +82,9 @@ def published_date(rec: dict, fail: Callable[..., DataError]) -> str:
     published = str(rec["published"]).strip()
     if published:
         try:
-            date.fromisoformat(published)
+            values.check_period(date.fromisoformat(published))
         except ValueError:
-            raise fail("published", f"'{published}' is not a date", "YYYY-MM-DD") from None
+            raise fail("published", f"'{published[:40]}' is not a date from 1990 to today", "YYYY-MM-DD") from None
     return published
 
 
@@ -121,8 +103,9 @@ def read_council_return(path: Path, areas: AreaIndex, indicator_ids: set[str] | 
     frame = read_template(path, REQUIRED, OPTIONAL, name)
     period_types = indicator_ids if isinstance(indicator_ids, dict) else {}
 
+    units = values.catalogue_units()  # ranges by unit, from the catalogue (data/indicators.csv)
     tidy = pd.DataFrame(validate_rows(frame, lambda rec, row: _row(rec, row, name, areas, indicator_ids,
-                                                                   period_types)))
+                                                                   period_types, units)))
     tidy = _anchor_unstated(tidy, name)
     # One document may quote two figures for the same thing in different sections: both stay.
     dupes = tidy.duplicated(["area_code", "indicator_id", "period", "document", "breakdown", "section"], keep=False)
@@ -135,14 +118,20 @@ def read_council_return(path: Path, areas: AreaIndex, indicator_ids: set[str] | 
     return tidy[OBS_COLUMNS].reset_index(drop=True), sources.drop(columns="key")
 
 
-def _row(rec: dict, row: int, name: str, areas: AreaIndex, indicator_ids, period_types: dict[str, str]) -> dict:
+def _row(rec: dict, row: int, name: str, areas: AreaIndex, indicator_ids, period_types: dict[str, str],
+         units: dict[str, str] | None = None) -> dict:
     def fail(column: str, message: str, expected: str | None = None) -> DataError:
         return DataError(message, file=name, row=row, column=column, expected=expected)
 
+    for column in ("council", "indicator", "period", "value"):
+        try:
+            values.check_length(rec[column], column, 100)
+        except ValueError as exc:
+            raise fail(column, str(exc)) from None
     code = areas.resolve(rec["council"], file=name, row=row, column="council")
     indicator = str(rec["indicator"]).strip()
     if indicator not in indicator_ids:
-        raise fail("indicator", f"unknown indicator '{indicator}'", "an id listed by `python -m regional indicators`")
+        raise fail("indicator", f"unknown indicator '{indicator[:80]}'", "an id listed by `python -m regional indicators`")
     period: date | None
     try:
         period, label = council_period(rec["period"], period_types.get(indicator, "snapshot"))
@@ -151,7 +140,16 @@ def _row(rec: dict, row: int, name: str, areas: AreaIndex, indicator_ids, period
                    "START/END, or 'not stated'") from None
     status = str(rec["status"]).strip().lower().replace(" ", "_") or "ok"
     if status not in RETURN_STATUSES:
-        raise fail("status", f"unknown status '{status}'", " / ".join(sorted(RETURN_STATUSES)))
+        raise fail("status", f"unknown status '{status[:40]}'", " / ".join(sorted(RETURN_STATUSES)))
+    breakdown = str(rec["breakdown"]).strip().lower()
+    if breakdown not in BREAKDOWNS:
+        raise fail("breakdown", f"unknown breakdown '{breakdown[:40]}'", "blank, " + ", ".join(sorted(BREAKDOWNS - {""})))
+    plan = breakdown in ("target", "forecast")
+    if period is not None:  # 'not stated' has no date to check
+        try:
+            values.check_period(period, plan=plan)
+        except ValueError as exc:
+            raise fail("period", str(exc), values.period_expectation(plan)) from None
     text = str(rec["value"]).strip().replace(",", "").rstrip("%")
     value: float | None
     if text == "":
@@ -160,22 +158,29 @@ def _row(rec: dict, row: int, name: str, areas: AreaIndex, indicator_ids, period
             status = "missing"
     else:
         try:
-            value = float(text)
-        except ValueError:
-            raise fail("value", f"'{rec['value']}' is not a number", "a number, or blank with status missing/suppressed") from None
+            value = values.number(text)
+        except ValueError as exc:
+            raise fail("value", str(exc)[:200], "a finite number, or blank with status missing/suppressed") from None
         if status not in ("ok", "provisional"):
             raise fail("value", f"a value is given but status is '{status}'",
                        "a blank value when the status says there is no figure")
         if value < 0 and not indicator.endswith("_change"):
             raise fail("value", f"negative value {value:g}", "zero or more (only *_change indicators may be negative)")
-    breakdown = str(rec["breakdown"]).strip().lower()
-    if breakdown not in BREAKDOWNS:
-        raise fail("breakdown", f"unknown breakdown '{breakdown}'", "blank, " + ", ".join(sorted(BREAKDOWNS - {""})))
+        try:
+            values.check_in_range(value, indicator, (units or {}).get(indicator))
+        except ValueError as exc:
+            raise fail("value", str(exc), "a value in the indicator's range (see `python -m regional indicators`)") from None
     published = published_date(rec, fail)
-    document = str(rec["document"]).strip() or f"Council return {name}"
+    texts = {}
+    for column in ("document", "section", "note"):
+        try:
+            texts[column] = values.check_text(rec[column], column)
+        except ValueError as exc:
+            raise fail(column, str(exc)) from None
+    document = texts["document"] or f"Council return {name}"
     return {"area_code": code, "indicator_id": indicator, "period": period, "period_label": label,
-            "value": value, "status": status, "breakdown": breakdown, "section": str(rec["section"]).strip(),
-            "note": str(rec["note"]).strip(), "raw": "", "document": document, "published": published,
+            "value": value, "status": status, "breakdown": breakdown, "section": texts["section"],
+            "note": texts["note"], "raw": "", "document": document, "published": published,
             "document_key": (document, published)}
 
 

@@ -23,6 +23,7 @@ from sqlmodel import Session
 from regional import models
 from regional.authorities import AreaIndex
 from regional.errors import DataError
+from regional.importers import values
 from regional.importers.council_return import ReturnInvalid, read_template, slug, validate_rows
 from regional.observations import parse_period
 from regional.settings import DATA_DIR
@@ -97,13 +98,8 @@ def parse_reasons(text: str) -> dict[str, int]:
 
 
 def _count(text: object) -> int | None:
-    value = str(text).strip().replace(",", "")
-    if value == "":
-        return None
-    number = float(value)  # ValueError if not a number
-    if number != int(number):
-        raise ValueError("not a whole number")
-    return int(number)
+    """A whole count within the databases' integer range, or None; ValueError saying why not."""
+    return values.whole_count(text)
 
 
 def read_pipeline_return(path: Path, areas: AreaIndex, *, display_name: str | None = None,
@@ -127,6 +123,11 @@ def _row(rec: dict, row: int, name: str, areas: AreaIndex, councils: set[str]) -
     def fail(column: str, message: str, expected: str | None = None) -> DataError:
         return DataError(message, file=name, row=row, column=column, expected=expected)
 
+    for column in ("council", "period", "household_type"):
+        try:
+            values.check_length(rec[column], column, 100)
+        except ValueError as exc:
+            raise fail(column, str(exc)) from None
     code = areas.resolve(rec["council"], file=name, row=row, column="council")
     if code not in councils:
         raise fail("council", f"'{rec['council']}' is a region or England, not a council",
@@ -135,20 +136,22 @@ def _row(rec: dict, row: int, name: str, areas: AreaIndex, councils: set[str]) -
         start, end, label, kind = parse_pipeline_period(rec["period"])
     except ValueError as exc:
         raise fail("period", str(exc), "a month YYYY-MM or a quarter YYYY-Qn") from None
+    try:
+        values.check_period(end)
+    except ValueError as exc:
+        raise fail("period", str(exc), values.period_expectation()) from None
     household_type = str(rec["household_type"]).strip().lower() or "all"
     if household_type not in HOUSEHOLD_TYPES:
         raise fail("household_type", f"unknown household type '{household_type}'", " / ".join(HOUSEHOLD_TYPES))
     out = {"area_code": code, "period": end, "period_start": start, "period_label": label, "period_kind": kind,
-           "household_type": household_type, "note": str(rec["note"]).strip(), "row": row}
+           "household_type": household_type, "note": _text(rec, "note", fail), "row": row}
     for column in COUNTS:
         try:
             value = _count(rec.get(column, ""))
-        except ValueError:
-            raise fail(column, f"'{rec[column]}' is not a whole number", "a whole number of 0 or more, or blank") from None
-        if value is not None and value < 0:
-            raise fail(column, f"negative count {value}", "a whole number of 0 or more, or blank")
+        except ValueError as exc:
+            raise fail(column, str(exc)[:200], "a whole number of 0 or more, or blank") from None
         out[column] = value
-    reasons_text = str(rec["deregistration_reasons"]).strip()
+    reasons_text = _text(rec, "deregistration_reasons", fail)
     if reasons_text:
         try:
             reasons = parse_reasons(reasons_text)
@@ -162,6 +165,13 @@ def _row(rec: dict, row: int, name: str, areas: AreaIndex, councils: set[str]) -
         reasons_text = "; ".join(f"{k}: {v}" for k, v in reasons.items())
     out["deregistration_reasons"] = reasons_text
     return out
+
+
+def _text(rec: dict, column: str, fail) -> str:
+    try:
+        return values.check_text(rec[column], column)
+    except ValueError as exc:
+        raise fail(column, str(exc)) from None
 
 
 def _overlaps(rows: pd.DataFrame, name: str) -> list[DataError]:

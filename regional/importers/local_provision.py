@@ -25,6 +25,7 @@ from regional import models
 from regional.db import current_user, records
 from regional.authorities import AreaIndex
 from regional.errors import DataError
+from regional.importers import values
 from regional.importers.council_return import ReturnInvalid, published_date, read_template, slug
 from regional.observations import parse_period
 from regional.settings import DATA_DIR
@@ -108,6 +109,13 @@ def _line(rec: dict, row: int, name: str, areas: AreaIndex) -> dict:
     def fail(column: str, message: str, expected: str | None = None) -> DataError:
         return DataError(message, file=name, row=row, column=column, expected=expected)
 
+    texts = {}
+    for column in ("council", "period", "setting_type", "grade", "setting_name", "urn", "section", "note", "document"):
+        check = values.check_text if column in values.TEXT_LIMITS else values.check_length
+        try:
+            texts[column] = check(rec[column], column)
+        except ValueError as exc:
+            raise fail(column, str(exc)) from None
     code = areas.resolve(rec["council"], file=name, row=row, column="council")
     if areas.areas.loc[areas.areas["code"] == code, "level"].iloc[0] != "la":
         raise fail("council", f"'{rec['council']}' is not a council", "a council: its local beds are in its area")
@@ -116,6 +124,10 @@ def _line(rec: dict, row: int, name: str, areas: AreaIndex) -> dict:
     except ValueError as exc:
         raise fail("period", str(exc), "the date the beds were counted, YYYY-MM-DD (a quarter's last day, "
                                        "e.g. 2025-12-31 for Q3 of 2025-26), or a month YYYY-MM") from None
+    try:
+        values.check_period(period)
+    except ValueError as exc:
+        raise fail("period", str(exc), values.period_expectation()) from None
     setting = setting_key(rec["setting_type"])
     if setting not in SETTING_TYPES:
         raise fail("setting_type", f"unknown setting type '{rec['setting_type']}'", ", ".join(SETTING_TYPES))
@@ -126,18 +138,16 @@ def _line(rec: dict, row: int, name: str, areas: AreaIndex) -> dict:
             figures[column] = None
             continue
         try:
-            number = float(text)
-        except ValueError:
-            raise fail(column, f"'{rec[column]}' is not a number", "a whole number of beds, or blank if not known") from None
-        if number < 0 or number != int(number):
-            raise fail(column, f"{text} is not a whole number of beds", "a whole number, zero or more")
-        figures[column] = int(number)
+            figures[column] = values.whole_count(text)
+        except ValueError as exc:
+            raise fail(column, f"{str(exc)[:200]}: not a whole number of beds",
+                       "a whole number of beds, zero or more, or blank if not known") from None
     text = str(rec["own_use_pct"]).strip().rstrip("%").strip()
     if text == "":
         figures["own_use_pct"] = None
     else:
         try:
-            pct = float(text)
+            pct = values.number(text)
         except ValueError:
             raise fail("own_use_pct", f"'{rec['own_use_pct']}' is not a percentage", "a number from 0 to 100") from None
         if not 0 <= pct <= 100:
@@ -158,9 +168,9 @@ def _line(rec: dict, row: int, name: str, areas: AreaIndex) -> dict:
                                                        "Not yet inspected, or blank")
     published = published_date(rec, fail)
     return {"area_code": code, "period": period, "period_label": period_label(period), "setting_type": setting,
-            "setting_name": str(rec["setting_name"]).strip(), "urn": str(rec["urn"]).strip(), **figures,
-            "grade": GRADES[grade.lower()], "section": str(rec["section"]).strip(), "note": str(rec["note"]).strip(),
-            "document": str(rec["document"]).strip() or f"Local provision return {name}", "published": published,
+            "setting_name": texts["setting_name"], "urn": texts["urn"], **figures,
+            "grade": GRADES[grade.lower()], "section": texts["section"], "note": texts["note"],
+            "document": texts["document"] or f"Local provision return {name}", "published": published,
             "row": row}
 
 

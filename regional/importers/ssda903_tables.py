@@ -19,6 +19,7 @@ import pandas as pd
 
 from regional.errors import DataError
 from regional.importers.council_return import read_table
+from regional.importers.values import refuse_implausible_dates, refuse_unknown_columns
 from regional.importers.ssda903_spec import TABLES, read_spec
 
 #: Platform extras a CSV may carry beside a table's own columns.
@@ -68,6 +69,10 @@ def read_table_file(path: Path, display_name: str | None = None) -> tuple[str, p
     frame.columns = [c.upper() for c in frame.columns]
     frame = frame.astype(str).apply(lambda s: s.str.strip())
     table = identify_table(list(frame.columns), name)
+    declared = read_spec()["tables"][table]
+    refuse_unknown_columns(frame.columns, [*declared["columns"], *EXTRAS], name)  # 'UASK' is not 'UASC'
+    if table == "episodes":
+        refuse_implausible_dates(frame, declared.get("dates", []), name)
     return table, frame.assign(_file=name, _row=frame.index + 2)
 
 

@@ -25,6 +25,7 @@ VIEWS: dict[str, ModuleType] = {
     action_plans.PAGE: action_plans,
 }
 #: Pages with nothing to prepare (text only).
-NO_DATA = {"pages/9_Accessibility.py", "pages/8_Glossary.py"}
+NO_DATA = {"pages/9_Accessibility.py", "pages/8_Glossary.py",
+           "pages/8_Status.py"}  # the load status, read from the database, not the Store
 
 __all__ = ["Section", "VIEWS", "NO_DATA", "text_or_blank"]

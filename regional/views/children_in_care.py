@@ -125,7 +125,7 @@ def _headline(ctx: _Context) -> Section:
                  {"label": "Children in care" + (" excluding UASC" if ctx.derived else ""),
                   "value": ctx.fmt(mine["count"], "count")},
                  {"label": "Rank (1st = highest rate)", "value": mine["rank_label"].replace(" highest", ""),
-                  "help": f"{mine['rank_label']} councils with a figure; ties share a place and are marked '='."},
+                  "help": f"{mine['rank_label']} councils with a figure; ties share a place and are marked 'tied'."},
                  {"label": "Quartile band", "value": mine["quartile_label"]}]
         empty = ""
     else:

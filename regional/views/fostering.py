@@ -9,6 +9,7 @@ import pandas as pd
 from regional import fostering
 from regional import forecast as fc
 from regional.authorities import ENGLAND_CODE
+from regional.exports import signed
 from regional.observations import PERIOD_NOT_STATED
 from regional.selection import Selection
 from regional.store import Store
@@ -284,7 +285,7 @@ def _forecast(store: Store, sel: Selection, members: list[str], util: pd.DataFra
                                   "fostering_households_mainstream_net_change"], [code], source="council",
                                  breakdown=None)
     published = ("What the council itself has published: " + "; ".join(
-        f"{store.indicator(r.indicator_id)['label']}: {r.value:+.0f}" if r.indicator_id.endswith("net_change")
+        f"{store.indicator(r.indicator_id)['label']}: {signed(r.value)}" if r.indicator_id.endswith("net_change")
         else f"{store.indicator(r.indicator_id)['label']}: {r.value:.0f}"
         for r in own.itertuples()) + f" ({own['source_title'].iloc[0]}).") if len(own) else ""
 
@@ -293,14 +294,14 @@ def _forecast(store: Store, sel: Selection, members: list[str], util: pd.DataFra
 
     assumptions = pd.DataFrame([
         ("Children in foster care at the base year", f"{a.children_in_foster:,.0f}", basis["children_in_foster"]),
-        ("Change in children in foster care", f"{a.rate_pct:+.1f}% a year (user set)" if a.rate_pct is not None
-         else f"{a.children_change_per_year:+.1f} a year",
+        ("Change in children in foster care", f"{signed(a.rate_pct, 1)}% a year (user set)" if a.rate_pct is not None
+         else f"{signed(a.children_change_per_year, 1)} a year",
          "user set" if a.rate_pct is not None else basis["children_change_per_year"]),
         ("Share placed with own mainstream carers", f"{a.inhouse_share:.1%}", basis["inhouse_share"] + changed("inhouse_share_pct")),
         ("Children per household", f"{a.children_per_household:.2f}",
          basis["children_per_household"] + changed("children_per_household")),
         ("Mainstream households now", f"{a.households_now:,.0f}", basis["households_now"] + changed("households_now")),
-        ("Net change in households a year", f"{a.net_change_per_year:+.1f}",
+        ("Net change in households a year", signed(a.net_change_per_year, 1),
          basis["net_change_per_year"] + changed("net_change_per_year")),
         ("Horizon", f"{a.years} years from 31 March {a.base_year}", "user set"),
     ], columns=["assumption", "value", "basis"])

@@ -9,7 +9,7 @@ from datetime import date
 
 import pandas as pd
 
-from regional import distance, models
+from regional import distance, models, privacy
 from regional.importers import new_placements
 from regional.maps import legend_table, view_for
 from regional.selection import Selection
@@ -28,6 +28,7 @@ class Choices:
     uasc: str = UASC_CHOICES[0]
     kinds: tuple[str, ...] | None = None  # None: every placement category held
     bands: tuple[str, ...] | None = None  # None: every distance band
+    editor_council: str | None = None  # a signed-in editor's own council: its small counts are shown to them
     include_outcode: bool = False  # count outcode-precision distances in the comparison with published figures
 
 
@@ -78,11 +79,11 @@ def placements_in_view(store: Store, selection: Selection, choices: Choices) -> 
     return now
 
 
-def ring_centres(now: pd.DataFrame, council: str) -> tuple[pd.DataFrame, str]:
+def ring_centres(now: pd.DataFrame, council: str, *, suppress: bool = True) -> tuple[pd.DataFrame, str]:
     """Where the 20-mile ring goes: one ring round the centre of the council's children's home outcodes
     in view (weighted by children), or, with no extract in view, round the centre of its own outcodes,
     so the map still shows what 20 miles means there. (A ring per outcode was a mass of circles.)"""
-    centres = distance.ring_centres(now, council) if len(now) else pd.DataFrame()
+    centres = distance.ring_centres(now, council, suppress=suppress) if len(now) else pd.DataFrame()
     if len(centres):
         weights = centres["children"].astype(float)
         centre = pd.DataFrame({"easting": [(centres["easting"] * weights).sum() / weights.sum()],
@@ -103,10 +104,10 @@ def latest_dfe(store: Store) -> pd.DataFrame:
 
 
 def compare_with_published(store: Store, now: pd.DataFrame, names: dict[str, str], tag: str,
-                           include_outcode: bool = False) -> pd.DataFrame:
+                           include_outcode: bool = False, *, suppress: bool = True) -> pd.DataFrame:
     """Each extract's shares beside the council's own published figures and DfE's latest; children whose
     distance is only at outcode precision are left out unless ``include_outcode`` (and counted either way)."""
-    compare = distance.compare_with_published(now, names, include_outcode=include_outcode)
+    compare = distance.compare_with_published(now, names, include_outcode=include_outcode, suppress=suppress)
     published = store.observations_for(["pct_placed_over_20_miles", "pct_placed_outside_la"],
                                        list(compare["area_code"]), source="council")
     published = published[published["period"] == published.groupby(["area_code", "indicator_id"])["period"]
@@ -138,7 +139,9 @@ def prepare(store: Store, selection: Selection, choices: Choices = Choices()) ->
     members = list(selection.members)
     now = placements_in_view(store, selection, choices)
     chosen = list(choices.councils) if choices.councils is not None else options(store, selection)["default"]
-    cross = bool(len(now) and now["area_code"].nunique() > 1)
+    # Small numbers are suppressed in every view, one council or many (regional.privacy), except for a
+    # signed-in editor looking only at their own council.
+    suppress = privacy.suppression_applies(now["area_code"].unique() if len(now) else [], choices.editor_council)
     synthetic = bool(len(now) and now["synthetic"].astype(bool).any())
     tag = (" (synthetic)" if now["synthetic"].astype(bool).all() else " (partly synthetic)") if synthetic else ""
     dates = now.groupby("area_code")["extract_date"].max() if len(now) else pd.Series(dtype=object)
@@ -146,21 +149,22 @@ def prepare(store: Store, selection: Selection, choices: Choices = Choices()) ->
                  if choices.when is None and len(dates) else
                  f"Placements open on {choices.when:%d %B %Y}." if choices.when else "")
     intro = Section("dist_intro", synthetic=synthetic, caption=when_text, markdown=(
-        f"More than one council's children are in view, so counts under {distance.SUPPRESS_BELOW} (and their "
-        "percentages) are suppressed, as DfE does.") if cross else "")
+        f"Small numbers: counts under {distance.SUPPRESS_BELOW} (and any figure that would reveal one: a share, a "
+        "median, the next-smallest cell of the same total, a flow between two places) are suppressed, as DfE does, "
+        "whichever councils are in view.") if suppress else "")
 
     latest = latest_dfe(store)
     values = latest.rename(columns={"area_code": "code"})[["code", "value", "status", "period_label"]]
-    flows = distance.arc_flows(now if len(now) else now.iloc[0:0], suppress=cross)
-    pairs = distance_council_pairs(now, names, suppress=cross)
-    centres, ring_note = ring_centres(now, selection.council)
+    flows = distance.arc_flows(now if len(now) else now.iloc[0:0], suppress=suppress)
+    pairs = distance_council_pairs(now, names, suppress=suppress)
+    centres, ring_note = ring_centres(now, selection.council, suppress=suppress)
     rings = [{"path": distance.ring(r.easting, r.northing),
               "tooltip": f"20 miles from the centre of {o}" + (f" ({r.children} children in view)"
                                                                 if r.children else "")}
              for o, r in centres.iterrows()]
     period = values["period_label"].dropna().max() if len(values) else ""
     arcs_table = flows.drop(columns=["home_lat", "home_lon", "pl_lat", "pl_lon", "synthetic"], errors="ignore")
-    if cross:
+    if suppress:
         arcs_table = distance.suppress_small(arcs_table, share=None)
     shown = values.assign(council=values["code"].map(names), source="DfE LAIT (LACDistance)")
     band_legend = pd.DataFrame({"distance band": list(distance.BANDS),
@@ -190,24 +194,25 @@ def prepare(store: Store, selection: Selection, choices: Choices = Choices()) ->
             "No child-level placements match these filters. Choose councils with an extract above, or upload one "
             "below.")))
     else:
-        bands = distance.band_summary(now, names, suppress=cross)
-        locations = distance.location_summary(now, names, members, suppress=cross)
+        bands = distance.band_summary(now, names, suppress=suppress)
+        locations = distance.location_summary(now, names, members, suppress=suppress)
         sections += [
             Section("dist_bands", f"Distance bands{tag}", frame=bands, chart="charts.distance.band_bars",
                     table=text_or_blank(bands.assign(extract_date=bands["extract_date"].astype(str))),
                     file_name="distance_bands.csv", synthetic=synthetic,
                     caption="Share of each council's children in care in each band. " + (
-                        "Suppressed cells are gaps in the bar and 'suppressed' in the table." if cross else "")),
+                        "Suppressed cells are gaps in the bar and 'suppressed' in the table." if suppress else "")),
             Section("dist_locations", f"Inside the council, the group, or beyond{tag}", frame=locations,
                     chart="charts.distance.location_bars", table=text_or_blank(locations),
                     file_name="placement_locations.csv", synthetic=synthetic,
                     caption=f"Group: {selection.group_label}. The placement council is found from the placement's postcode "
                             "(for a [postcode district](/Glossary#outcode) alone: the council containing its centre)."),
             Section("dist_destinations", f"Where the children live: placement councils{tag}",
-                    table=text_or_blank(distance.destination_summary(now, members, suppress=cross)),
+                    table=text_or_blank(distance.destination_summary(now, members, suppress=suppress)),
                     file_name="placement_councils.csv", synthetic=synthetic),
             Section("dist_compare", "The extracts beside the published figures",
-                    table=text_or_blank(compare_with_published(store, now, names, tag, choices.include_outcode)),
+                    table=text_or_blank(compare_with_published(store, now, names, tag, choices.include_outcode,
+                                                                suppress=suppress)),
                     file_name="placement_distance_compared.csv",
                     caption="Extract figures use the filters above. Council figures are the latest in each council's "
                             "own return; DfE's is its latest published year (at 31 March). They cover different "
@@ -244,7 +249,8 @@ def distance_council_pairs(now: pd.DataFrame, names: dict[str, str], *, suppress
     """Placements aggregated by (responsible council, placement council): one arc per pair, from the
     centre of the council's children's home outcodes to the centre of their placement outcodes, with
     the number of children and their median distance. Pairs with a council to itself are left out
-    (the rings and the bands show those); pairs under the suppression threshold say 'fewer than 5'."""
+    (the rings and the bands show those); with ``suppress``, pairs of fewer than 5 children are not drawn
+    or listed at all: one arc of one child is that child's journey."""
     cols = ["area_code", "pl_la", "council", "placed in", "children", "miles", "distance_band",
             "home_lat", "home_lon", "pl_lat", "pl_lon", "synthetic", "tooltip", "arc_width", "status"]
     if now.empty:
@@ -264,6 +270,10 @@ def distance_council_pairs(now: pd.DataFrame, names: dict[str, str], *, suppress
     pairs["council"] = pairs["area_code"].map(names).fillna(pairs["area_code"])
     pl_names = drawable.groupby("pl_la")["pl_la_name"].first()
     pairs["placed in"] = pairs["pl_la"].map(pl_names).fillna(pairs["pl_la"].map(names)).fillna(pairs["pl_la"])
+    if suppress:
+        pairs = privacy.drop_small_flows(pairs)
+        if pairs.empty:
+            return pd.DataFrame(columns=cols)
     small = pairs["children"] < distance.SUPPRESS_BELOW
     shown = pairs["children"].map(str).where(~(small & suppress), f"fewer than {distance.SUPPRESS_BELOW}")
     label = pairs["synthetic"].map({True: " (synthetic)", False: ""})

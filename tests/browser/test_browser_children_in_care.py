@@ -18,14 +18,14 @@ def latest_year() -> int:
 
 def expected(code: str, year: int) -> dict[str, str]:
     """What the headline should say for a council, computed from DfE's file: rate, count, and rank
-    (1st = highest; ties share the higher place, marked '=') among councils with a rate that year."""
+    (1st = highest; ties share the higher place, marked ', tied') among councils with a rate that year."""
     rows = dfe_children_in_care(year)
     rates = rows.dropna(subset=["rate"])
     mine = rates[rates["code"] == code].iloc[0]
     place = int((rates["rate"] > mine["rate"]).sum()) + 1
-    tie = "=" if int((rates["rate"] == mine["rate"]).sum()) > 1 else ""
+    tie = ", tied" if int((rates["rate"] == mine["rate"]).sum()) > 1 else ""
     return {"rate": f"{mine['rate']:,.0f} per 10,000", "count": f"{mine['count']:,.0f}",
-            "rank": f"{tie}{ordinal(place)} of {len(rates)}"}
+            "rank": f"{ordinal(place)} of {len(rates)}{tie}"}
 
 
 def test_children_in_care_headings_and_figures(visited) -> None:

@@ -1,0 +1,96 @@
+"""One bad file never stops the app: a reload of the embedded default that fails (a bad row
+appended to data/council_returns/bcp.csv, a synthetic extract missing, an unknown council
+in data/groups.csv) is recorded with the files' fingerprint and not tried again until the
+files change, while the last good database keeps serving (``regional.reload_guard``); an
+administrator sees the failure on the status view built here. Storage that cannot be opened
+(a read-only var/, an unreachable PostgreSQL) raises :class:`StorageUnavailable` with a
+sentence a person can act on, never a traceback.
+"""
+from __future__ import annotations
+
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
+
+from regional import models
+from regional.errors import DataError
+from regional.reload_guard import _FAILED, FAILED_KIND, GOOD_KIND, describe_storage_error
+
+
+class StorageUnavailable(RuntimeError):
+    """The database cannot be opened or written: the message says which and what to do."""
+
+
+def ready_engine(url: str | None = None) -> Engine:
+    """The engine, with the embedded default loaded (or the last good load kept); storage
+    problems as :class:`StorageUnavailable`."""
+    from regional import db
+    from regional.settings import database_url
+
+    shown = url
+    try:
+        url = url or database_url()  # resolved here: get_engine caches per URL argument
+        shown = _safe_url(url)
+        engine = db.get_engine(url)
+        db.ensure_loaded(engine)
+    except StorageUnavailable:
+        raise
+    except (SQLAlchemyError, OSError) as exc:
+        raise StorageUnavailable(describe_storage_error(exc, shown)) from None
+    return engine
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # an unparseable URL is shown as given, minus anything after '@'
+        return url.split("@")[-1]
+
+
+def load_status(engine: Engine) -> dict:
+    """What an administrator needs: the load serving now, and the newest failure since (if any)."""
+    from regional import db
+
+    with Session(engine) as session:
+        good = session.execute(select(models.LoadRecord).where(models.LoadRecord.kind == GOOD_KIND)
+                               .order_by(models.LoadRecord.id.desc()).limit(1)).scalar()
+        failure = session.execute(select(models.LoadRecord).where(models.LoadRecord.kind == FAILED_KIND)
+                                  .order_by(models.LoadRecord.id.desc()).limit(1)).scalar()
+        good = good.model_dump() if good else None
+        failure = failure.model_dump() if failure else None
+    if failure and good and failure["id"] < good["id"]:
+        failure = None  # fixed since: a later load succeeded
+    key = engine.url.render_as_string(hide_password=True)
+    if failure is None and key in _FAILED:
+        failure = {"detail": _FAILED[key][1], "fingerprint": _FAILED[key][0], "loaded_at": None}
+    try:
+        current = db.fingerprint(db.default_files())
+    except OSError as exc:
+        current = f"unreadable ({exc})"
+    return {"database": key, "serving": good, "failure": failure, "files_fingerprint": current,
+            "files_match_serving": bool(good and good["fingerprint"] == current)}
+
+
+def status_lines(status: dict) -> list[str]:
+    """The status in sentences (CLI and the status page)."""
+    lines = [f"database: {status['database']}"]
+    good = status["serving"]
+    lines.append(f"serving: the embedded default loaded {good['loaded_at']:%d %B %Y %H:%M} UTC "
+                 f"({good['rows']:,} observations, files {good['fingerprint']})" if good else
+                 "serving: nothing loaded yet")
+    failure = status["failure"]
+    if failure:
+        when = f" at {failure['loaded_at']:%d %B %Y %H:%M} UTC" if failure.get("loaded_at") else ""
+        lines.append(f"PROBLEM: reloading data/ failed{when} (files {failure['fingerprint']}); it is not retried "
+                     f"until the files change: {failure['detail']}")
+    elif not status["files_match_serving"]:
+        lines.append("note: the files in data/ changed since the load serving now; the next start reloads them")
+    else:
+        lines.append("ok: the files in data/ are the ones loaded")
+    return lines
+
+
+__all__ = ["StorageUnavailable", "ready_engine", "load_status", "status_lines", "describe_storage_error",
+           "FAILED_KIND", "GOOD_KIND", "DataError"]
