@@ -206,8 +206,9 @@ def council_chapter(store, sel) -> Chapter:
     sections = {x.key: x for x in overview.prepare(store, sel)}
     headline = sections["overview_headline"]
     chapter.figures.append(Figure(headline.title, table=_metrics_table(headline), source=headline.source))
-    returns = sections["overview_returns"]
-    mine = (returns.extra or {}).get("by_council", {}).get(name)
+    returns = sections["overview_council_figures"]
+    table = returns.table
+    mine = table[table["council"] == name].drop(columns="council") if table is not None and len(table) else None
     if mine is not None and len(mine):
         chapter.figures.append(Figure(f"{name}: latest figures from its own returns", table=mine,
                                       caption=returns.caption, source="the council's own published documents"))

@@ -47,7 +47,7 @@ def test_placement_distance_map_labels_and_figures(visited) -> None:
         mine = raw[(raw["country_code"] == code) & (raw["geographic_level"] == "National")] if code.startswith("E92") \
             else raw[raw["new_la_code"] == code]
         want = dict(zip(mine["breakdown"].map(LOCATIONS), pd.to_numeric(mine["children_count"], errors="coerce")))
-        got = shown_csv[shown_csv["area_code"] == code].set_index("location")["children"]
+        got = shown_csv[shown_csv["ONS code"] == code].set_index("location")["children"]
         assert len(want) == 5 and len(got) == 5, (code, want, got.to_dict())
         for location, count in want.items():
             if pd.isna(count):  # suppressed by DfE: a gap, never 0
