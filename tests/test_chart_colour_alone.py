@@ -27,3 +27,11 @@ def test_band_segments_carry_their_number_and_share() -> None:
     assert labels[("B", BANDS[1])][0] == "2"  # 5%: its number only
     legend = spec["layer"][0]["encoding"]["color"]["legend"]
     assert "indexof" in legend["labelExpr"] and BANDS[0] in legend["labelExpr"]
+
+
+def test_every_segment_suppressed_draws_an_empty_chart_not_an_error() -> None:
+    """One council's five episodes: every count under 5 is suppressed, so no share is left to stack."""
+    frame = pd.DataFrame({"council": ["A", "A"], "band": [BANDS[0], BANDS[3]], "pct": [None, None],
+                          "children": [None, None]}).astype({"band": "str", "council": "str"})
+    spec = _spec(charts.band_bars(frame))
+    assert all(len(rows) == 0 for rows in spec["datasets"].values())

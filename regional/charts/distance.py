@@ -27,11 +27,12 @@ def _stacked(frame: pd.DataFrame, *, category: str, order: list[str], colours: l
     """100% bars whose segments are told apart by number as well as colour (WCAG 1.4.1): the legend
     numbers the categories in the order they are stacked, and each segment carries its number (with
     its share where it is wide enough); the tooltip and the table name every segment in full."""
-    data = frame.dropna(subset=["pct"]).copy()
-    data["order"] = data[category].map({c: i for i, c in enumerate(order)})
+    data = frame.assign(pct=pd.to_numeric(frame["pct"], errors="coerce")).dropna(subset=["pct"])
+    position = {c: i for i, c in enumerate(order)}
+    data = data.assign(order=pd.array([position.get(c, len(order)) for c in data[category]], dtype="int64"))
     data = data.sort_values([y, "order"])
     data["mid"] = data.groupby(y)["pct"].cumsum() - data["pct"] / 2
-    number = (data["order"] + 1).astype(int).astype(str)
+    number = (data["order"] + 1).astype(str)
     data["label"] = [f"{n}: {v:.0f}%" if v >= 9 else n if v >= 3 else "" for n, v in zip(number, data["pct"])]
     dark = {c for c, colour in zip(order, colours) if colour in DARK}
     data["label_colour"] = data[category].map(lambda c: "white" if c in dark else "black")
