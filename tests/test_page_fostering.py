@@ -70,7 +70,7 @@ def test_utilisation_figures_and_tables(page, store):
     assert len(every[every["role"] != "Other council"]) == 15 + 2  # members, region and England
     assert every["source"].eq("dfe-lait").all()
     scilly = every[every["area"] == "Isles of Scilly"].iloc[0]
-    assert pd.isna(scilly["places filled (%)"]) and scilly["status"] == "missing"  # the table's plain heading
+    assert pd.isna(scilly["utilisation_pct"]) and scilly["status"] == "missing"  # the table's plain heading
 
 
 def test_funnel_conversion_and_net_change(page):
