@@ -435,10 +435,21 @@ def _figure_html(figure: Figure) -> str:
 
 
 def write_pdf(document: str, out: Path) -> Path:
-    """Chromium's own print of the HTML to A4 (the same print stylesheet a browser uses)."""
+    """Chromium's own print of the HTML to A4 (the same print stylesheet a browser uses).
+
+    Printed on a worker thread of its own: Playwright's sync API refuses to run on a thread where an
+    asyncio loop is running (a caller's own Playwright session, or an async server), and a fresh
+    thread never has one."""
     if not Path(CHROMIUM).exists():
         raise DataError(f"a PDF needs Chromium at {CHROMIUM} (set REGIONAL_CHROMIUM); the HTML pack needs nothing",
                         file=str(out))
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pack-pdf") as worker:
+        return worker.submit(_print_pdf, document, out).result()
+
+
+def _print_pdf(document: str, out: Path) -> Path:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
