@@ -111,15 +111,3 @@ def test_small_numbers_suppressed_in_shared_tables():
     with pytest.raises(DataError):
         report.resolve_group(type("S", (), {"groupings": pd.DataFrame({"id": ["x"], "name": ["X"]})})(), "y")
 
-
-def test_pdf_prints_while_the_caller_runs_its_own_playwright(tmp_path, store):
-    """The browser suite keeps a sync Playwright session open for the whole test run (its asyncio loop
-    runs on this thread); the pack's PDF must still print, as it would under an async server."""
-    from playwright.sync_api import sync_playwright
-
-    manager = sync_playwright().start()
-    try:
-        out = report.make_pack(store, "rcc:south-west", ["BCP"], tmp_path / "pack.pdf")
-    finally:
-        manager.stop()
-    assert out.read_bytes().startswith(b"%PDF")
