@@ -9,12 +9,11 @@ import streamlit as st
 st.set_page_config(page_title="Fostering - Regional Care Benchmark", page_icon=":house:", layout="wide")
 
 import ui  # noqa: E402  (set_page_config must run first)
-from regional import db, fostering  # noqa: E402
+from regional import db, fostering, returns  # noqa: E402
 from regional import forecast as fc  # noqa: E402
 from regional.authorities import ENGLAND_CODE  # noqa: E402
 from regional.charts import fostering as charts  # noqa: E402
 from regional.errors import DataError  # noqa: E402
-from regional.importers.fostering_pipeline import load_pipeline_return  # noqa: E402
 from regional.settings import DATA_DIR  # noqa: E402
 
 store = ui.get_store()
@@ -168,13 +167,15 @@ with st.expander("Upload a pipeline return (CSV or XLSX)"):
     if upload is not None and st.button("Validate and load", key="fostering_load"):
         with ui.saved_upload(upload) as path:
             try:
-                result = load_pipeline_return(path, store.engine, display_name=upload.name)
+                result = returns.submit("fostering_pipeline", path, store.engine, who=db.current_user(),
+                                        display_name=upload.name)
             except DataError as exc:
                 problems = getattr(exc, "problems", [exc])
                 st.error(f"Nothing was stored. {len(problems)} problem(s) in {upload.name}:")
                 st.markdown("\n".join(f"- {p}" for p in problems[:50]))
             else:
-                st.session_state["fostering_loaded"] = (upload.name, len(result.rows), result.warnings)
+                st.session_state["fostering_loaded"] = (upload.name, result.rows,
+                                                        list(result.prepared.warnings["problem"]))
                 st.rerun()
     if "fostering_loaded" in st.session_state:
         name, n, warnings = st.session_state["fostering_loaded"]

@@ -11,7 +11,7 @@ import streamlit as st
 st.set_page_config(page_title="Residential and supported accommodation", page_icon=":house:", layout="wide")
 
 import ui  # noqa: E402  (set_page_config must run first)
-from regional import models, residential  # noqa: E402
+from regional import db, models, residential, returns  # noqa: E402
 from regional.charts import residential as charts  # noqa: E402
 from regional.errors import DataError  # noqa: E402
 from regional.geo import read_boundaries  # noqa: E402
@@ -283,7 +283,8 @@ with st.expander("Upload a local provision return"):
     if upload is not None and st.button("Check and store", key="res_store"):
         with ui.saved_upload(upload) as path:
             try:
-                stored = local_provision.store_local_provision(path, store.engine, display_name=upload.name)
+                stored = returns.submit("local_provision", path, store.engine, who=db.current_user(),
+                                        display_name=upload.name).rows
             except ReturnInvalid as exc:
                 st.error(f"{upload.name} was not stored: {len(exc.problems)} problem(s).")
                 st.dataframe(pd.DataFrame([{"row": p.row, "column": p.column, "problem": p.problem,

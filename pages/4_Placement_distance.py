@@ -12,7 +12,7 @@ import streamlit as st
 st.set_page_config(page_title="Placement distance", page_icon=":round_pushpin:", layout="wide")
 
 import ui  # noqa: E402  (set_page_config must run first)
-from regional import distance, maps, models  # noqa: E402
+from regional import db, distance, maps, models, returns  # noqa: E402
 from regional.charts import distance as charts  # noqa: E402
 from regional.errors import DataError  # noqa: E402
 from regional.geo import read_boundaries  # noqa: E402
@@ -225,7 +225,8 @@ with st.expander("Upload a council's SSDA903 episodes (CSV or XLSX)"):
         "return's code lists (including the 2025-26 changes); problems are listed with row and column. "
         "**On load** CHILD is replaced by a keyed hash, full postcodes are dropped (only outcode and sector are "
         "kept) and DfE's distance fields are derived. The key is the environment variable "
-        f"`{ssda903.PSEUDONYM_ENV}`; without it a random key is made once for this installation in `var/`.")
+        f"`{ssda903.PSEUDONYM_ENV}` or, on a shared database, the installation's key held there; never a file beside "
+        "the data, and the file's row numbers are not stored.")
     if "dist_loaded" in st.session_state:
         st.success(st.session_state.pop("dist_loaded"))
     upload = st.file_uploader("Episodes file", type=["csv", "xlsx"], key="dist_upload")
@@ -236,36 +237,39 @@ with st.expander("Upload a council's SSDA903 episodes (CSV or XLSX)"):
     if upload is not None and st.button("Validate", key="dist_validate"):
         with ui.saved_upload(upload) as path:
             try:
-                st.session_state["dist_result"] = ssda903.import_episodes(path, store.index, council=la_choice or None,
-                                                                          display_name=upload.name)
+                st.session_state["dist_result"] = returns.prepare("ssda903", path, store.engine,
+                                                                  council=la_choice or None, display_name=upload.name)
             except DataError as exc:
                 st.session_state.pop("dist_result", None)
                 ui.show_error(exc)
-    result = st.session_state.get("dist_result")
+    prepared = st.session_state.get("dist_result")
+    result = prepared.detail if prepared is not None else None
     if result is not None:
         c1, c2, c3, c4 = st.columns(4)
         c1.metric("Rows read", f"{result.rows_read:,}")
-        c2.metric("Rows that can load", f"{len(result.episodes):,}")
-        c3.metric("Rows rejected (errors)", f"{result.rejected_rows:,}")
+        c2.metric("Rows that can load", f"{len(prepared.rows):,}")
+        c3.metric("Rows rejected (errors)", f"{prepared.summary()['rows_with_errors']:,}")
         c4.metric("Distance not known", f"{result.summary.get('distance_not_known', 0):,}")
         st.caption(f"File {result.file}; councils {', '.join(names.get(c, c) for c in result.councils)}; "
                    f"extract date {result.extract_date:%d %B %Y}; pseudonyms: {result.key_origin}.")
-        st.dataframe(result.report.head(2000), hide_index=True, width="stretch")
-        st.download_button("Download the validation report (CSV)", result.report.to_csv(index=False).encode(),
+        st.dataframe(prepared.report.head(2000), hide_index=True, width="stretch")
+        st.download_button("Download the validation report (CSV)", prepared.report.to_csv(index=False).encode(),
                            "ssda903_validation_report.csv", "text/csv", key="dl_report")
         accept = True
-        if result.has_errors:
-            accept = st.checkbox(f"I accept the report: load the {len(result.episodes):,} valid rows without the "
-                                 f"{result.rejected_rows:,} rejected rows", key="dist_accept")
-        if st.button("Load", disabled=not accept or result.episodes.empty, key="dist_load"):
+        if len(prepared.errors):
+            accept = st.checkbox(f"I accept the report: load the {len(prepared.rows):,} valid rows without the "
+                                 f"{prepared.summary()['rows_with_errors']:,} rejected rows", key="dist_accept")
+        if st.button("Load", disabled=not accept or prepared.rows.empty, key="dist_load"):
             try:
-                rows = ssda903.store_upload(result, accept=accept)
+                rows = returns.submit("ssda903", None, store.engine, who=db.current_user(), accept=accept,
+                                      prepared=prepared).rows
             except DataError as exc:
                 ui.show_error(exc)
             else:
                 st.session_state.pop("dist_result", None)
-                st.session_state["dist_loaded"] = (f"Loaded {rows:,} episodes from {result.file}; they replace any "
-                                                   "earlier upload (and the synthetic extract) for these councils.")
+                st.session_state["dist_loaded"] = (f"Loaded {rows:,} episodes from {result.file}; they replace the "
+                                                   "earlier episodes they give again (a complete file: its collection "
+                                                   "years) and the synthetic extract for this council.")
                 st.rerun()
 
 st.caption("Sources: child-level SSDA903 extracts (the embedded ones synthetic, see data/synthetic/README.md); ONS "

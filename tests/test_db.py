@@ -4,9 +4,10 @@ import os
 import pandas as pd
 import pytest
 from sqlalchemy import func, select
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
-from regional import db, models
+from regional import db, models, returns
+from tests.conftest import fresh_postgres
 from regional.cli import show_frame
 from regional.store import load_store
 
@@ -25,9 +26,7 @@ def fresh_engine(request, tmp_path):
         if not url:
             pytest.skip("no PostgreSQL server: TEST_DATABASE_URL is not set (scripts/test.sh sets it when it "
                         "can install and start Debian's postgresql)")
-        engine = db.get_engine(url)
-        SQLModel.metadata.drop_all(engine)
-        SQLModel.metadata.create_all(engine)
+        engine = fresh_postgres(url)
     yield engine
     engine.dispose()
 

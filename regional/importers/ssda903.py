@@ -1,5 +1,5 @@
 """SSDA903 episodes: read a council's extract, validate it against the spec, derive DfE's
-placement-distance fields, pseudonymise, and store it whole or not at all.
+placement-distance fields and pseudonymise; :mod:`regional.returns` stores it.
 
 The return's columns and code lists live in ``regional/ssda903_spec.toml``; validation
 reads them from there. A file is CSV or XLSX (sheet ``Episodes`` or the first sheet),
@@ -9,10 +9,10 @@ appears in several years' returns and the latest return's version is kept.
 
 Privacy on load:
 - CHILD becomes a keyed hash (HMAC-SHA256 of council code and CHILD, 16 hex characters).
-  The key is the environment variable ``REGIONAL_PSEUDONYM_KEY``; when that is unset, a
-  random key is created once per installation in ``var/pseudonym.key`` (``var/`` is never
-  committed). A shared deployment must set the variable so every instance agrees. The
-  embedded synthetic extracts are pseudonymous already and load without any key.
+  The key comes from :mod:`regional.keys` (the environment, the shared database, or a
+  per-user file outside ``var/``): never beside the data. The embedded synthetic extracts
+  are pseudonymous already and load without any key. The file's row numbers are kept in
+  memory for the report, never stored.
 - Full postcodes are not stored: only the outcode and sector of home and placement, the
   outcode centroid the map draws, and the derived fields (PL_DISTANCE, its precision,
   PL_LA, inside/outside the council, band, placement category).
@@ -22,11 +22,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import math
-import os
-import secrets
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -50,7 +48,10 @@ STORED_COLUMNS = ["area_code", "child", "decom", "dec", "rne", "ls", "cin", "pla
                   "pl_outcode", "pl_sector", "home_lat", "home_lon", "pl_lat", "pl_lon", "pl_distance",
                   "distance_precision", "pl_la", "pl_la_name", "pl_la_method", "inside_la", "distance_band",
                   "placement_category", "placement_detail", "foster_type", "provider_type", "dataset",
-                  "extract_date", "synthetic", "source_row"]
+                  "extract_date", "synthetic"]
+#: In memory only, for the validation report and preview: never stored (with the council's file it
+#: would undo the pseudonyms).
+ROW_COLUMN = "source_row"
 _TRUE = {"y", "yes", "1", "true", "t"}
 _FALSE = {"n", "no", "0", "false", "f", ""}
 
@@ -108,17 +109,10 @@ def parse_dates(text: pd.Series) -> pd.Series:
 
 # --- pseudonyms -------------------------------------------------------------------------
 def pseudonym_key() -> tuple[bytes, str]:
-    """(key, where it came from): REGIONAL_PSEUDONYM_KEY, else a per-installation key in var/."""
-    value = os.environ.get(PSEUDONYM_ENV, "").strip()
-    if value:
-        return value.encode(), f"environment variable {PSEUDONYM_ENV}"
-    path = Path(settings.VAR_DIR) / KEY_FILE_NAME
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(secrets.token_hex(32))
-    return path.read_text().strip().encode(), f"per-installation key in {path.name} (var/, never committed)"
+    """(key, where it came from): see :mod:`regional.keys` (never a file beside the data)."""
+    from regional import keys
+
+    return keys.pseudonym_key()
 
 
 def pseudonymise(children: pd.Series, councils: pd.Series, key: bytes) -> pd.Series:
@@ -341,7 +335,7 @@ def derive_placements(valid: pd.DataFrame, *, dataset: str, synthetic: bool, ext
                               problem + "; distance not known", "a postcode in the ONS postcode directory"))
     report = pd.concat([c for c in checks if len(c)], ignore_index=True) if any(len(c) for c in checks) \
         else pd.DataFrame(columns=REPORT_COLUMNS)
-    return out[STORED_COLUMNS], report
+    return out[STORED_COLUMNS + [ROW_COLUMN]], report
 
 
 def import_episodes(path: Path, index: AreaIndex, *, council: str | None = None, display_name: str | None = None,
@@ -387,45 +381,6 @@ def open_at(episodes: pd.DataFrame, when: date) -> pd.DataFrame:
             .drop_duplicates(["dataset", "area_code", "child"], keep="last").drop(columns="_decom"))
 
 
-# --- storing ----------------------------------------------------------------------------
-def store_upload(result: EpisodeImport, engine=None, *, accept: bool = False, loaded_by: str | None = None) -> int:
-    """Replace the councils' uploaded episodes with this file's valid rows, in one transaction.
-
-    A file with rejected rows loads only when ``accept`` is given (the user accepted the report).
-    """
-    from sqlalchemy import delete, insert
-    from sqlmodel import Session
-
-    from regional import db, models
-
-    if result.has_errors and not accept:
-        raise DataError(f"{result.rejected_rows} row(s) have errors; accept the validation report to load the "
-                        f"{len(result.episodes)} valid row(s) without them", file=result.file)
-    if result.episodes.empty:
-        raise DataError("no valid episodes to load", file=result.file)
-    engine = engine or db.get_engine()
-    user = loaded_by or db.current_user()
-    now = datetime.now(timezone.utc)
-    upload_id = f"ssda903:{now:%Y%m%dT%H%M%S}:{result.file}"
-    episodes = result.episodes.assign(dataset=upload_id)
-    with Session(engine) as session, session.begin():
-        session.execute(delete(models.PlacementEpisodeUpload)
-                        .where(models.PlacementEpisodeUpload.area_code.in_(result.councils)))
-        session.execute(delete(models.PlacementUpload).where(models.PlacementUpload.area_code.in_(result.councils)))
-        records = db.records(episodes)
-        for start in range(0, len(records), 5000):
-            session.execute(insert(models.PlacementEpisodeUpload), records[start:start + 5000])
-        for code in result.councils:
-            session.add(models.PlacementUpload(id=f"{upload_id}:{code}", area_code=code, file_name=result.file,
-                                               extract_date=result.extract_date,
-                                               rows=int((episodes["area_code"] == code).sum()),
-                                               rejected=result.rejected_rows, warnings=len(result.warnings),
-                                               key_origin=result.key_origin, loaded_at=now, loaded_by=user))
-        session.add(models.LoadRecord(kind="ssda903", detail=f"{result.file}: {len(episodes)} episodes for "
-                                      f"{', '.join(result.councils)}", rows=len(episodes), loaded_at=now, loaded_by=user))
-    return len(episodes)
-
-
 # --- the embedded default: synthetic extracts -------------------------------------------
 def read_manifest(folder: Path = SYNTHETIC_DIR) -> pd.DataFrame:
     path = Path(folder) / MANIFEST_FILE
@@ -449,7 +404,7 @@ def default_rows(index: AreaIndex, catalogue: pd.DataFrame) -> dict:
             first = result.errors.iloc[0]
             raise DataError(f"embedded synthetic extract is invalid: {first['problem']}", file=rec.file,
                             row=int(first["row"]), column=first["column"])
-        frames.append(result.episodes)
+        frames.append(result.episodes.drop(columns=ROW_COLUMN))
         sources.append({"id": rec.source_id, "kind": "synthetic", "publisher": "Regional Care Benchmark (synthetic)",
                         "title": rec.title, "edition": f"extract date {rec.extract_date}; file data/synthetic/{rec.file}",
                         "url": "", "licence": "Synthetic data generated by regional/synthetic.py; calibrated to "
