@@ -65,6 +65,22 @@ def main(argv: list[str] | None = None) -> int:
     show.add_argument("--period", help="YYYY-MM-DD, e.g. 2025-03-31")
     show.add_argument("--source", choices=["dfe", "council", "all"], default="dfe")
     sub.add_parser("indicators", help="list the indicator catalogue")
+    # --- councils' returns (issue 11): versions, catalogue, audit, migrations -----------------
+    up = sub.add_parser("upload", help="validate and store any return as a new version")
+    up.add_argument("path", type=Path)
+    up.add_argument("--type", dest="kind", help="return type (default: recognised from the headers)")
+    up.add_argument("--council", help="the council the return is for (default: the one the file is about)")
+    up.add_argument("--accept", action="store_true", help="SSDA903: store the valid rows of a file with errors")
+    sub.add_parser("catalogue", help="per council and return: current version, periods, who, when, file, SHA-256 (CSV)")
+    versions = sub.add_parser("versions", help="every version of the councils' returns (CSV)")
+    versions.add_argument("--council")
+    versions.add_argument("--type", dest="kind")
+    withdraw = sub.add_parser("withdraw", help="withdraw a version (restores the one before)")
+    withdraw.add_argument("version_id", type=int)
+    sub.add_parser("audit", help="the audit log (CSV)")
+    sub.add_parser("migrate", help="apply database migrations (also done on every start)")
+    key = sub.add_parser("pseudonym-key", help="store a random pseudonymisation key in the shared database")
+    key.add_argument("--generate", action="store_true", required=True)
     args = parser.parse_args(argv)
     try:
         return _run(args)
@@ -98,6 +114,8 @@ def _run(args: argparse.Namespace) -> int:
         db.ensure_loaded(engine)
         print(f"loaded {db.load_council_return(args.path, engine):,} observations from {args.path.name}")
         return 0
+    if args.command in RETURN_COMMANDS:
+        return _returns_command(args)
     store = _store()
     if args.command == "indicators":
         sources = store.observations.groupby("indicator_id")["source_kind"].agg(lambda s: ", ".join(sorted(set(s))))
@@ -107,3 +125,51 @@ def _run(args: argparse.Namespace) -> int:
     frame = show_frame(store, args.indicator, args.council, args.period, args.source)
     frame.to_csv(sys.stdout, index=False)
     return 0
+
+
+RETURN_COMMANDS = {"upload", "catalogue", "versions", "withdraw", "audit", "migrate", "pseudonym-key"}
+
+
+def _returns_command(args: argparse.Namespace) -> int:
+    """Uploads, versions, catalogue and audit: the same library calls the Data page makes."""
+    from regional import db, keys, returns
+
+    if args.command == "migrate":
+        engine = db.get_engine(migrate=False)
+        print(f"database at revision {db.upgrade(engine)}")
+        return 0
+    if args.command == "pseudonym-key":
+        engine = db.get_engine(migrate=False)
+        db.upgrade(engine)
+        print("stored a new key" if keys.store_key(engine) else "a key is already stored; left as it is")
+        return 0
+    engine = db.get_engine()
+    db.ensure_loaded(engine)
+    if args.command == "upload":
+        kind = args.kind or returns.recognise(args.path)
+        result = returns.submit(kind, args.path, engine, who=db.current_user(), council=args.council,
+                                accept=args.accept)
+        if result.unchanged:
+            print(f"{args.path.name}: identical to what is held; nothing changed")
+        else:
+            print(f"{args.path.name}: version {result.number} of {kind} for {result.prepared.council}: "
+                  f"{result.rows:,} rows; " + ", ".join(f"{n} {c}" for c, n in
+                                                        result.diff["change"].value_counts().items()))
+        return 0
+    if args.command == "catalogue":
+        returns.catalogue(engine).to_csv(sys.stdout, index=False)
+    elif args.command == "versions":
+        code = db_index(engine).resolve(args.council, column="--council") if args.council else None
+        returns.versions(engine, args.kind, code).to_csv(sys.stdout, index=False)
+    elif args.command == "withdraw":
+        restored = returns.withdraw(args.version_id, engine, who=db.current_user())
+        print(f"version {args.version_id} withdrawn; {restored:,} earlier rows restored")
+    elif args.command == "audit":
+        returns.audit_log(engine).to_csv(sys.stdout, index=False)
+    return 0
+
+
+def db_index(engine):
+    from regional import returns
+
+    return returns.area_index(engine)

@@ -27,7 +27,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Date, DateTime, Engine, delete, func, insert, select
+from sqlalchemy import Date, DateTime, Engine, Integer, delete, func, insert, select
 from sqlmodel import Session
 
 from regional import db, models
@@ -258,7 +258,8 @@ def submit(kind: str, path: Path | None, engine: Engine, *, who: str | Actor, co
             scope=_scope(prepared, rows), file_name=prepared.file_name, file_sha256=prepared.sha256, rows=len(rows),
             added=int(counts.get("added", 0)), changed=int(counts.get("changed", 0)),
             removed=int(counts.get("removed", 0)), loaded_at=now, loaded_by=actor.who,
-            rows_json=_pack(rows), replaced_json=_pack(held.drop(columns=["id"], errors="ignore")))
+            rows_json=_pack(rows), replaced_json=_pack(held.drop(columns=["id"], errors="ignore"),
+                                                       _held_sources(session, sources)))
         session.add(version)
         session.flush()
         table = return_type.table
@@ -319,6 +320,9 @@ def withdraw(version_id: int, engine: Engine, *, who: str | Actor) -> int:
         replaced = _unpack(version.replaced_json)
         if len(replaced):
             _insert(session, table, replaced)
+        earlier_sources = _unpack(version.replaced_json, "sources")
+        for source in _coerced(models.Source, earlier_sources):
+            session.merge(models.Source(**source))
         now = datetime.now(timezone.utc)
         version.status, version.withdrawn_at, version.withdrawn_by = "withdrawn", now, actor.who
         session.add(models.LoadRecord(kind=kind, detail=f"withdrew version {version.number} for {council}",
@@ -379,7 +383,9 @@ def catalogue(engine: Engine) -> pd.DataFrame:
 
 
 def audit_log(engine: Engine) -> pd.DataFrame:
-    return db.read_table(engine, models.AuditEntry).sort_values("id").reset_index(drop=True)
+    frame = db.read_table(engine, models.AuditEntry).sort_values("id").reset_index(drop=True)
+    frame["version_id"] = frame["version_id"].astype("Int64")
+    return frame
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -418,9 +424,11 @@ def diff(before: pd.DataFrame, after: pd.DataFrame, key: list[str], values: list
     return pd.DataFrame(out, columns=DIFF_COLUMNS)
 
 
-def _pack(frame: pd.DataFrame) -> bytes:
-    return gzip.compress(json.dumps({"columns": list(frame.columns), "rows": db.records(frame)},
-                                    default=_json_default).encode())
+def _pack(frame: pd.DataFrame, sources: pd.DataFrame | None = None) -> bytes:
+    data = {"columns": list(frame.columns), "rows": db.records(frame)}
+    if sources is not None:
+        data["sources"] = {"columns": list(sources.columns), "rows": db.records(sources)}
+    return gzip.compress(json.dumps(data, default=_json_default).encode())
 
 
 def _json_default(value: object) -> str:
@@ -429,17 +437,33 @@ def _json_default(value: object) -> str:
     return str(value)
 
 
-def _unpack(blob: bytes) -> pd.DataFrame:
+def _unpack(blob: bytes, part: str | None = None) -> pd.DataFrame:
     if not blob:
         return pd.DataFrame()
     data = json.loads(gzip.decompress(blob))
+    if part:
+        data = data.get(part, {"rows": [], "columns": []})
     return pd.DataFrame(data["rows"], columns=data["columns"])
 
 
+def _held_sources(session: Session, sources: pd.DataFrame) -> pd.DataFrame:
+    """The source rows an upload is about to overwrite, so withdrawing it puts them back."""
+    if sources.empty:
+        return pd.DataFrame()
+    return _held_frame(session, models.Source, models.Source.id.in_(list(sources["id"])))
+
+
 def _insert(session: Session, table, frame: pd.DataFrame) -> None:
-    """Insert rows, turning ISO text back into dates for the table's date columns."""
-    columns = {c.name: c.type for c in table.__table__.columns}
-    frame = frame[[c for c in frame.columns if c in columns and c != "id"]]
+    rows = _coerced(table, frame)
+    for start in range(0, len(rows), 5000):
+        session.execute(insert(table), rows[start:start + 5000])
+
+
+def _coerced(table, frame: pd.DataFrame) -> list[dict]:
+    """Rows for ``table``, with ISO text turned back into dates for its date columns."""
+    columns = {c.name: getattr(c.type, "impl", c.type) for c in table.__table__.columns}
+    serial = isinstance(columns.get("id"), Integer)  # a fresh row id, never the old one
+    frame = frame[[c for c in frame.columns if c in columns and not (c == "id" and serial)]]
     rows = db.records(frame)
     for rec in rows:
         for name, value in rec.items():
@@ -451,8 +475,7 @@ def _insert(session: Session, table, frame: pd.DataFrame) -> None:
             elif isinstance(value, pd.Timestamp):
                 rec[name] = value.date() if isinstance(columns[name], Date) and not isinstance(columns[name], DateTime) \
                     else value.to_pydatetime()
-    for start in range(0, len(rows), 5000):
-        session.execute(insert(table), rows[start:start + 5000])
+    return rows
 
 
 def _with(prepared: Prepared, rows: pd.DataFrame) -> Prepared:

@@ -26,6 +26,7 @@ def fresh_postgres(url: str, *, migrate: bool = True):
     assert "/regional_test" in url, "fresh_postgres only empties a regional_test* database"
     engine = db.get_engine(url, migrate=False)
     with engine.begin() as conn:
+        conn.exec_driver_sql("SET LOCAL lock_timeout = '60s'")  # a connection left open fails loudly, not forever
         conn.exec_driver_sql("DROP SCHEMA public CASCADE")
         conn.exec_driver_sql("CREATE SCHEMA public")
     if migrate:
