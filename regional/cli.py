@@ -79,6 +79,15 @@ def main(argv: list[str] | None = None) -> int:
     withdraw.add_argument("version_id", type=int)
     sub.add_parser("audit", help="the audit log (CSV)")
     sub.add_parser("migrate", help="apply database migrations (also done on every start)")
+    users = sub.add_parser("users", help="local accounts and OIDC identities: council editors and regional admins")
+    users_sub = users.add_subparsers(dest="users_command", required=True)
+    add = users_sub.add_parser("add", help="add (or update) a user")
+    add.add_argument("email")
+    add.add_argument("--role", choices=["editor", "admin"], required=True)
+    add.add_argument("--council", help="an editor's council (name, ONS code or DfE number)")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    add.add_argument("--oidc-only", action="store_true", help="no local password: signs in through OIDC only")
+    users_sub.add_parser("list", help="list users (CSV)")
     key = sub.add_parser("pseudonym-key", help="store a random pseudonymisation key in the shared database")
     key.add_argument("--generate", action="store_true", required=True)
     args = parser.parse_args(argv)
@@ -127,7 +136,7 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-RETURN_COMMANDS = {"upload", "catalogue", "versions", "withdraw", "audit", "migrate", "pseudonym-key"}
+RETURN_COMMANDS = {"upload", "catalogue", "versions", "withdraw", "audit", "migrate", "pseudonym-key", "users"}
 
 
 def _returns_command(args: argparse.Namespace) -> int:
@@ -145,6 +154,8 @@ def _returns_command(args: argparse.Namespace) -> int:
         return 0
     engine = db.get_engine()
     db.ensure_loaded(engine)
+    if args.command == "users":
+        return _users_command(args, engine)
     if args.command == "upload":
         kind = args.kind or returns.recognise(args.path)
         result = returns.submit(kind, args.path, engine, who=db.current_user(), council=args.council,
@@ -173,3 +184,23 @@ def db_index(engine):
     from regional import returns
 
     return returns.area_index(engine)
+
+
+def _users_command(args: argparse.Namespace, engine) -> int:
+    from regional import auth
+
+    if args.users_command == "list":
+        pd.DataFrame([{"email": u.who, "role": u.role, "council": u.council or ""} for u in auth.users(engine)],
+                     columns=["email", "role", "council"]).to_csv(sys.stdout, index=False)
+        return 0
+    password = None
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    elif not args.oidc_only:
+        import getpass
+
+        password = getpass.getpass(f"Password for {args.email} (12 characters or more): ")
+    actor = auth.add_user(engine, args.email, args.role, council=args.council, password=password)
+    print(f"{actor.who}: {actor.role}" + (f" of {actor.council}" if actor.council else "")
+          + ("" if password else " (OIDC sign-in only)"))
+    return 0

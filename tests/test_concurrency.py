@@ -29,7 +29,7 @@ def _files(tmp_path: Path) -> dict[str, tuple[Path, Path]]:
 
     def council_return(value):
         return [["Torbay", ind, "2026-03-31", value, "ok", "", "Torbay scorecard Q4 2025-26", "T1", "2026-04-20", ""]
-                for ind in ("cic_count", "cic_in_foster_count", "cic_in_resi_count")]
+                for ind in ("cic_count", "cic_rate_per_10k", "cic_in_foster_count")]
 
     def pipeline(value):
         return [["Torbay", f"2025-{m:02d}", t, value, "5", "3", "2", "1", "0"] for m in range(1, 13)
