@@ -1,5 +1,6 @@
-"""Entry point: page configuration and navigation. The Overview is the default page;
-every file in pages/ is a page, titled from its file name unless named below."""
+"""Entry point: page configuration, navigation and the shared sidebar (drawn once, here, for every
+page). The Overview is the default page; every file in pages/ is a page, titled from its file name
+unless named below, so a new page needs no edit here."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,6 +8,8 @@ from pathlib import Path
 import streamlit as st
 
 st.set_page_config(page_title="Regional Care Benchmark", page_icon=":bar_chart:", layout="wide")
+
+import ui  # noqa: E402  (set_page_config must run first)
 
 HERE = Path(__file__).parent
 TITLES = {
@@ -23,4 +26,6 @@ def _title(path: Path) -> str:
 pages = [st.Page("overview.py", title="Overview", default=True)]
 pages += [st.Page(f"pages/{p.name}", title=_title(p)) for p in sorted((HERE / "pages").glob("*.py"))
           if not p.name.startswith("_")]
-st.navigation(pages).run()
+page = st.navigation(pages)
+with ui.shared_sidebar(ui.get_store()):
+    page.run()

@@ -1,23 +1,33 @@
-"""Streamlit glue shared by the pages: the cached Store, the sidebar and the
-chart-with-table pattern. Logic lives in ``regional``; this file only draws."""
+"""Streamlit glue shared by the pages: the cached Store, the sidebar (drawn once, in app.py), the
+one caching convention for views, and how a section is drawn. Logic lives in ``regional``."""
 from __future__ import annotations
 
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 
 from regional import db
-from regional.authorities import DEFAULT_RCC_ID, NEIGHBOUR_MODELS
+from regional.authorities import NEIGHBOUR_MODELS
 from regional.errors import DataError
+from regional.links import link_params, page_choice, selection_from_link
+from regional.selection import (DEFAULT_COUNCIL, DEFAULT_MODEL, DEFAULT_RCC_ID, Selection, council_pool,
+                                group_labels, group_options)
 from regional.store import Store, load_store
+from regional.views import VIEWS, Section
+from regional.views.base import chart_spec
+from regional.views.summary import chart_summary
+from regional.views.wording import plain_headings
 
-DEFAULT_COUNCIL = "E06000058"  # Bournemouth, Christchurch and Poole: the first customer
-NEIGHBOURS_CHOICE = "neighbours"
+_this_run = threading.local()  # the selection app.py drew in this script run
+LINK_IN = "_link_in"  # the URL's parameters as this run started
+LINK_NOTES = "_link_notes"
+STYLES = Path(__file__).parent / "assets" / "app.css"
+SHOWN = "_shown_council"  # the council of interest this run, for the charts' one-sentence summaries
 
 
 @st.cache_resource(show_spinner="Loading the embedded data (first start only)...")
@@ -32,83 +42,218 @@ def _store(version: str) -> Store:
     return load_store(_engine_ready())
 
 
+def data_version() -> str:
+    return db.data_version(_engine_ready())
+
+
 def get_store() -> Store:
     """The data, reloaded only when something new was loaded."""
-    return _store(db.data_version(_engine_ready()))
+    return _store(data_version())
 
 
-@dataclass
-class Selection:
-    grouping_id: str  # a grouping id, or "neighbours"
-    group_label: str
-    council: str
-    model: str
-    members: list[str]
-    region_code: str | None
-
-
-def _remember(key: str) -> None:
-    st.session_state[f"_keep_{key}"] = st.session_state[key]
-
-
-def _kept(key: str, default):
-    return st.session_state.get(f"_keep_{key}", default)
+# --- the sidebar ---------------------------------------------------------------
+def _valid(key: str, options: list[str], default: str) -> None:
+    """Stale session state (a group renamed, a council no longer in the data) falls back to the default."""
+    if key in st.session_state and st.session_state[key] not in options:
+        st.session_state[key] = default if default in options else options[0]
 
 
 def sidebar(store: Store) -> Selection:
-    """Group, council of interest and neighbour model; kept across pages."""
-    groupings = store.groupings.sort_values(["kind", "name"], key=lambda s: s.map({"rcc": "0", "region": "1"}).fillna(s))
-    options = groupings["id"].tolist() + [NEIGHBOURS_CHOICE]
-    labels = dict(zip(groupings["id"], groupings["name"] + groupings["kind"].map({"rcc": " (RCC)", "region": " (region)"})))
-    labels[NEIGHBOURS_CHOICE] = "A council and its statistical neighbours"
-    councils = store.councils()
-    council_codes = councils["code"].tolist()
-    council_names = dict(zip(councils["code"], councils["name"]))
+    """Group, council of interest and neighbour model. app.py draws it once per run, for every page."""
+    st.html(STYLES)  # focus ring, readable captions: here, as the one thing every run of every page draws
+    options, labels = group_options(store), group_labels(store)
+    names = dict(zip(store.areas["code"], store.areas["name"]))
+    incoming = st.query_params.to_dict()
+    st.session_state[LINK_IN] = incoming
+    if "group" not in st.session_state:  # a session's first run: a shared link decides the view
+        asked, notes = selection_from_link(store, incoming)
+        st.session_state.update(group=asked.grouping_id, council=asked.council, model=asked.model)
+        st.session_state[LINK_NOTES] = notes
+    _valid("group", options, DEFAULT_RCC_ID)
+    _valid("model", list(NEIGHBOUR_MODELS), DEFAULT_MODEL)
     with st.sidebar:
         st.header("Compare")
-        group = st.selectbox("Group", options, index=options.index(_kept("group", DEFAULT_RCC_ID)),
-                             format_func=labels.get, key="group", on_change=_remember, args=("group",))
-        if group == NEIGHBOURS_CHOICE:
-            pool = council_codes
-        else:
-            pool = [c for c in store.group_members(group) if c in council_names] or council_codes
-        kept = _kept("council", DEFAULT_COUNCIL)
-        council = st.selectbox("Council of interest", pool, index=pool.index(kept) if kept in pool else 0,
-                               format_func=council_names.get, key="council", on_change=_remember, args=("council",))
-        model = st.radio("Statistical neighbour model (DfE)", NEIGHBOUR_MODELS,
-                         index=NEIGHBOUR_MODELS.index(_kept("model", "2025")), horizontal=True,
-                         key="model", on_change=_remember, args=("model",),
-                         help="DfE's 2025 and 2021 models choose quite different neighbours.")
+        group = st.selectbox("Group", options, format_func=labels.get, key="group",
+                             **({} if "group" in st.session_state else {"index": options.index(DEFAULT_RCC_ID)}))
+        pool = council_pool(store, group)
+        _valid("council", pool, DEFAULT_COUNCIL)
+        start = pool.index(DEFAULT_COUNCIL) if DEFAULT_COUNCIL in pool else 0
+        council = st.selectbox("Council of interest", pool, format_func=names.get, key="council",
+                               **({} if "council" in st.session_state else {"index": start}))
+        model = st.radio("Statistical neighbour model (DfE)", NEIGHBOUR_MODELS, horizontal=True, key="model",
+                         help="DfE's 2025 and 2021 models choose quite different neighbours.",
+                         **({} if "model" in st.session_state else {"index": NEIGHBOUR_MODELS.index(DEFAULT_MODEL)}))
         st.caption("Figures are DfE's published statistics unless marked as a council's own return. "
                    "Suppressed and unpublished figures are shown as such, never as zero.")
-    _remember_all(group, council, model)
-    if group == NEIGHBOURS_CHOICE:
-        members = [council] + store.statistical_neighbours(council, model)
-        label = f"{council_names[council]} and its statistical neighbours ({model} model)"
-        region_code = store.region_of(council)
-    else:
-        members = store.group_members(group)
-        label = labels[group]
-        region_code = group.split(":", 1)[1] if group.startswith("region:") else store.region_of(council)
-    return Selection(group, label, council, model, members, region_code)
+    selection = Selection.from_dict(store, {"group": group, "council": council, "model": model})
+    _write_link(link_params(selection), keep=())  # the page adds its own choices (``linked``)
+    st.session_state[SHOWN] = (selection.council, selection.council_name)  # for the charts' sentences
+    _show_link_notes()
+    return selection
 
 
-def _remember_all(group: str, council: str, model: str) -> None:
-    st.session_state["_keep_group"], st.session_state["_keep_council"], st.session_state["_keep_model"] = group, council, model
+def _write_link(values: dict[str, str], keep: tuple[str, ...] | None = None) -> None:
+    """Set these URL parameters, touching the URL only where it differs (each write is a message to
+    the browser). ``keep``: the only other parameters to keep (None: keep every other one)."""
+    current = st.query_params.to_dict()
+    if keep is not None:
+        for key in [k for k in current if k not in values and k not in keep]:
+            del st.query_params[key]
+    for key, value in values.items():
+        if current.get(key) != value:
+            st.query_params[key] = value
 
 
-def chart_with_table(chart, table: pd.DataFrame, *, key: str, caption: str | None = None,
-                     file_name: str | None = None) -> None:
-    """Every chart has its table and a CSV of exactly what it shows."""
-    chart_tab, table_tab = st.tabs(["Chart", "Table"])
-    with chart_tab:
-        st.altair_chart(chart, width="stretch")
-    with table_tab:
-        st.dataframe(table, hide_index=True, width="stretch")
-    st.download_button("Download CSV", table.to_csv(index=False).encode(), file_name=file_name or f"{key}.csv",
-                       mime="text/csv", key=f"dl_{key}")
-    if caption:
-        st.caption(caption)
+def _show_link_notes() -> None:
+    notes = st.session_state.pop(LINK_NOTES, None)
+    if notes:
+        st.info("This link could not be followed in full: " + "; ".join(notes) + ". Showing the default instead.",
+                icon=":material/link_off:")
+
+
+def linked(choices: dict[str, list]) -> None:
+    """Keep a page's main choices in its URL, so a reload or a shared link opens the same view.
+
+    ``choices`` maps a widget key to the options it offers. Call it before the page reads its
+    state: on a session's first visit the link's value is used (an unknown one falls back to the
+    default with a note); on every run the current value is written back to the URL.
+    """
+    incoming = st.session_state.get(LINK_IN, {})
+    notes = []
+    for key, options in choices.items():
+        seen = f"_linked_{key}"
+        if seen not in st.session_state:
+            st.session_state[seen] = True
+            value, note = page_choice(incoming.get(key), options)
+            if value is not None:
+                st.session_state[key] = value
+            elif note:
+                notes.append(f"{key.split('_', 1)[-1].replace('_', ' ')}: {note}")
+        if key in st.session_state and st.session_state[key] in options:
+            _write_link({key: str(st.session_state[key])})
+    if notes:
+        st.session_state[LINK_NOTES] = notes
+        _show_link_notes()
+
+
+@contextmanager
+def shared_sidebar(store: Store) -> Iterator[Selection]:
+    """app.py draws the sidebar once and runs the page inside this block; the page's
+    :func:`selection` finds it here. Kept for this run (this thread) only."""
+    _this_run.selection = sidebar(store)
+    try:
+        yield _this_run.selection
+    finally:
+        _this_run.selection = None
+
+
+def selection() -> Selection:
+    """The selection app.py's sidebar made this run. A page run on its own (AppTest, or Streamlit's
+    first visit to a page's own URL, which runs the page file directly) draws the sidebar itself."""
+    made = getattr(_this_run, "selection", None)
+    if made is not None:
+        return made
+    st.set_page_config(page_title="Regional Care Benchmark", page_icon=":bar_chart:", layout="wide")
+    return sidebar(get_store())
+
+
+# --- views: one caching convention -------------------------------------------------
+@st.cache_data(show_spinner=False, max_entries=128)
+def _prepared(page: str, version: str, selection_key: tuple[str, str, str], choices: tuple) -> list[Section]:
+    """A view's sections, cached on the data version, the selection and the page's choices."""
+    store = get_store()
+    view = VIEWS[page]
+    sel = Selection.from_dict(store, dict(zip(("group", "council", "model"), selection_key)))
+    return view.prepare(store, sel, view.Choices(**dict(choices)))
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _spec(page: str, version: str, selection_key: tuple[str, str, str], choices: tuple, key: str) -> dict:
+    """A section's chart as a Vega-Lite spec (plain data, never the Altair object), same keys plus the section."""
+    section = next(s for s in _prepared(page, version, selection_key, choices) if s.key == key)
+    return chart_spec(section.build_chart())
+
+
+def prepare(page: str, sel: Selection, choices=None) -> dict[str, Section]:
+    """The page's sections by key. Frames and chart specs are cached on the data version, the
+    selection and the choices; a section remembers where it came from so :func:`show` finds its spec."""
+    view = VIEWS[page]
+    choices = choices if choices is not None else view.Choices()
+    items = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in asdict(choices).items())
+    version = data_version()
+    sections = {s.key: s for s in _prepared(page, version, sel.key, items)}
+    for section in sections.values():
+        section.extra["_cache"] = (page, version, sel.key, items)
+    return sections
+
+
+def _chart(section: Section) -> dict:
+    cache = section.extra.get("_cache")
+    return _spec(*cache, section.key) if cache else chart_spec(section.build_chart())
+
+
+# --- drawing a section ----------------------------------------------------------------
+def heading(section: Section) -> None:
+    if section.title:
+        {1: st.header, 2: st.subheader}.get(section.level, lambda t: st.markdown(f"**{t}**"))(section.title)
+
+
+def show(section: Section, *, title: bool = True, height: int | None = None) -> None:
+    """Heading, the finding in words, the chart with its table and CSV, caption, source; or why not."""
+    if title:
+        heading(section)
+    if section.synthetic:
+        st.warning("**Synthetic example data**: invented to show how this works, not real figures.",
+                   icon=":material/science:")
+    if section.markdown:
+        st.markdown(section.markdown)
+    if section.empty:
+        st.info(section.empty)
+        return
+    if section.chart:
+        chart_tab, table_tab = st.tabs(["Map" if section.is_map else "Chart", "Table"])
+        summary = chart_summary(section, *st.session_state.get(SHOWN, (None, "")))
+        with chart_tab:
+            if section.is_map:
+                st.pydeck_chart(section.build_chart(), height=height or 560, key=f"map_{section.key}")
+            else:  # the sentence is the chart's accessible name (aria-label) as well as words on the page
+                st.vega_lite_chart({**_chart(section), "description": summary}, width="stretch")
+            st.caption(f"In words: {summary.removeprefix('Chart: ')}")
+        with table_tab:
+            table(section.table)
+    elif section.table is not None:
+        table(section.table)
+    if section.table is not None:
+        st.download_button("Download CSV", plain_headings(section.table).to_csv(index=False).encode(),
+                           file_name=section.csv_name,
+                           mime="text/csv", key=f"dl_{section.key}")
+    source = f"Source: {section.source.rstrip('.')}." if section.source else ""
+    notes = " ".join(t for t in (section.caption, source) if t)
+    if notes:
+        st.caption(notes)
+
+
+def table(frame, **kwargs) -> None:
+    """A table as users read it: plain headings, no index, full width."""
+    st.dataframe(plain_headings(frame), hide_index=True, width="stretch", **kwargs)
+
+
+def metrics(section: Section, columns: int = 4) -> None:
+    """Headline figures in rows: two to a row when a value is long ("63.9 per 10,000", "=59th of 151"),
+    so no figure is cut short."""
+    if any(len(str(t["value"])) > 6 for t in section.metrics):
+        columns = min(columns, 2)
+    tiles = section.metrics
+    for start in range(0, len(tiles), columns):
+        _metric_row(tiles[start:start + columns], columns)
+
+
+def _metric_row(tiles: list[dict], columns: int) -> None:
+    cols = st.columns(columns)
+    for col, tile in zip(cols, tiles):
+        col.metric(tile["label"], tile["value"], delta=tile.get("delta"), delta_color="off",
+                   delta_arrow=tile.get("arrow", "auto"),
+                   help=tile.get("help"))
 
 
 def show_error(exc: DataError) -> None:

@@ -67,28 +67,22 @@ def task_load(args: dict) -> dict:
 
 
 def task_prep(args: dict) -> dict:
+    """Every page's view, cold (a fresh Store) and warm, and every section's chart (bench/pages.py)."""
     from bench import pages
     from regional import db
     from regional.store import load_store
 
-    store = load_store(db.get_engine())
+    engine = db.get_engine()
     wanted = args.get("pages")
     out = []
-    for page, prepare in pages.PREPARATION.items():
+    for page in pages.VIEWS:
         if wanted and page not in wanted:
             continue
-        if not (Path.cwd() / page).exists():
-            continue
-        for scope in pages.scopes(store):
-            row = {"page": page, "scope": scope.label, "members": len(scope.members)}
-            try:
-                memo: dict = {}
-                row["ms"], row["runs"] = median_ms(lambda: prepare(store, scope, memo))
-                row["cold_ms"], _ = median_ms(lambda: prepare(store, scope, {}), min_runs=3, max_runs=10)
-            except Exception as exc:  # report, don't hide: a broken preparation is a finding
-                row["error"] = f"{type(exc).__name__}: {exc}"
-            out.append(row)
-    return {"results": out, "observations": len(store.observations)}
+        try:
+            out += [t.as_dict() for t in pages.time_page(page, lambda: load_store(engine), runs=args.get("runs", 5))]
+        except Exception as exc:  # report, don't hide: a broken view is a finding
+            out.append({"page": page, "error": f"{type(exc).__name__}: {exc}"})
+    return {"results": out, "observations": len(load_store(engine).observations)}
 
 
 def task_apptest(args: dict) -> dict:
@@ -154,15 +148,15 @@ def task_distance(args: dict) -> dict:
                                        budget_s=10)
 
     # Row by row, the baseline: the whole column when it is quick enough, else a sample scaled up.
-    directory, outcodes = distance.postcode_directory(), distance.read_outcodes()
+    directory, outcodes = distance.postcode_index(), distance.read_outcodes()
     pairs = list(zip(home.tolist(), placement.tolist()))
     probe = min(len(pairs), 5_000)
     t0 = time.perf_counter()
-    scalar = [distance.postcode_distance(h, p, directory=directory, outcodes=outcodes) for h, p in pairs[:probe]]
+    scalar = [distance.postcode_distance(h, p, index=directory, outcodes=outcodes) for h, p in pairs[:probe]]
     probe_s = time.perf_counter() - t0
     if probe_s / probe * len(pairs) < args.get("scalar_budget_s", 60):
         t0 = time.perf_counter()
-        scalar = [distance.postcode_distance(h, p, directory=directory, outcodes=outcodes) for h, p in pairs]
+        scalar = [distance.postcode_distance(h, p, index=directory, outcodes=outcodes) for h, p in pairs]
         scalar_s, timed = time.perf_counter() - t0, len(pairs)
     else:
         scalar_s, timed = probe_s / probe * len(pairs), probe

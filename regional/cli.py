@@ -90,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     users_sub.add_parser("list", help="list users (CSV)")
     key = sub.add_parser("pseudonym-key", help="store a random pseudonymisation key in the shared database")
     key.add_argument("--generate", action="store_true", required=True)
+    _add_ssda903_commands(sub)
     args = parser.parse_args(argv)
     try:
         return _run(args)
@@ -102,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.command in SSDA903_COMMANDS:
+        return SSDA903_COMMANDS[args.command](args)
     if args.command == "build-data":
         from regional.build import build_data
         from regional.settings import SHARED_DATA_DIR
@@ -117,11 +120,11 @@ def _run(args: argparse.Namespace) -> int:
         print(f"loaded {rows:,} observations")
         return 0
     if args.command == "load-return":
-        from regional import db
+        from regional import db, returns
 
         engine = db.get_engine()
         db.ensure_loaded(engine)
-        print(f"loaded {db.load_council_return(args.path, engine):,} observations from {args.path.name}")
+        print(f"loaded {returns.load_council_return(args.path, engine):,} observations from {args.path.name}")
         return 0
     if args.command in RETURN_COMMANDS:
         return _returns_command(args)
@@ -204,3 +207,52 @@ def _users_command(args: argparse.Namespace, engine) -> int:
     print(f"{actor.who}: {actor.role}" + (f" of {actor.council}" if actor.council else "")
           + ("" if password else " (OIDC sign-in only)"))
     return 0
+
+# --- placement distance and SSDA903 checks (issue 14) -----------------------------------------
+def _add_ssda903_commands(sub) -> None:
+    one = sub.add_parser("distance", help="DfE's PL_DISTANCE between two postcodes, with both councils")
+    one.add_argument("home_post", metavar="HOME_POST")
+    one.add_argument("pl_post", metavar="PL_POST")
+    check = sub.add_parser("check-903", help="DfE's SSDA903 rules on a return (CSV/XLSX tables or the XML): "
+                                             "findings as CSV")
+    check.add_argument("paths", type=Path, nargs="+", metavar="PATH")
+    check.add_argument("--council", help="responsible council when the files have no LA column "
+                                         "(name, ONS code or DfE number)")
+
+
+def _distance(args: argparse.Namespace) -> int:
+    """Miles to one decimal, the precision, and the council of each postcode."""
+    from regional import distance
+
+    found = distance.postcode_distances(pd.Series([args.home_post]), pd.Series([args.pl_post])).iloc[0]
+    for label, prefix, text in (("home", "home_", args.home_post), ("placement", "pl_", args.pl_post)):
+        if found[prefix + "problem"]:
+            raise DataError(f"{label} postcode {text!r}: {found[prefix + 'problem']}", column=prefix.upper() + "POST",
+                            expected="a postcode in the ONS postcode directory, or an outcode")
+    print(f"{found['pl_distance']:.1f} miles ({found['distance_precision']} precision)")
+    for label, prefix, text in (("home", "home_", args.home_post), ("placement", "pl_", args.pl_post)):
+        council = found[prefix + "la_name"] or "council not known"
+        code = f" ({found[prefix + 'la_code']})" if found[prefix + "la_code"] else ""
+        print(f"{label}: {text.upper()} in {council}{code}")
+    return 0
+
+
+def _check_903(args: argparse.Namespace) -> int:
+    """Each rule's findings as CSV: rule, child, episode start, column, message (the council's own CHILD)."""
+    from regional import db
+    from regional.authorities import AreaIndex
+    from regional.importers import ssda903
+
+    result = ssda903.import_return(args.paths, AreaIndex(db.read_areas()), council=args.council,
+                                   pseudonymise_children=False)
+    findings = result.findings.rename(columns={"episode_start": "episode start"})
+    findings[["rule", "child", "episode start", "column", "message"]].to_csv(sys.stdout, index=False)
+    refused = result.errors
+    if len(refused):
+        print(f"{result.rejected_rows} row(s) could not be read (not checked): "
+              + "; ".join(f"row {r.row} {r.column}: {r.problem}" for r in refused.head(5).itertuples()),
+              file=sys.stderr)
+    return 0
+
+
+SSDA903_COMMANDS = {"distance": _distance, "check-903": _check_903}

@@ -27,7 +27,7 @@ from sqlmodel import Session, create_engine
 
 from regional import models
 from regional.authorities import AreaIndex, DEFAULT_RCC_ID, region_groupings
-from regional.errors import DataError
+from regional.errors import ConfigurationError, DataError  # noqa: F401  (ConfigurationError: callers find it here)
 from regional.importers.council_return import read_council_return
 from regional.indicators import read_catalogue
 from regional.settings import DATA_DIR, EXTRACT_DIR, RETURNS_DIR, database_url
@@ -48,10 +48,6 @@ DEFAULT_LOCK = ("embedded-default",)
 
 class UploadConflict(DataError):
     """Another writer holds the lock for this council and return type."""
-
-
-class ConfigurationError(RuntimeError):
-    """The installation is not set up safely (e.g. no pseudonym key for a shared database)."""
 
 
 @lru_cache(maxsize=8)
@@ -212,15 +208,24 @@ def current_user() -> str:
 
 
 def records(frame: pd.DataFrame) -> list[dict]:
-    """Rows as dicts of plain Python values, NaN/NA made None, which every driver accepts."""
-    out = frame.astype(object).where(frame.notna(), None).to_dict("records")
-    for rec in out:
-        for key, value in rec.items():
-            if isinstance(value, float) and math.isnan(value):
-                rec[key] = None
-            elif isinstance(value, np.generic):
-                rec[key] = value.item()
-    return out
+    """Rows as dicts of plain Python values, NaN/NA made None, which every driver accepts.
+
+    Column by column (numpy's ``tolist`` gives Python scalars), so 200,000 rows take a second,
+    not the half a minute a per-cell pass over ``to_dict`` took."""
+    columns = []
+    for name in frame.columns:
+        series = frame[name]
+        if isinstance(series.dtype, np.dtype) and series.dtype.kind in "biuf":
+            values = series.to_numpy().tolist()
+            if series.dtype.kind == "f":
+                values = [None if v != v else v for v in values]
+        else:
+            values = [None if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v))
+                      else v.item() if isinstance(v, np.generic) else v
+                      for v in series.astype(object).tolist()]
+        columns.append(values)
+    names = list(frame.columns)
+    return [dict(zip(names, row)) for row in zip(*columns)] if names else [{} for _ in range(len(frame))]
 
 
 def _insert(session: Session, table, frame: pd.DataFrame) -> None:
@@ -369,16 +374,6 @@ def ensure_loaded(engine: Engine | None = None) -> bool:
     return True
 
 
-def load_council_return(path: Path, engine: Engine | None = None, *, display_name: str | None = None,
-                        loaded_by: str | None = None, council: str | None = None) -> int:
-    """Validate a council return and store it as a new version (see :mod:`regional.returns`)."""
-    from regional import returns
-
-    result = returns.submit("council_return", Path(path), engine or get_engine(), council=council,
-                            display_name=display_name, who=loaded_by or current_user())
-    return result.rows
-
-
 def read_table(engine: Engine, table) -> pd.DataFrame:
     with engine.connect() as conn:
         return pd.read_sql(select(table), conn)
@@ -392,5 +387,5 @@ def data_version(engine: Engine | None = None) -> str:
     return f"{engine.url.render_as_string(hide_password=True)}#{last}"
 
 
-__all__ = ["get_engine", "ensure_loaded", "load_default", "load_council_return", "read_table", "data_version",
+__all__ = ["get_engine", "ensure_loaded", "load_default", "read_table", "data_version",
            "write_session", "audit", "upgrade", "UploadConflict", "CONFLICT_MESSAGE", "DEFAULT_RCC_ID", "date"]

@@ -275,6 +275,21 @@ def net_change(pipeline: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def net_change_all_types(net: pd.DataFrame) -> pd.DataFrame:
+    """:func:`net_change` summed over household types per council and period.
+
+    Net change including transfers is the sum's net change plus transfers in minus transfers out,
+    reported transfers only (an unreported transfer is left out, not counted as zero movement
+    in the other direction).
+    """
+    keys = ["area_code", "area_name", "period", "period_label", "period_kind", "synthetic"]
+    out = (net.groupby(keys, as_index=False)[["approvals", "deregistrations", "transfers_in", "transfers_out",
+                                              "net_change"]].sum(min_count=1))
+    out["household_type"] = "all types"
+    out["net_change_incl_transfers"] = out["net_change"] + out["transfers_in"].fillna(0) - out["transfers_out"].fillna(0)
+    return out
+
+
 def household_trajectory(house: pd.DataFrame, net: pd.DataFrame) -> pd.DataFrame:
     """Households at each period end, anchored on the latest published count and stepped back
     (and forward) by the pipeline's net change: where homes were gained and lost.

@@ -20,6 +20,7 @@ from sqlalchemy import Engine, create_engine, select
 from sqlmodel import Session
 
 from regional import models, settings
+from regional.errors import ConfigurationError
 
 PSEUDONYM_ENV = "REGIONAL_PSEUDONYM_KEY"
 SETTING = "pseudonym_key"
@@ -64,8 +65,6 @@ MISSING = (f"DATABASE_URL is set but no pseudonymisation key is configured: set 
 def require_key(engine: Engine) -> None:
     """Refuse to start a shared deployment that would pseudonymise with a machine-local key."""
     if not os.environ.get(PSEUDONYM_ENV, "").strip() and not _from_database(engine):
-        from regional.db import ConfigurationError
-
         raise ConfigurationError(MISSING)
 
 

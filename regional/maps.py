@@ -14,7 +14,8 @@ CLASSES = [((68, 1, 84), "dark purple"), ((59, 82, 139), "blue"), ((33, 145, 140
            ((94, 201, 98), "green"), ((253, 231, 37), "yellow")]
 #: Councils without a figure: very pale, half transparent, and their tooltip says why.
 NO_DATA = (235, 235, 235)
-OUTLINE = (60, 60, 60)
+OUTLINE = (120, 120, 120)
+MEMBER_OUTLINE = (0, 0, 0)  # group members: black and thicker than the grey of other councils
 HIGHLIGHT_OUTLINE = (213, 94, 0)
 
 
@@ -69,8 +70,8 @@ def choropleth_features(boundaries: dict, values: pd.DataFrame, *, value_label: 
             text = f"{value:,.1f}{unit_suffix}".replace(".0" + unit_suffix, unit_suffix) + period
         props = feature["properties"]
         props["fill"] = ramp_colour(value, edges)
-        props["line"] = list(HIGHLIGHT_OUTLINE if code == highlight else OUTLINE)
-        props["line_width"] = 900 if code == highlight else (350 if code in members else 120)
+        props["line"] = list(HIGHLIGHT_OUTLINE if code == highlight else MEMBER_OUTLINE if code in members else OUTLINE)
+        props["line_width"] = 900 if code == highlight else (600 if code in members else 100)
         props["tooltip"] = f"{props['name']}: {value_label} {text}" + (" · group member" if code in members else "")
     return out
 
@@ -175,13 +176,14 @@ def ring_layer(rings: list[dict]) -> pdk.Layer:
 
 
 def arc_layer(flows: pd.DataFrame, colours: dict[str, str]) -> pdk.Layer:
-    """Home -> placement arcs (outcode centroids), coloured and sized by distance band (width in pixels,
-    the ArcLayer default; pydeck would turn a ``width_units`` string into an expression)."""
+    """Home -> placement arcs, coloured by distance band and as wide as ``arc_width`` (pixels, the
+    ArcLayer default; pydeck would turn a ``width_units`` string into an expression) or, without it,
+    by band."""
     far = {"20 to 50 miles", "Over 50 miles"}
+    width = flows["arc_width"] if "arc_width" in flows else flows["distance_band"].map(ARC_WIDTH).fillna(1.5)
     data = flows.assign(colour=flows["distance_band"].map(lambda b: hex_rgb(colours.get(b, "#999999"),
-                                                                            150 if b in far else 235)),
-                        width=flows["distance_band"].map(ARC_WIDTH).fillna(1.5),
-                        _near=~flows["distance_band"].isin(far))
+                                                                            170 if b in far else 235)),
+                        width=width, _near=~flows["distance_band"].isin(far))
     data = data.sort_values("_near", kind="stable")  # near arcs drawn last, on top of the long ones
     records = data[["home_lon", "home_lat", "pl_lon", "pl_lat", "colour", "width", "tooltip",
                     "distance_band"]].to_dict("records")

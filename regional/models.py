@@ -236,6 +236,7 @@ class PlacementEpisodeFields(SQLModel):
     reason_place_change: str = ""
     urn: str = ""
     uasc: bool = False
+    short_break: bool = False  # legal status V3/V4: respite, left out of distance and counts as DfE does
     collection_year: str = ""  # "2025-26": the return the episode was last reported in
     home_outcode: str = ""
     home_sector: str = ""

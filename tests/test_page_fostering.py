@@ -95,6 +95,11 @@ def test_forecast_states_the_gap_in_words(page):
     assert assumptions["basis"].str.contains("Sufficiency Update Summary").any()
 
 
+def _apply(at) -> None:
+    """The forecast's assumptions are a form: nothing reruns until 'Apply' is pressed."""
+    next(b for b in at.button if b.label == "Apply these assumptions").click().run()
+
+
 def test_forecast_assumptions_are_editable(app_test):
     at = app_test(PAGE).run()
     at.selectbox(key="fostering_forecast_council").set_value(DORSET).run()
@@ -102,13 +107,15 @@ def test_forecast_assumptions_are_editable(app_test):
     before = at.info[-1].value
     assert before.startswith("Dorset is on course for")
     # Dorset's strategy wants fewer children with agencies: raise the in-house share
-    at.slider(key=f"fostering_fc_{DORSET}_share").set_value(62.0).run()
+    at.slider(key=f"fostering_fc_{DORSET}_share").set_value(62.0)
+    _apply(at)
     after = at.info[-1].value
     assert after.startswith("Dorset needs about") and "62%" in after
     table = next(t for t in _table(at, "assumption"))
     assert table.set_index("assumption").loc["Share placed with own mainstream carers", "basis"].endswith("(changed by user)")
-    at.radio(key=f"fostering_fc_{DORSET}_how").set_value("a rate I set").run()
-    at.slider(key=f"fostering_fc_{DORSET}_rate").set_value(5.0).run()
+    at.radio(key=f"fostering_fc_{DORSET}_how").set_value("a rate I set")
+    at.slider(key=f"fostering_fc_{DORSET}_rate").set_value(5.0)
+    _apply(at)
     assert not at.exception
     table = next(t for t in _table(at, "assumption")).set_index("assumption")
     assert table.loc["Change in children in foster care", "value"] == "+5.0% a year (user set)"

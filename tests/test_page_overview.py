@@ -56,3 +56,16 @@ def test_overview_lists_council_returns_with_documents(app_test):
     names = {e.label.split(":")[0] for e in at.expander}
     assert {"Bournemouth, Christchurch and Poole", "Dorset", "Bath and North East Somerset"} <= names
     assert (returns["document"].str.len() > 0).all()
+
+
+def test_stale_sidebar_state_falls_back_to_the_defaults(app_test, store):
+    """A group renamed (or a council gone) since the session chose it: the defaults, not a crash."""
+    at = app_test("app.py")
+    at.session_state["group"] = "rcc:renamed-since"
+    at.session_state["council"] = "E99999999"
+    at.session_state["model"] = "2030"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.sidebar.selectbox(key="group").value == "rcc:south-west"
+    assert at.sidebar.selectbox(key="council").value == "E06000058"
+    assert "South West RCC" in at.markdown[0].value

@@ -64,7 +64,8 @@ def test_map_colours_every_council_and_explains_gaps(app_test):
 
 def test_settings_scope_and_measure_change_the_figures(app_test):
     at = app_test(PAGE).run()
-    at.multiselect(key="res_settings").select(ofsted.SHORT_BREAK_HOME).run()
+    at.multiselect(key="res_settings").select(ofsted.SHORT_BREAK_HOME)
+    next(b for b in at.button if b.label == "Apply settings").click().run()  # a form: applies on the button
     assert not at.exception
     assert _metric(at, "Local homes") == "10"  # BCP's short-break-only home is counted now
     at.radio(key="res_scope").set_value("All councils").run()

@@ -66,27 +66,31 @@ def test_d2i_fake_sample(shared_data, index):
     with open(folder / "episodes.csv") as handle:
         raw = list(csv.DictReader(handle))
     with open(folder / "uasc.csv") as handle:
-        uasc = {r["CHILD"] for r in csv.DictReader(handle)}
-    result = ssda903.import_episodes(folder / "episodes.csv", index, council="Dorset", uasc_children=uasc)
+        uasc = {r["CHILD"] for r in csv.DictReader(handle) if any(v for k, v in r.items() if k != "CHILD")}
+    result = ssda903.import_return([folder / "episodes.csv", folder / "uasc.csv", folder / "header.csv"], index,
+                                   council="Dorset")
     assert result.rows_read == len(raw) == 5050 and result.councils == ["E06000059"]
-    # overlaps, found independently: a child's episode starting before the previous one ended
+    assert result.tables["uasc"] == 132 and result.tables["header"] == 2675
+
     def day(text):
         d, m, y = text.split("/")
         return date(int(y), int(m), int(d))
 
+    # DfE rule 501, found independently: only the later episode of an overlapping pair, and
+    # never an episode after an open one (there is no end for it to start before)
     by_child: dict[str, list] = {}
     for i, r in enumerate(raw):
         by_child.setdefault(r["CHILD"], []).append((day(r["DECOM"]), day(r["DEC"]) if r["DEC"] else None, i + 2))
-    overlapping = set()
+    later = set()
     for episodes in by_child.values():
-        episodes.sort(key=lambda e: (e[0], e[1] or date.max))
+        episodes.sort(key=lambda e: e[0])
         for (s1, e1, r1), (s2, _, r2) in zip(episodes, episodes[1:]):
-            if e1 is None or s2 < e1:
-                overlapping |= {r1, r2}
-    errors = result.errors
-    assert set(errors["row"]) == overlapping and len(overlapping) > 0
-    assert set(errors["column"]) <= {"DECOM", "DEC"}
-    assert len(result.episodes) == 5050 - len(overlapping)
+            if e1 is not None and s2 < e1:
+                later.add(r2)
+    found = result.report[result.report["rule"] == "501"]
+    assert set(found["row"]) == later and len(later) == 62
+    assert not found["refused"].any() and result.rejected_rows == 0
+    assert len(result.episodes) == 5050  # overlaps are reported, not refused
     # dd/mm/yyyy dates; first row 15/02/2016 to 14/08/2017
     first = result.episodes[result.episodes["source_row"] == 2].iloc[0]
     assert (first["decom"], first["dec"]) == (date(2016, 2, 15), date(2017, 8, 14))
@@ -94,8 +98,14 @@ def test_d2i_fake_sample(shared_data, index):
     assert (result.episodes["distance_precision"] == "not known").mean() > 0.99
     warnings = result.warnings
     assert ((warnings["row"] == 3) & (warnings["column"] == "HOME_POST") & (warnings["value"] == "EG19 7TT")).any()
-    assert result.episodes["uasc"].sum() == sum(1 for r in raw if r["CHILD"] in uasc
-                                                 and 2 + raw.index(r) not in overlapping)
+    # UASC from the UASC table; short breaks flagged and left without a distance or council
+    assert result.episodes["uasc"].sum() == sum(1 for r in raw if r["CHILD"] in uasc) > 0
+    short = {i + 2 for i, r in enumerate(raw) if r["LS"] in ("V3", "V4")}
+    stored = result.episodes.set_index("source_row")
+    assert set(stored.index[stored["short_break"]]) == short
+    assert stored.loc[sorted(short), "pl_distance"].isna().all() and (stored.loc[sorted(short), "pl_la"] == "").all()
+    with_postcodes = {i + 2 for i, r in enumerate(raw) if r["LS"] in ("V3", "V4") and (r["HOME_POST"] or r["PL_POST"])}
+    assert set(result.report.loc[result.report["rule"] == "398", "row"]) == with_postcodes and len(with_postcodes) == 803
     assert not set(result.episodes["child"]) & {r["CHILD"] for r in raw}  # pseudonymised
 
 
@@ -135,13 +145,13 @@ def test_bad_input_is_reported_with_row_and_column(tmp_path, index):
     path = write(tmp_path / "broken.csv", rows)
     result = ssda903.import_episodes(path, index, council="E06000058")
     errors = {(int(r.row), r.column) for r in result.errors.itertuples()}
-    assert errors == {(5, "PLACE"), (6, "DEC"), (7, "DEC"), (8, "DECOM"), (10, "PLACE"), (11, "DECOM")}
+    assert errors == {(5, "PLACE"), (6, "DEC"), (10, "PLACE"), (11, "DECOM")}  # B3 (rows 7, 8): no overlap
     assert "not a code in the PLACE list" in result.errors.set_index("row").loc[5, "problem"]
     assert "not valid in the 2025-26 return" in result.errors.set_index("row").loc[10, "problem"]
     warnings = {(int(r.row), r.column) for r in result.warnings.itertuples()}
     assert {(9, "HOME_POST"), (9, "PL_POST")} <= warnings
-    assert sorted(result.episodes["source_row"]) == [2, 3, 4, 9]
-    assert result.rejected_rows == 6
+    assert sorted(result.episodes["source_row"]) == [2, 3, 4, 7, 8, 9]
+    assert result.rejected_rows == 4
 
 
 @pytest.fixture(scope="module")

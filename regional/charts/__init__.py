@@ -6,6 +6,7 @@ marker shape and a label, and every chart is shown with its table beside it.
 from __future__ import annotations
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 #: Okabe-Ito, safe for the common colour-vision deficiencies.
@@ -27,7 +28,7 @@ def ranked_bars(frame: pd.DataFrame, *, value_label: str, highlight: str | None 
     interest is drawn in another colour and marked with a triangle.
     """
     data = frame.dropna(subset=["value"]).copy()
-    data["role"] = ["Council of interest" if c == highlight else "Member" for c in data["area_code"]]
+    data["role"] = ["Council of interest" if c == highlight else "Group member" for c in data["area_code"]]
     refs = [(n, v, r) for n, v, r in (("England", england, "England"), (region_name, region, "Region"))
             if v is not None and pd.notna(v)]
     if refs:
@@ -35,7 +36,7 @@ def ranked_bars(frame: pd.DataFrame, *, value_label: str, highlight: str | None 
                               "role": [r for _, _, r in refs]})
         data = pd.concat([data, extra], ignore_index=True)
     order = data.sort_values("value", ascending=False)["area_name"].tolist()
-    domain = ["Council of interest", "Member", "England", "Region"]
+    domain = ["Council of interest", "Group member", "England", "Region"]
     tooltip = [alt.Tooltip("area_name:N", title="Area"), alt.Tooltip("value:Q", title=value_label)]
     if "period_label" in data:
         tooltip += [alt.Tooltip("period_label:N", title="Period"), alt.Tooltip("source_id:N", title="Source")]
@@ -56,3 +57,40 @@ def ranked_bars(frame: pd.DataFrame, *, value_label: str, highlight: str | None 
             color=ENGLAND, strokeDash=[6, 3], size=1.5).encode(x="value:Q")
         layers.append(rule)
     return alt.layer(*layers).properties(height=max(160, 24 * len(order)), width="container")
+
+
+def spread(values, min_gap: float) -> np.ndarray:
+    """Positions for labels near ``values`` (same order), pushed apart so no two are closer than
+    ``min_gap``, and re-centred so that on average they stay on their values. Labels that would sit
+    on top of each other (the last year of 15 councils' lines) become readable."""
+    v = np.asarray(values, dtype=float)
+    if len(v) < 2 or min_gap <= 0:
+        return v.copy()
+    order = np.argsort(v, kind="stable")
+    want = v[order]
+    pos = want.copy()
+    for _ in range(2):
+        for i in range(1, len(pos)):
+            pos[i] = max(pos[i], pos[i - 1] + min_gap)
+        pos -= (pos - want).mean()
+        for i in range(len(pos) - 2, -1, -1):
+            pos[i] = min(pos[i], pos[i + 1] - min_gap)
+    out = np.empty_like(pos)
+    out[order] = pos
+    return out
+
+
+def place_labels(x, y, *, x_gap: float, y_gap: float) -> np.ndarray:
+    """Label heights for points at (x, y): a label moves up (in steps of ``y_gap``) until no label
+    already placed within ``x_gap`` sideways is closer than ``y_gap``. For scattered points (a funnel
+    plot) where only neighbours collide."""
+    xs, ys = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    placed: list[tuple[float, float]] = []
+    out = ys.copy()
+    for i in np.argsort(ys, kind="stable"):
+        height = ys[i]
+        while any(abs(xs[i] - px) < x_gap and abs(height - py) < y_gap for px, py in placed):
+            height += y_gap
+        placed.append((xs[i], height))
+        out[i] = height
+    return out

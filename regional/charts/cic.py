@@ -8,14 +8,15 @@ Gaps (suppressed or unpublished years) break a line; nothing is drawn as zero.
 from __future__ import annotations
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
-from regional.charts import ENGLAND, HIGHLIGHT, MEMBER, OTHER, REGION
+from regional.charts import ENGLAND, HIGHLIGHT, MEMBER, OTHER, REGION, place_labels, spread
 
 NEIGHBOUR_MEAN = "#CC79A7"
 NEIGHBOUR_MEDIAN = "#56B4E9"
 COUNCIL_RETURN = "#E69F00"
-ROLE_ORDER = ["Council of interest", "Member", "England", "Region"]
+ROLE_ORDER = ["Council of interest", "Group member", "England", "Region"]
 ROLE_SHAPES = ["triangle-up", "circle", "square", "diamond"]
 
 
@@ -62,7 +63,7 @@ def trend_chart(lines: pd.DataFrame, returns: pd.DataFrame | None, *, value_labe
     """
     data = line_segments(lines)
     data["role_label"] = data["role"].replace({"Region": region_name})
-    data["label"] = data["area_name"].where(data["role"].isin(["Council of interest", "Member"]), data["role_label"])
+    data["label"] = data["area_name"].where(data["role"].isin(["Council of interest", "Group member"]), data["role_label"])
     data["kind"] = "figure"
     own = None
     if returns is not None and len(returns.dropna(subset=["value"])):
@@ -94,34 +95,40 @@ def trend_chart(lines: pd.DataFrame, returns: pd.DataFrame | None, *, value_labe
                                                                     range=[[1, 0], [1, 0], [6, 3], [2, 2]]), legend=None),
                 strokeWidth=alt.StrokeWidth("role:N", scale=alt.Scale(domain=ROLE_ORDER, range=[3.5, 1.5, 2.5, 2.5]),
                                             legend=None),
-                opacity=alt.condition(alt.datum.role == "Member", alt.value(0.6), alt.value(1))),
+                opacity=alt.condition(alt.datum.role == "Group member", alt.value(0.6), alt.value(1))),
             figures.mark_point(filled=True, size=50).encode(
                 x=x, y=y, tooltip=tooltip,
                 color=alt.Color("role:N", scale=role_scale, legend=legend),
                 shape=alt.Shape("role:N", scale=alt.Scale(domain=ROLE_ORDER, range=ROLE_SHAPES), legend=legend)),
         ]
+        label_y = alt.Y("label_value:Q", scale=_scale(zero_based), title=value_label if with_labels else None)
         if own is not None:
             returns_layer = base.transform_filter(alt.datum.kind == "council return")
             out.append(returns_layer.mark_point(shape="cross", filled=True, size=150, color=COUNCIL_RETURN,
                                                 stroke="#000000", strokeWidth=0.8).encode(x=x, y=y, tooltip=return_tooltip))
-            for stagger, dy in ((0, -10), (1, 13), (2, -23)):
-                out.append(returns_layer.transform_filter(alt.datum.stagger == stagger).mark_text(
-                    align="left", dx=8, dy=dy, fontSize=10, color="#000000").encode(x=x, y=y, text="label:N"))
+            if with_labels:  # one chart: labels spread apart with the lines' end labels
+                out.append(returns_layer.mark_text(align="left", dx=8, fontSize=10, color="#000000").encode(
+                    x=x, y=label_y, text="label:N"))
+            else:
+                for stagger, dy in ((0, -10), (1, 13), (2, -23)):
+                    out.append(returns_layer.transform_filter(alt.datum.stagger == stagger).mark_text(
+                        align="left", dx=8, dy=dy, fontSize=10, color="#000000").encode(x=x, y=y, text="label:N"))
         if with_labels:
             last = frame[frame["kind"] == "figure"].sort_values("year").groupby("area_code", as_index=False).tail(1)
             colour = alt.Color("role:N", scale=role_scale, legend=legend)
-            out.append(alt.Chart(last[last["role"] == "Member"]).mark_text(align="left", dx=7, fontSize=10).encode(
-                x=x, y=y, text="label:N", color=colour))
-            out.append(alt.Chart(last[last["role"] != "Member"]).mark_text(
-                align="left", dx=7, fontSize=11, fontWeight="bold").encode(x=x, y=y, text="label:N", color=colour))
+            out.append(alt.Chart(last[last["role"] == "Group member"]).mark_text(align="left", dx=7, fontSize=10).encode(
+                x=x, y=label_y, text="label:N", color=colour))
+            out.append(alt.Chart(last[last["role"] != "Group member"]).mark_text(
+                align="left", dx=7, fontSize=11, fontWeight="bold").encode(x=x, y=label_y, text="label:N", color=colour))
         return out
 
     if not panels:
         frame = pd.concat([data, own], ignore_index=True) if own is not None else data
+        frame["label_value"] = _label_heights(frame, zero_based, height=540)
         return alt.layer(*layers(frame, True, x, y)).properties(height=540, width="container")
-    councils = data[data["role"].isin(["Council of interest", "Member"])]
+    councils = data[data["role"].isin(["Council of interest", "Group member"])]
     order = (councils.loc[councils["role"] == "Council of interest", "area_name"].drop_duplicates().tolist()
-             + sorted(set(councils.loc[councils["role"] == "Member", "area_name"])))
+             + sorted(set(councils.loc[councils["role"] == "Group member", "area_name"])))
     references = data[data["role"].isin(["England", "Region"])]
     parts = []
     for name in order:
@@ -130,12 +137,34 @@ def trend_chart(lines: pd.DataFrame, returns: pd.DataFrame | None, *, value_labe
             parts.append(own[own["area_name"] == name].assign(panel=name))
     frame = pd.concat(parts, ignore_index=True)
     frame["segment"] = frame["panel"] + "|" + frame["segment"].fillna("")
+    frame["label_value"] = frame["value"]
     y = alt.Y("value:Q", title=None, scale=_scale(zero_based))
     x = alt.X("period:T", title=None, axis=alt.Axis(format="%Y", tickCount=5, labelAngle=0))
-    return alt.layer(*layers(None, False, x, y), data=frame).properties(width=250, height=150).facet(
+    # two panels a row at a fixed width, so the grid fits the page's column (three ran off the right edge)
+    return alt.layer(*layers(None, False, x, y), data=frame).properties(width=PANEL_WIDTH, height=150).facet(
         facet=alt.Facet("panel:N", sort=order, title=None, header=alt.Header(labelFontWeight="bold", labelFontSize=12)),
-        columns=3, title=alt.TitleParams(f"{value_label} ({x_title})", anchor="start", fontSize=13)
+        columns=PANEL_COLUMNS, title=alt.TitleParams(f"{value_label} ({x_title})", anchor="start", fontSize=13)
     ).resolve_axis(x="independent", y="independent")
+
+
+PANEL_COLUMNS, PANEL_WIDTH = 2, 260
+
+
+def _label_heights(frame: pd.DataFrame, zero_based: bool, *, height: int, font_px: int = 13) -> pd.Series:
+    """Where each end-of-line label and each council-return label goes: at its value, moved apart so
+    none overlaps another (they all sit at the right-hand end of the chart)."""
+    out = frame["value"].astype(float).copy()
+    values = frame["value"].dropna().astype(float)
+    if values.empty:
+        return out
+    low = 0.0 if zero_based else float(values.min())
+    span = max(float(values.max()) - low, 1e-9) * 1.1
+    last = frame[frame["kind"] == "figure"].dropna(subset=["value"]).sort_values("year").groupby("area_code").tail(1)
+    own = frame[frame["kind"] == "council return"].dropna(subset=["value"])
+    labelled = pd.concat([last, own])
+    gap = min(span * font_px / height, span / max(len(labelled), 1))
+    out.loc[labelled.index] = spread(labelled["value"], gap)
+    return out
 
 
 def rank_chart(ranked: pd.DataFrame, thresholds: list[float], *, council: str, members: list[str],
@@ -147,9 +176,13 @@ def rank_chart(ranked: pd.DataFrame, thresholds: list[float], *, council: str, m
     data = ranked.dropna(subset=["rate"]).copy()
     data["group"] = ["Council of interest" if c == council else ("Group member" if c in members else "Other councils")
                      for c in data["area_code"]]
-    order = data.sort_values(["rate", "area_name"], ascending=[False, True])["area_name"].tolist()
-    x = alt.X("area_name:N", sort=order, title=f"{len(order)} councils, highest rate first",
-              axis=alt.Axis(labels=False, ticks=False))
+    data = data.sort_values(["rate", "area_name"], ascending=[False, True]).reset_index(drop=True)
+    order = data["area_name"].tolist()
+    data["pos"] = data.index.astype(float)
+    data["pos_from"], data["pos_to"] = data["pos"] - 0.42, data["pos"] + 0.42
+    x_scale = alt.Scale(domain=[-1, max(len(order), 1)], nice=False, zero=False)
+    x = alt.X("pos_from:Q", scale=x_scale, title=f"{len(order)} councils, highest rate first",
+              axis=alt.Axis(labels=False, ticks=False, grid=False))
     y = alt.Y("rate:Q", title=value_label, scale=_scale(zero_based))
     low = 0 if zero_based else None
     bands = pd.DataFrame({
@@ -171,14 +204,20 @@ def rank_chart(ranked: pd.DataFrame, thresholds: list[float], *, council: str, m
     tooltip = [alt.Tooltip("area_name:N", title="Council"), alt.Tooltip("rate:Q", title=value_label, format=value_format),
                alt.Tooltip("rank_label:N", title="Rank"), alt.Tooltip("quartile_label:N", title="Quartile"),
                alt.Tooltip("period_label:N", title="Period"), alt.Tooltip("source:N", title="Source")]
-    bars = alt.Chart(data).mark_bar().encode(x=x, y=y, color=colour, tooltip=tooltip)
-    named = data[data["group"] != "Other councils"]
-    names = alt.Chart(named).mark_text(angle=270, align="left", dx=4, fontSize=10, color="#000000").encode(
-        x=x, y=y, text="area_name:N")
+    bars = alt.Chart(data).mark_rect().encode(x=x, x2="pos_to:Q", y=y, y2=alt.Y2(datum=0), color=colour,
+                                                 tooltip=tooltip)
+    # the named bars' labels, moved sideways until none overlaps the next (neighbouring ranks collide)
+    named = data[data["group"] != "Other councils"].copy()
+    named["label_pos"] = spread(named["pos"], max(len(order) / 45, 1.0))
+    label_x = alt.X("label_pos:Q", scale=x_scale)
+    names = alt.Chart(named).mark_text(angle=270, align="left", dy=0, dx=6, fontSize=10, color="#000000").encode(
+        x=label_x, y=y, text="area_name:N")
+    leaders = alt.Chart(named).mark_rule(color="#666666", strokeWidth=0.6).encode(
+        x=alt.X("pos:Q", scale=x_scale), x2="label_pos:Q", y=y)
     marker = alt.Chart(data[data["group"] == "Council of interest"]).mark_point(
         shape="triangle-up", size=140, filled=True, color=HIGHLIGHT, stroke="#000000", strokeWidth=0.8).encode(
-        x=x, y=alt.value("height"))
-    layers = [band_rects, band_text, bars, names, marker]
+        x=alt.X("pos:Q", scale=x_scale), y=alt.value("height"))
+    layers = [band_rects, band_text, bars, leaders, names, marker]
     if england is not None and pd.notna(england):
         ref = pd.DataFrame({"rate": [england], "label": [f"England {england:{value_format}}"]})
         layers += [alt.Chart(ref).mark_rule(color=ENGLAND, strokeDash=[6, 3], size=2).encode(y="rate:Q"),
@@ -233,9 +272,14 @@ def funnel_chart(points: pd.DataFrame, limits: pd.DataFrame, *, council: str, me
         order=alt.Order("group:N", sort="descending"),
         tooltip=tooltip,
     )
-    named = data[data["group"] != "Other councils"]
+    named = data[data["group"] != "Other councils"].copy()
+    # labels beside their dots, lifted where two neighbours' labels would overlap
+    span_y = float(data["exact_rate"].max() - (0 if zero_based else data["exact_rate"].min())) or 1.0
+    x_values = np.log10(named["population"].clip(lower=1)) if log_population else named["population"]
+    x_span = float((np.log10(data["population"].clip(lower=1)) if log_population else data["population"]).max()) or 1.0
+    named["label_rate"] = place_labels(x_values, named["exact_rate"], x_gap=x_span * 0.12, y_gap=span_y * 0.035)
     names = alt.Chart(named).mark_text(align="left", dx=8, fontSize=10).encode(
-        x=x, y=alt.Y("exact_rate:Q", scale=y_scale), text="area_name:N")
+        x=x, y=alt.Y("label_rate:Q", scale=y_scale), text="area_name:N")
     return alt.layer(limit_lines, dots, names).properties(height=540, width="container")
 
 

@@ -6,6 +6,8 @@ suppressed cells are left out of the bars (a gap), never drawn as zero.
 """
 from __future__ import annotations
 
+import json
+
 import altair as alt
 import pandas as pd
 
@@ -22,28 +24,41 @@ DARK = {"#0072B2", "#D55E00", "#009E73"}
 
 def _stacked(frame: pd.DataFrame, *, category: str, order: list[str], colours: list[str], title: str,
              y: str = "council") -> alt.Chart:
+    """100% bars whose segments are told apart by number as well as colour (WCAG 1.4.1): the legend
+    numbers the categories in the order they are stacked, and each segment carries its number (with
+    its share where it is wide enough); the tooltip and the table name every segment in full."""
     data = frame.dropna(subset=["pct"]).copy()
     data["order"] = data[category].map({c: i for i, c in enumerate(order)})
-    data["label"] = data["pct"].map(lambda v: f"{v:.0f}%" if v >= 8 else "")
+    data = data.sort_values([y, "order"])
+    data["mid"] = data.groupby(y)["pct"].cumsum() - data["pct"] / 2
+    number = (data["order"] + 1).astype(int).astype(str)
+    data["label"] = [f"{n}: {v:.0f}%" if v >= 9 else n if v >= 3 else "" for n, v in zip(number, data["pct"])]
     dark = {c for c, colour in zip(order, colours) if colour in DARK}
     data["label_colour"] = data[category].map(lambda c: "white" if c in dark else "black")
     rows = list(dict.fromkeys(frame[y]))
-    base = alt.Chart(data).encode(
-        y=alt.Y(f"{y}:N", sort=rows, title=None),
-        x=alt.X("pct:Q", stack="zero", title=title, scale=alt.Scale(domain=[0, 100])),
-        order=alt.Order("order:Q"),
-    )
+    numbered = f"(indexof({json.dumps(list(order))}, datum.label) + 1) + '  ' + datum.label"
     tooltip = [alt.Tooltip(f"{y}:N", title="Council"), alt.Tooltip(f"{category}:N", title=category.capitalize()),
                alt.Tooltip("pct:Q", title="% of children", format=".1f")]
     if "children" in data:
         tooltip.append(alt.Tooltip("children:Q", title="Children", format=",.0f"))
-    bars = base.mark_bar(stroke="white", strokeWidth=0.5).encode(
+    bars = alt.Chart(data).mark_bar(stroke="white", strokeWidth=0.5).encode(
+        y=alt.Y(f"{y}:N", sort=rows, title=None),
+        x=alt.X("pct:Q", stack="zero", title=title, scale=alt.Scale(domain=[0, 100])),
+        order=alt.Order("order:Q"),
         color=alt.Color(f"{category}:N", scale=alt.Scale(domain=order, range=colours),
-                        legend=alt.Legend(title=None, orient="bottom", columns=2)),
+                        legend=alt.Legend(title=None, orient="bottom", columns=2, labelExpr=numbered)),
         tooltip=tooltip)
-    text = base.mark_text(dx=-14, fontSize=11).encode(text="label:N", color=alt.Color("label_colour:N", scale=None))
-    # autosize "fit": the height includes the legend and the axis, so leave room for them
-    return alt.layer(bars, text).properties(height=150 + 40 * len(rows), width="container")
+    text = alt.Chart(data).mark_text(fontSize=11, fontWeight="bold").encode(
+        y=alt.Y(f"{y}:N", sort=rows), x=alt.X("mid:Q"), text="label:N",
+        color=alt.Color("label_colour:N", scale=None), tooltip=tooltip)
+    # Streamlit sizes the chart to fit: the height includes the legend (up to three rows in a narrow
+    # column) and the axis, so reserve them first; one council's bar was squeezed to nothing before.
+    legend_rows = -(-len(order) // 2)
+    return alt.layer(bars, text).properties(height=LEGEND_ROW_PX * legend_rows + AXIS_PX + BAR_ROW_PX * max(len(rows), 1),
+                                            width="container")
+
+
+LEGEND_ROW_PX, AXIS_PX, BAR_ROW_PX = 34, 90, 56
 
 
 def band_bars(summary: pd.DataFrame) -> alt.Chart:

@@ -222,7 +222,7 @@ def net_change_chart(net: pd.DataFrame, *, synthetic: bool, width: int = 640) ->
     marks = net_only.mark_point(shape="diamond", filled=True, size=90, color=ENGLAND).encode(
         x=x, y="net_change:Q", tooltip=tooltip)
     text = net_only.mark_text(dx=0, dy=-12, fontWeight="bold").encode(x=x, y="net_change:Q", text="net_text:N")
-    zero = alt.Chart().mark_rule(color="#666666").encode(y=alt.datum(0))
+    zero = alt.Chart().mark_rule(color="#666666", aria=False).encode(y=alt.datum(0))  # decorative: no alt text
     return alt.layer(bars, zero, marks, text, data=long).properties(width=width, height=200).facet(
         row=alt.Row("area_name:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start",
                                                                 labelOrient="top", labelFontWeight="bold"))
@@ -247,7 +247,8 @@ def reasons_chart(reasons: pd.DataFrame, *, synthetic: bool, columns: int = 3) -
 
 
 def forecast_chart(frame: pd.DataFrame, council: str) -> alt.Chart:
-    """Households needed vs expected by year, the gap shaded between them."""
+    """Households needed vs expected by year, the gap shaded between them; the value axis starts at
+    zero, so the gap reads against the whole number of households, not magnified."""
     long = frame.melt(id_vars=["year", "kind"], value_vars=["households_needed", "households_expected"],
                       var_name="series", value_name="households")
     long["series"] = long["series"].map({"households_needed": "Needed", "households_expected": "Expected at current trend"})
@@ -257,7 +258,8 @@ def forecast_chart(frame: pd.DataFrame, council: str) -> alt.Chart:
     gap = alt.Chart(frame).mark_area(opacity=0.18, color=HIGHLIGHT).encode(x=x, y="households_needed:Q",
                                                                            y2="households_expected:Q")
     base = alt.Chart(long).encode(
-        x=x, y=alt.Y("households:Q", title="In-house mainstream fostering households", scale=alt.Scale(zero=False)),
+        x=x, y=alt.Y("households:Q", title="In-house mainstream fostering households",
+                                                 scale=alt.Scale(zero=True, nice=True)),
         color=alt.Color("series:N", title=None, scale=alt.Scale(domain=domain, range=[HIGHLIGHT, MEMBER]),
                         legend=alt.Legend(orient="bottom")),
         tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("year:O", title="Year"),
@@ -282,7 +284,7 @@ def children_chart(history: pd.DataFrame, projection: pd.DataFrame) -> alt.Chart
     domain = ["DfE (children in care x % fostered)", "Projection"]
     base = alt.Chart(data).encode(
         x=alt.X("year:O", title="Year ending 31 March", axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("children_in_foster:Q", title="Children in foster care", scale=alt.Scale(zero=False)),
+        y=alt.Y("children_in_foster:Q", title="Children in foster care", scale=alt.Scale(zero=True, nice=True)),
         color=alt.Color("series:N", title=None, scale=alt.Scale(domain=domain, range=[ENGLAND, HIGHLIGHT]),
                         legend=alt.Legend(orient="bottom", labelLimit=400)),
         tooltip=[alt.Tooltip("year:O"), alt.Tooltip("children_in_foster:Q", format=",.0f"), "series:N"])

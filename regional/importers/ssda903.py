@@ -1,102 +1,59 @@
-"""SSDA903 episodes: read a council's extract, validate it against the spec, derive DfE's
-placement-distance fields and pseudonymise; :mod:`regional.returns` stores it.
+"""SSDA903: read a council's return, check it, derive DfE's fields, pseudonymise (:mod:`regional.returns` stores it).
 
-The return's columns and code lists live in ``regional/ssda903_spec.toml``; validation
-reads them from there. A file is CSV or XLSX (sheet ``Episodes`` or the first sheet),
-dates as dd/mm/yyyy or ISO. The responsible council comes from an ``LA`` column or is
-chosen on upload; a ``YEAR`` column marks a multi-year extract, where the same episode
-appears in several years' returns and the latest return's version is kept.
+The return's parts live in modules of their own, this one ties them together:
+- ``ssda903_tables``: reading every table, from CSV/XLSX files or the XML return;
+- ``ssda903_spec``: the spec file (tables, columns, code lists, placement categories);
+- ``ssda903_rules``: DfE's validation rules on episodes, placements, postcodes, distance;
+- ``ssda903_derive``: distance, band and placement council (``regional.distance``);
+- ``ssda903_pseudonym``: the keyed hash that replaces CHILD.
 
-Privacy on load:
-- CHILD becomes a keyed hash (HMAC-SHA256 of council code and CHILD, 16 hex characters).
-  The key comes from :mod:`regional.keys` (the environment, the shared database, or a
-  per-user file outside ``var/``): never beside the data. The embedded synthetic extracts
-  are pseudonymous already and load without any key. The file's row numbers are kept in
-  memory for the report, never stored.
-- Full postcodes are not stored: only the outcode and sector of home and placement, the
-  outcode centroid the map draws, and the derived fields (PL_DISTANCE, its precision,
-  PL_LA, inside/outside the council, band, placement category).
+A row is refused only when it cannot be used (no CHILD, no start date, an end before the
+start, a code not in the return's lists); DfE's rules are reported beside it and the row
+still loads. The responsible council comes from an ``LA`` column or is chosen on upload;
+a ``YEAR`` column marks a multi-year extract, where the same episode appears in several
+years' returns and the latest return's version is kept. UASC comes from the UASC table
+(or the XML header, or a UASC column on the episodes).
+
+Privacy on load: CHILD is pseudonymised; full postcodes are not stored, only the outcode
+and sector of home and placement, the outcode centroid the map draws, and the derived
+fields (PL_DISTANCE, its precision, PL_LA, inside/outside the council, band, category).
 """
 from __future__ import annotations
 
-import hashlib
-import hmac
-import math
-import tomllib
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from regional import distance, settings
-from regional.importers.council_return import read_table
+from regional import geo, models, settings, synthetic
 from regional.authorities import AreaIndex
+from regional.distance import PostcodeIndex, open_at  # noqa: F401  (open_at: callers find it here too)
 from regional.errors import DataError
+from regional.importers.ssda903_derive import ROW_COLUMN, STORED_COLUMNS, derive_placements  # noqa: F401
+from regional.importers.ssda903_pseudonym import (KEY_FILE_NAME, PSEUDONYM_ENV, pseudonym_key,  # noqa: F401
+                                                  pseudonymise)
+from regional.importers.ssda903_rules import FINDING_COLUMNS, run_rules
+from regional.importers.ssda903_spec import (SPEC_FILE, code_list, collection_year, read_spec,  # noqa: F401
+                                             year_label)
+from regional.importers.ssda903_tables import ReturnTables, check_tables, read_return
+from regional.importers.ssda903_tables import uasc_children as uasc_children_of_return
 
-SPEC_FILE = Path(__file__).resolve().parent.parent / "ssda903_spec.toml"
 SYNTHETIC_DIR = settings.DATA_DIR / "synthetic"
 MANIFEST_FILE = "manifest.csv"
-PSEUDONYM_ENV = "REGIONAL_PSEUDONYM_KEY"
-KEY_FILE_NAME = "pseudonym.key"
-REPORT_COLUMNS = ["row", "column", "value", "severity", "problem", "expected"]
-#: Columns stored per episode (both the embedded and the uploaded table).
-STORED_COLUMNS = ["area_code", "child", "decom", "dec", "rne", "ls", "cin", "place", "place_provider", "rec",
-                  "reason_place_change", "urn", "uasc", "collection_year", "home_outcode", "home_sector",
-                  "pl_outcode", "pl_sector", "home_lat", "home_lon", "pl_lat", "pl_lon", "pl_distance",
-                  "distance_precision", "pl_la", "pl_la_name", "pl_la_method", "inside_la", "distance_band",
-                  "placement_category", "placement_detail", "foster_type", "provider_type", "dataset",
-                  "extract_date", "synthetic"]
-#: In memory only, for the validation report and preview: never stored (with the council's file it
-#: would undo the pseudonyms).
-ROW_COLUMN = "source_row"
+#: The validation report: one line per problem. ``refused`` marks what stops the row loading;
+#: ``rule`` is DfE's rule number for DfE's checks (their ``severity`` is DfE's class: error or
+#: warning for a query), blank for the platform's own checks of the spec.
+REPORT_COLUMNS = ["file", "row", "column", "value", "severity", "rule", "problem", "expected", "refused"]
 _TRUE = {"y", "yes", "1", "true", "t"}
 _FALSE = {"n", "no", "0", "false", "f", ""}
 
 
-# --- the spec ---------------------------------------------------------------------------
-@lru_cache(maxsize=2)
-def read_spec(path: Path = SPEC_FILE) -> dict:
-    """The return's columns and code lists (TOML)."""
-    with open(path, "rb") as handle:
-        return tomllib.load(handle)
-
-
-def _end_year(label: str | None) -> float:
-    """'2025-26' -> 2026 (the year the collection year ends in)."""
-    if not isinstance(label, str) or not label.strip():
-        return math.nan
-    start = int(str(label)[:4])
-    return float(start + 1)
-
-
-def code_list(name: str, spec: dict | None = None) -> pd.DataFrame:
-    """code, label, first and last collection year (as end years; NaN = open-ended)."""
-    spec = spec or read_spec()
-    frame = pd.DataFrame(spec["codes"][name])
-    frame["from_year"] = [_end_year(v) for v in frame.get("from", pd.Series([None] * len(frame)))]
-    frame["to_year"] = [_end_year(v) for v in frame.get("to", pd.Series([None] * len(frame)))]
-    return frame
-
-
-def collection_year(dates: pd.Series) -> pd.Series:
-    """End year of the collection year (1 April to 31 March) each date falls in."""
-    d = pd.to_datetime(dates)
-    return (d.dt.year + (d.dt.month > 3).astype(int)).astype("Float64")
-
-
-def year_label(end_year: float) -> str:
-    return f"{int(end_year) - 1}-{str(int(end_year))[-2:]}"
-
-
-# --- reading ----------------------------------------------------------------------------
 def read_episode_file(path: Path, display_name: str | None = None) -> pd.DataFrame:
-    """The episodes as text, column names upper-cased; CSV or XLSX."""
-    frame = read_table(Path(path), display_name, sheet="episodes")
-    frame.columns = [c.upper() for c in frame.columns]
-    return frame.astype(str).apply(lambda s: s.str.strip())
+    """The episodes of one file as text, column names upper-cased; CSV, XLSX or XML."""
+    tables = read_return([Path(path)], [display_name or Path(path).name])
+    return tables.table("episodes").drop(columns=["_file", "_row"])
 
 
 def parse_dates(text: pd.Series) -> pd.Series:
@@ -107,24 +64,11 @@ def parse_dates(text: pd.Series) -> pd.Series:
     return iso.fillna(uk)
 
 
-# --- pseudonyms -------------------------------------------------------------------------
-def pseudonym_key() -> tuple[bytes, str]:
-    """(key, where it came from): see :mod:`regional.keys` (never a file beside the data)."""
-    from regional import keys
-
-    return keys.pseudonym_key()
-
-
-def pseudonymise(children: pd.Series, councils: pd.Series, key: bytes) -> pd.Series:
-    """Keyed hash of council and CHILD: stable for one key, meaningless without it."""
-    return pd.Series([hmac.new(key, f"{la}|{child}".encode(), hashlib.sha256).hexdigest()[:16]
-                      for la, child in zip(councils, children)], index=children.index, dtype=object)
-
-
 # --- validation -------------------------------------------------------------------------
 @dataclass
 class EpisodeImport:
-    """A validated file: the rows that can load, and the report of every problem found."""
+    """A validated return: the rows that can load, the report of every problem found, and the
+    rows read per table (``tables``)."""
 
     file: str
     episodes: pd.DataFrame
@@ -134,14 +78,20 @@ class EpisodeImport:
     councils: list[str]
     key_origin: str = ""
     summary: dict = field(default_factory=dict)
+    tables: dict[str, int] = field(default_factory=dict)
+    table_summary: pd.DataFrame = field(default_factory=pd.DataFrame)
+    table_report: pd.DataFrame = field(default_factory=pd.DataFrame)
+    findings: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FINDING_COLUMNS))
 
     @property
     def errors(self) -> pd.DataFrame:
-        return self.report[self.report["severity"] == "error"]
+        """Problems that refuse a row."""
+        return self.report[self.report["refused"].astype(bool)]
 
     @property
     def warnings(self) -> pd.DataFrame:
-        return self.report[self.report["severity"] == "warning"]
+        """Warnings (the platform's and DfE's queries); the rows load."""
+        return self.report[(self.report["severity"] == "warning") & ~self.report["refused"].astype(bool)]
 
     @property
     def rejected_rows(self) -> int:
@@ -160,7 +110,7 @@ def _issues(mask: pd.Series, frame: pd.DataFrame, column: str, severity: str, pr
     problems = problem.loc[rows] if isinstance(problem, pd.Series) else problem
     return pd.DataFrame({"row": rows + 2, "column": column, "value": values.to_numpy(), "severity": severity,
                          "problem": problems if isinstance(problems, str) else problems.to_numpy(),
-                         "expected": expected})
+                         "expected": expected, "rule": "", "refused": severity == "error"})
 
 
 def _resolve_councils(frame: pd.DataFrame, index: AreaIndex, council: str | None, name: str,
@@ -276,24 +226,6 @@ def validate_episodes(frame: pd.DataFrame, index: AreaIndex, *, file: str, counc
     else:
         frame["_uasc"] = frame["CHILD"].isin(uasc_children or set())
 
-    # Overlapping episodes for one child (among rows whose dates parsed).
-    dated = frame[frame["_decom"].notna() & ~frame["_repeat"] & ~frame["_child_blank"]]
-    dated = dated.sort_values(["_la", "CHILD", "_decom", "_dec"], kind="stable")
-    same = (dated["_la"] == dated["_la"].shift()) & (dated["CHILD"] == dated["CHILD"].shift())
-    prev_dec = dated["_dec"].shift()
-    overlap = same & (prev_dec.isna() | (dated["_decom"] < prev_dec))
-    later = dated.index[overlap.to_numpy()]
-    earlier = dated.index[np.flatnonzero(overlap.to_numpy()) - 1] if len(later) else later
-    if len(later):
-        issues.append(pd.DataFrame({
-            "row": later + 2, "column": "DECOM", "value": frame.loc[later, "DECOM"].to_numpy(), "severity": "error",
-            "problem": [f"overlaps the same child's episode on row {e + 2} (DECOM {frame.at[e, 'DECOM']}, "
-                        f"DEC {frame.at[e, 'DEC'] or 'blank'})" for e in earlier], "expected": "episodes one after another"}))
-        issues.append(pd.DataFrame({
-            "row": earlier + 2, "column": "DEC", "value": frame.loc[earlier, "DEC"].to_numpy(), "severity": "error",
-            "problem": [f"the same child's episode on row {lt + 2} starts ({frame.at[lt, 'DECOM']}) before this one ends"
-                        for lt in later], "expected": "episodes one after another"}))
-
     report = pd.concat([i for i in issues if len(i)], ignore_index=True) if any(len(i) for i in issues) \
         else pd.DataFrame(columns=REPORT_COLUMNS)
     error_rows = set(report.loc[report["severity"] == "error", "row"].astype(int) - 2)
@@ -302,83 +234,102 @@ def validate_episodes(frame: pd.DataFrame, index: AreaIndex, *, file: str, counc
     return frame, report, summary
 
 
-# --- derivation -------------------------------------------------------------------------
-def derive_placements(valid: pd.DataFrame, *, dataset: str, synthetic: bool, extract_date: date,
-                      directory: distance.PostcodeDirectory | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """DfE's distance fields and the placement category for validated rows; (episodes, postcode report)."""
-    d = distance.postcode_distances(valid["HOME_POST"], valid["PL_POST"], directory=directory)
-    cats = distance.placement_categories(valid["PLACE"], valid["PLACE_PROVIDER"])
-    pl_la = d["pl_la_code"].astype(object)
-    inside = pd.Series(np.where(pl_la == "", None, pl_la == valid["_la"]), index=valid.index, dtype=object)
-    out = pd.DataFrame({
-        "area_code": valid["_la"], "child": valid["CHILD"],
-        "decom": valid["_decom"].dt.date, "dec": valid["_dec"].dt.date.where(valid["_dec"].notna(), None),
-        "rne": valid["RNE"], "ls": valid["LS"], "cin": valid["CIN"], "place": valid["PLACE"],
-        "place_provider": valid["PLACE_PROVIDER"], "rec": valid["REC"],
-        "reason_place_change": valid["REASON_PLACE_CHANGE"], "urn": valid["URN"], "uasc": valid["_uasc"].astype(bool),
-        "collection_year": valid["_cy"].astype(float).map(year_label),
-        "home_outcode": d["home_outcode"], "home_sector": d["home_sector"],
-        "pl_outcode": d["pl_outcode"], "pl_sector": d["pl_sector"],
-        "home_lat": d["home_map_lat"], "home_lon": d["home_map_lon"],
-        "pl_lat": d["pl_map_lat"], "pl_lon": d["pl_map_lon"],
-        "pl_distance": d["pl_distance"], "distance_precision": d["distance_precision"],
-        "pl_la": pl_la, "pl_la_name": d["pl_la_name"], "pl_la_method": d["pl_la_method"], "inside_la": inside,
-        "distance_band": distance.distance_band(d["pl_distance"]),
-        "placement_category": cats["placement_category"], "placement_detail": cats["placement_detail"],
-        "foster_type": cats["foster_type"], "provider_type": cats["provider_type"],
-        "dataset": dataset, "extract_date": extract_date, "synthetic": synthetic, "source_row": valid.index + 2,
-    }, index=valid.index)
-    checks = []
-    for column, prefix in (("HOME_POST", "home_"), ("PL_POST", "pl_")):
-        problem = d[prefix + "problem"]
-        checks.append(_issues(problem != "", valid, column, "warning",
-                              problem + "; distance not known", "a postcode in the ONS postcode directory"))
-    report = pd.concat([c for c in checks if len(c)], ignore_index=True) if any(len(c) for c in checks) \
-        else pd.DataFrame(columns=REPORT_COLUMNS)
-    return out[STORED_COLUMNS + [ROW_COLUMN]], report
-
-
 def import_episodes(path: Path, index: AreaIndex, *, council: str | None = None, display_name: str | None = None,
                     extract_date: date | None = None, uasc_children: set[str] | None = None,
                     pseudonymise_children: bool = True, synthetic: bool = False, dataset: str | None = None,
-                    directory: distance.PostcodeDirectory | None = None) -> EpisodeImport:
-    """Read, validate, derive and pseudonymise one episodes file. Nothing is stored here."""
-    name = display_name or Path(path).name
-    raw = read_episode_file(path, name)
-    frame, report, summary = validate_episodes(raw, index, file=name, council=council, extract_date=extract_date,
-                                               uasc_children=uasc_children)
+                    postcodes: PostcodeIndex | None = None) -> EpisodeImport:
+    """Read, validate, derive and pseudonymise one file (an episodes CSV/XLSX or an XML return)."""
+    return import_return([Path(path)], index, council=council, display_names=[display_name] if display_name else None,
+                         extract_date=extract_date, uasc_children=uasc_children,
+                         pseudonymise_children=pseudonymise_children, synthetic=synthetic, dataset=dataset,
+                         postcodes=postcodes)
+
+
+def import_return(paths: list[Path], index: AreaIndex, *, council: str | None = None,
+                  display_names: list[str] | None = None, extract_date: date | None = None,
+                  uasc_children: set[str] | None = None, pseudonymise_children: bool = True, synthetic: bool = False,
+                  dataset: str | None = None, postcodes: PostcodeIndex | None = None) -> EpisodeImport:
+    """Read every table of a return (CSV/XLSX files or the XML), check it, derive DfE's fields and
+    pseudonymise. Nothing is stored here. UASC comes from the UASC table (or XML header) unless
+    ``uasc_children`` is given or the episodes carry a UASC column."""
+    tables = read_return(paths, display_names)
+    return import_tables(tables, index, council=council, extract_date=extract_date, uasc_children=uasc_children,
+                         pseudonymise_children=pseudonymise_children, synthetic=synthetic, dataset=dataset,
+                         postcodes=postcodes)
+
+
+def import_tables(tables: ReturnTables, index: AreaIndex, *, council: str | None = None,
+                  extract_date: date | None = None, uasc_children: set[str] | None = None,
+                  pseudonymise_children: bool = True, synthetic: bool = False, dataset: str | None = None,
+                  postcodes: PostcodeIndex | None = None) -> EpisodeImport:
+    """``import_return`` for tables already read."""
+    name = ", ".join(tables.files)
+    raw = tables.table("episodes")
+    if raw.empty and "episodes" not in tables.tables:
+        raise DataError("the return has no episodes table", file=name,
+                        expected="an episodes file (CHILD, DECOM, ..., HOME_POST, PL_POST, URN) or an XML return")
+    if uasc_children is None:
+        uasc_children = uasc_children_of_return(tables)
+    frame, report, summary = validate_episodes(raw.reset_index(drop=True), index, file=name, council=council,
+                                               extract_date=extract_date, uasc_children=uasc_children)
     valid = frame[frame["ok"]]
     dataset = dataset or f"upload:{name}"
-    episodes, postcode_report = derive_placements(valid, dataset=dataset, synthetic=synthetic,
-                                                  extract_date=summary["extract_date"], directory=directory)
+    episodes, rule_frame = derive_placements(valid, dataset=dataset, synthetic=synthetic,
+                                             extract_date=summary["extract_date"], index=postcodes)
+    findings = run_rules(rule_frame)
+    postcode_report = _postcode_report(rule_frame)
     key_origin = "not pseudonymised (synthetic identifiers)"
     if pseudonymise_children and len(episodes):
         key, key_origin = pseudonym_key()
         episodes["child"] = pseudonymise(episodes["child"], episodes["area_code"], key)
-    report = pd.concat([r for r in (report, postcode_report) if len(r)], ignore_index=True) \
-        if len(report) or len(postcode_report) else pd.DataFrame(columns=REPORT_COLUMNS)
+    parts = [r for r in (report, postcode_report, _findings_report(findings, frame)) if len(r)]
+    report = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=REPORT_COLUMNS)
     report = report.sort_values(["row", "column"], kind="stable").reset_index(drop=True)
-    report["row"] = report["row"].astype(int)
-    summary.update({"rows_read": len(raw), "rows_valid": len(valid), "distance_known": int(episodes["pl_distance"].notna().sum()),
-                    "distance_not_known": int(episodes["pl_distance"].isna().sum())})
+    position = report["row"].astype(int) - 2
+    report["file"] = frame["_file"].to_numpy()[position] if "_file" in frame and len(report) else name
+    report["row"] = frame["_row"].to_numpy()[position].astype(int) if "_row" in frame and len(report) else \
+        report["row"].astype(int)
+    report["refused"] = report["refused"].astype(bool)
+    summary.update({"rows_read": len(raw), "rows_valid": len(valid),
+                    "distance_known": int(episodes["pl_distance"].notna().sum()),
+                    "distance_not_known": int(episodes["pl_distance"].isna().sum()),
+                    "short_breaks": int(episodes["short_break"].sum()), "uasc_episodes": int(episodes["uasc"].sum()),
+                    "outcode_precision": int((episodes["distance_precision"] == "outcode").sum())})
     councils = sorted(set(episodes["area_code"])) if len(episodes) else sorted(set(frame["_la"]) - {""})
-    return EpisodeImport(file=name, episodes=episodes.reset_index(drop=True), report=report, rows_read=len(raw),
-                         extract_date=summary["extract_date"], councils=councils, key_origin=key_origin,
-                         summary=summary)
+    others, table_report = check_tables(tables)
+    refused = report[report["refused"]]
+    why = refused.groupby(["column", "problem"]).size() if len(refused) else pd.Series(dtype=int)
+    episodes_row = {"table": "Episodes", "rows_read": len(raw), "loadable": len(valid),
+                    "refused": int(refused["row"].nunique()) if len(refused) else 0,
+                    "children": int(raw["CHILD"].nunique()),
+                    "not_in_header": int((~raw["CHILD"].isin(set(tables.table("header")["CHILD"]))).sum())
+                    if "header" in tables.tables else 0,
+                    "why_refused": "; ".join(f"{c}: {p} ({n})" for (c, p), n in why.head(8).items())}
+    table_summary = pd.concat([pd.DataFrame([episodes_row]), others], ignore_index=True)
+    return EpisodeImport(file=name, episodes=episodes.reset_index(drop=True), report=report[REPORT_COLUMNS],
+                         rows_read=len(raw), extract_date=summary["extract_date"], councils=councils,
+                         key_origin=key_origin, summary=summary, tables=tables.counts(), findings=findings,
+                         table_summary=table_summary, table_report=table_report)
 
 
-# --- episodes open at a date ------------------------------------------------------------
-def open_at(episodes: pd.DataFrame, when: date) -> pd.DataFrame:
-    """Placements at a date: episodes started on or before it and not ended by it (DEC after it or blank).
+def _postcode_report(rule_frame: pd.DataFrame) -> pd.DataFrame:
+    """A warning for every postcode that cannot be placed (distance not known)."""
+    parts = []
+    for column, problem_column in (("HOME_POST", "home_problem"), ("PL_POST", "pl_problem")):
+        problem = rule_frame[problem_column]
+        parts.append(_issues(problem != "", rule_frame, column, "warning", problem + "; distance not known",
+                             "a postcode in the ONS postcode directory"))
+    parts = [p for p in parts if len(p)]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=REPORT_COLUMNS)
 
-    One row per child: if a child has more than one open episode the latest start wins.
-    """
-    when = pd.Timestamp(when)
-    decom = pd.to_datetime(episodes["decom"])
-    dec = pd.to_datetime(episodes["dec"])
-    rows = episodes[(decom <= when) & (dec.isna() | (dec > when))]
-    return (rows.assign(_decom=pd.to_datetime(rows["decom"])).sort_values("_decom")
-            .drop_duplicates(["dataset", "area_code", "child"], keep="last").drop(columns="_decom"))
+
+def _findings_report(findings: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
+    """DfE's rule findings as report lines (the row loads: a finding never refuses it)."""
+    if findings.empty:
+        return pd.DataFrame(columns=REPORT_COLUMNS)
+    return pd.DataFrame({"row": np.asarray(findings.index) + 2, "column": findings["column"], "value": "", "severity": findings["severity"],
+                         "problem": findings["message"], "expected": "", "rule": findings["rule"],
+                         "refused": False}).reset_index(drop=True)
 
 
 # --- the embedded default: synthetic extracts -------------------------------------------
@@ -391,8 +342,6 @@ def read_manifest(folder: Path = SYNTHETIC_DIR) -> pd.DataFrame:
 
 def default_rows(index: AreaIndex, catalogue: pd.DataFrame) -> dict:
     """The synthetic extracts in data/synthetic, validated and derived like any upload."""
-    from regional import models
-
     manifest = read_manifest()
     if manifest.empty:
         return {}
@@ -413,34 +362,33 @@ def default_rows(index: AreaIndex, catalogue: pd.DataFrame) -> dict:
 
 
 def build_extract(source_dir: Path, out_dir: Path, context: dict) -> tuple[dict[str, int], list[dict]]:
-    """Compact geography for distances: outcode centroids with their council, and LTLA -> UTLA.
+    """Compact geography for distances: outcode centroids with their council, LTLA -> UTLA, and the
+    postcode index (in the installation's cache, too big to commit).
 
     When writing the project's own extract it also regenerates the synthetic extracts
     (seeded, so unchanged unless the geography or the targets changed).
     """
-    from regional.geo import BOUNDARY_FILE, topojson_to_geojson
-
     source_dir, out_dir = Path(source_dir), Path(out_dir)
-    boundaries = topojson_to_geojson(source_dir / "geo" / BOUNDARY_FILE)
-    outcodes = distance.build_outcode_extract(source_dir, boundaries, context["areas"])
-    lookup = distance.build_la_lookup(source_dir, context["areas"])
-    outcodes.to_csv(out_dir / distance.OUTCODE_EXTRACT, index=False, lineterminator="\n")
-    lookup.to_csv(out_dir / distance.LA_LOOKUP_EXTRACT, index=False, lineterminator="\n")
-    distance.read_outcodes.cache_clear()
-    distance.read_la_lookup.cache_clear()
-    counts = {distance.OUTCODE_EXTRACT: len(outcodes), distance.LA_LOOKUP_EXTRACT: len(lookup)}
+    boundaries = geo.topojson_to_geojson(source_dir / "geo" / geo.BOUNDARY_FILE)
+    outcodes = geo.build_outcode_extract(source_dir, boundaries, context["areas"])
+    lookup = geo.build_la_lookup(source_dir, context["areas"])
+    outcodes.to_csv(out_dir / geo.OUTCODE_EXTRACT, index=False, lineterminator="\n")
+    lookup.to_csv(out_dir / geo.LA_LOOKUP_EXTRACT, index=False, lineterminator="\n")
+    geo.read_outcodes.cache_clear()
+    geo.read_la_lookup.cache_clear()
+    geo.clear_caches()
+    counts = {geo.OUTCODE_EXTRACT: len(outcodes), geo.LA_LOOKUP_EXTRACT: len(lookup)}
     if out_dir.resolve() == Path(settings.EXTRACT_DIR).resolve():
-        from regional import synthetic
-
+        counts.update(geo.build_index_step())
         counts.update(synthetic.write_extracts(outcodes=outcodes.set_index("outcode")))
     sources = [
         {"id": "outcode-centroids", "kind": "ons", "publisher": "Public postcode list (outcode centroids, 2017)",
          "title": "UK postcode outcode centroids with the council containing each (point in ONS BUC boundary)",
-         "edition": f"file geo/{distance.OUTCODE_FILE}; councils by point in polygon against "
+         "edition": f"file geo/{geo.OUTCODE_FILE}; councils by point in polygon against "
                     "ctyua_dec2023_uk_buc, nearest boundary for coastal centroids", "url": "", "licence": "CC0"},
         {"id": "ons-ltla-utla-apr23", "kind": "ons", "publisher": "Office for National Statistics",
          "title": "Lower tier to upper tier local authority lookup (April 2023), England and Wales",
-         "edition": f"file dfe/{distance.LTLA_UTLA_FILE}; plus ONS's 2024 Barnsley/Sheffield recodes",
+         "edition": f"file dfe/{geo.LTLA_UTLA_FILE}; plus ONS's 2024 Barnsley/Sheffield recodes",
          "url": "https://geoportal.statistics.gov.uk/"},
     ]
     return counts, sources

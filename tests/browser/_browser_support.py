@@ -194,6 +194,13 @@ def pick_radio(page, group_label: str, option: str, *, sidebar: bool = False) ->
     wait_for_drawn(page)
 
 
+def press(page, label: str) -> None:
+    """Press a button (a form's submit button, for example) and wait for the rerun it starts."""
+    page.locator(MAIN).get_by_role("button", name=label, exact=True).click()
+    wait_until_idle(page, expect_rerun=True)
+    wait_for_drawn(page)
+
+
 def intro(page) -> str:
     """The first paragraph under the page title (group, member count, council of interest)."""
     return page.locator(f'{MAIN} [data-testid="stMarkdown"]').first.inner_text()

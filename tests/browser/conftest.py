@@ -17,6 +17,7 @@ import pytest
 from _browser_support import CHROMIUM, LAUNCH_ARGS, PROJECT_DIR, VIEWPORT, Visit, open_page
 
 SERVER_START_TIMEOUT_S = 60
+_SESSION_START = time.time()
 
 
 def _free_port() -> int:
@@ -127,3 +128,25 @@ def visited(browser, app_server):
     yield visit
     for item in opened.values():
         item.page.context.close()
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """The accessibility test's axe counts per page, in the test report (and as a CSV beside the screenshots)."""
+    folder = PROJECT_DIR / "artifacts" / "accessibility"
+    reports = sorted(p for p in folder.glob("*.json") if p.stat().st_mtime >= _SESSION_START) if folder.exists() else []
+    if not reports:
+        return
+    import json
+
+    lines = ["page,view,rule,impact,nodes"]
+    terminalreporter.section("axe-core violations per page (WCAG 2.2 A/AA rules)")
+    for report in reports:
+        rows = json.loads(report.read_text())
+        total = sum(r["nodes"] for r in rows)
+        impacts = {}
+        for r in rows:
+            impacts[r["impact"]] = impacts.get(r["impact"], 0) + r["nodes"]
+            lines.append(f"{r['page']},{r['view']},{r['rule']},{r['impact']},{r['nodes']}")
+        detail = ", ".join(f"{k or 'unrated'} {v}" for k, v in sorted(impacts.items())) or "none"
+        terminalreporter.write_line(f"{report.stem}: {total} ({detail})")
+    (folder / "axe-summary.csv").write_text("\n".join(lines) + "\n")

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from _browser_support import (CHART, MAIN, MAP, PROJECT_DIR, RAW_DATA, choose, download_csv, figure_counts, headings,
-                              intro, open_page, pick_radio)
+                              intro, open_page, pick_radio, press)
 
 PAGE = PROJECT_DIR / "pages" / "4_Placement_distance.py"
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not PAGE.exists(), reason=f"{PAGE.name} is not in the app yet")]
@@ -64,4 +64,5 @@ def test_placement_distance_follows_council_and_filter(page, base_url: str) -> N
     assert page.locator(f"{MAIN} {MAP}").screenshot() != map_before, "the map did not change with the council"
     bands_before = svg_text(page, 0)
     pick_radio(page, "Unaccompanied asylum-seeking children", "UASC only")
+    press(page, "Apply filters")  # the filters are a form: nothing reruns until they are applied
     assert svg_text(page, 0) != bands_before, "the distance bands did not follow the UASC filter"

@@ -1,0 +1,311 @@
+"""``python -m bench browser``: how fast the app is in a real browser (Debian's Chromium driven by
+Playwright), as a user meets it. A fresh Streamlit server on a free loopback port with an empty
+SQLite file, then:
+
+- first load: the first visit to an empty database (the embedded data is loaded), goal < 5 s;
+- every page, warm: from clicking its link in the navigation until its title, charts and maps are
+  drawn and the script has finished, goal < 2 s;
+- widget changes: a control on each page and the sidebar's council, until redrawn, goal < 1 s;
+- 10 browser sessions at once, each switching through the pages, 95th percentile < 3 s.
+
+"Interactive" is Streamlit's own script state (``data-test-script-state="notRunning"``, connected,
+no status widget, nothing stale) and every visible chart and map drawn: the same wait as the
+browser test suite (tests/browser/_browser_support.py).
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+#: The app to measure; another checkout (e.g. the commit before a change) for a before/after pair.
+APP_DIR = Path(os.environ.get("REGIONAL_BENCH_APP_DIR", PROJECT_DIR)).resolve()
+sys.path.insert(0, str(PROJECT_DIR / "tests" / "browser"))
+
+from _browser_support import (_ALL_DRAWN_JS, _SNAPSHOT_JS, CHART, CHROMIUM, LAUNCH_ARGS, MAIN, MAP,  # noqa: E402
+                              STATUS, VIEWPORT, discover_pages, url_path)
+
+RESULTS = PROJECT_DIR / "bench" / "results.md"
+START, END = "<!-- browser: written by python -m bench browser -->", "<!-- /browser -->"
+GOALS = {"first load": 5.0, "page warm": 2.0, "widget": 1.0, "concurrent p95": 3.0}
+#: One control per page to change (label of a radio and the option to pick), as a user would.
+WIDGETS = {"overview": ("toggle", "Start the axis at zero", None),
+           "1_Children_in_care": ("radio", "Show", "Number of children"),
+           "2_Fostering": ("radio", "Households", "All types"),
+           "3_Residential": ("radio", "Measure", "Places"),
+           "4_Placement_distance": ("form", "Unaccompanied asylum-seeking children", "Apply filters")}
+
+_WATCH_JS = """() => {
+  window.__runs = 0;
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app) return;
+  if (window.__observer) window.__observer.disconnect();
+  window.__observer = new MutationObserver(() => {
+    if (app.getAttribute('data-test-script-state') === 'running') window.__runs += 1; });
+  window.__observer.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
+
+
+@dataclass
+class Timing:
+    what: str
+    seconds: list[float] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds) if self.seconds else float("nan")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(tmp: Path) -> tuple[subprocess.Popen, str]:
+    """`streamlit run app.py` on a free loopback port against an empty SQLite file."""
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite'}", "REGIONAL_VAR_DIR": str(tmp / "var"),
+           "REGIONAL_PSEUDONYM_KEY": os.environ.get("REGIONAL_PSEUDONYM_KEY", "bench-only-key")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1", "--server.port",
+         str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none", "--server.runOnSave", "false"],
+        cwd=APP_DIR, env=env, stdout=(tmp / "server.log").open("w"), stderr=subprocess.STDOUT,
+        start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read().strip() == b"ok":
+                    return proc, url
+        except OSError:
+            time.sleep(0.3)
+    proc.terminate()
+    raise RuntimeError(f"streamlit did not start; see {tmp / 'server.log'}")
+
+
+async def interactive(page, started: float, *, expect_run: bool, timeout_s: float = 45, quiet_s: float = 0.3) -> float:
+    """Seconds from ``started`` until the page is interactive: a run was seen (when one is expected),
+    the script has finished, every chart and map is drawn, and it stays so for ``quiet_s``."""
+    ready_at = None
+    while time.perf_counter() - started < timeout_s:
+        snap = await page.evaluate(_SNAPSHOT_JS, [MAIN, STATUS])
+        busy = snap is None or snap[0] != "notRunning" or snap[1] != "CONNECTED" or snap[2] or snap[4] > 0
+        ran = (not expect_run) or await page.evaluate("() => (window.__runs || 0) > 0")
+        drawn = (not busy) and ran and await page.evaluate(_ALL_DRAWN_JS, [CHART, MAP])
+        if drawn and await page.locator(f"{MAIN} h1").count():
+            ready_at = ready_at or time.perf_counter()
+            if time.perf_counter() - ready_at >= quiet_s:
+                return ready_at - started
+        else:
+            ready_at = None
+        await asyncio.sleep(0.05)
+    raise TimeoutError("the page did not become interactive")
+
+
+async def _nav_click(page, title: str) -> float:
+    await page.evaluate(_WATCH_JS)
+    started = time.perf_counter()
+    await page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title, exact=True).first.click()
+    return await interactive(page, started, expect_run=True)
+
+
+def _titles() -> list[tuple[str, str]]:
+    """(page id, navigation title) for every page, in the app's order (titles as app.py gives them)."""
+    sys.path.insert(0, str(PROJECT_DIR))
+    out = []
+    for path in discover_pages():
+        if path.name == "overview.py":
+            out.append(("overview", "Overview"))
+            continue
+        name = path.stem.split("_", 1)[1] if path.stem.split("_", 1)[0].isdigit() else path.stem
+        titles = {"Residential": "Residential & supported accommodation", "Accessibility": "Accessibility statement"}
+        out.append((path.stem, titles.get(name, name.replace("_", " "))))
+    return out
+
+
+async def _change(page, page_id: str) -> float | None:
+    kind, label, option = WIDGETS.get(page_id, (None, None, None))
+    if kind is None:
+        return None
+    main = page.locator(MAIN)
+    if kind == "toggle":
+        target = main.locator('[data-testid="stCheckbox"]').filter(has_text=label).locator("label").first
+    elif kind == "form":  # change a control inside a form, then time from pressing its button
+        radio = main.locator('[data-testid="stRadio"]').filter(has=page.get_by_text(label, exact=True)).first
+        options = await radio.locator("label").all_inner_texts()
+        checked = await radio.locator("input:checked").evaluate("e => e.closest('label').innerText")
+        await radio.get_by_text(next(o for o in options if o != checked), exact=True).click()
+        target = main.get_by_role("button", name=option, exact=True)
+    else:
+        radio = main.locator('[data-testid="stRadio"]').filter(has=page.get_by_text(label, exact=True)).first
+        options = await radio.locator("label").all_inner_texts()
+        checked = await radio.locator("input:checked").evaluate("e => e.closest('label').innerText")
+        if option is None or option == checked:  # change it: the other option from the one chosen now
+            option = next(o for o in options if o != checked)
+        target = radio.get_by_text(option, exact=True)
+    if not await target.count():
+        return None
+    await page.evaluate(_WATCH_JS)
+    started = time.perf_counter()
+    await target.click()
+    return await interactive(page, started, expect_run=True)
+
+
+async def _sidebar_council(page, name: str) -> float:
+    box = page.get_by_role("combobox", name="Council of interest", exact=True)
+    await box.click()
+    await box.fill(name)
+    await page.evaluate(_WATCH_JS)
+    started = time.perf_counter()
+    await page.get_by_role("option", name=name, exact=True).click()
+    return await interactive(page, started, expect_run=True)
+
+
+async def measure(base_url: str, *, rounds: int = 3, sessions: int = 10, switches: int = 1) -> list[Timing]:
+    from playwright.async_api import async_playwright
+
+    pages = _titles()
+    out: list[Timing] = []
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        page = await browser.new_page(viewport=VIEWPORT)
+        started = time.perf_counter()
+        await page.goto(f"{base_url}/", wait_until="domcontentloaded")
+        first = await interactive(page, started, expect_run=False, timeout_s=180)
+        out.append(Timing("first load: Overview on an empty database (loads the embedded data)", [first]))
+        print(f"bench browser: first load {first:.2f} s", flush=True)
+        # every page twice round before timing: the first visit of each page fills its caches (cold)
+        cold = {}
+        for page_id, title in pages[1:] + pages[:1]:
+            cold[page_id] = await _nav_click(page, title)
+        for page_id, title in pages:
+            out.append(Timing(f"page cold (first visit after the load): {title}", [cold[page_id]]))
+        warm = {page_id: Timing(f"page warm: {title}") for page_id, title in pages}
+        for _ in range(rounds):
+            for page_id, title in pages[1:] + pages[:1]:
+                warm[page_id].seconds.append(await _nav_click(page, title))
+        out += list(warm.values())
+        for t in warm.values():
+            print(f"bench browser: {t.what}: {t.median:.2f} s ({', '.join(f'{x:.2f}' for x in t.seconds)})", flush=True)
+        for page_id, title in pages:
+            await _nav_click(page, title)
+            changes = Timing(f"widget change: {title} ({WIDGETS.get(page_id, ('', 'none', ''))[1]})")
+            for _ in range(2):
+                try:
+                    seconds = await _change(page, page_id)
+                except Exception as exc:  # a finding, not a crash: say so in the table
+                    changes.note = f"failed: {type(exc).__name__}: {str(exc).splitlines()[0][:80]}"
+                    break
+                if seconds is not None:
+                    changes.seconds.append(seconds)
+            if changes.seconds or changes.note:
+                out.append(changes)
+        await _nav_click(page, "Children in care")
+        council = Timing("widget change: sidebar council (Children in care)")
+        for name in ("Dorset", "Bournemouth, Christchurch and Poole"):
+            council.seconds.append(await _sidebar_council(page, name))
+        out.append(council)
+        await page.close()
+
+        async def user(n: int) -> list[float]:
+            context = await browser.new_context(viewport=VIEWPORT)
+            tab = await context.new_page()
+            await tab.goto(f"{base_url}/", wait_until="domcontentloaded")
+            await interactive(tab, time.perf_counter(), expect_run=False, timeout_s=180)
+            times = []
+            order = pages[n % len(pages):] + pages[:n % len(pages)]
+            for _ in range(switches):
+                for _, title in order:
+                    try:
+                        times.append(await _nav_click(tab, title))
+                    except Exception:  # not interactive within the timeout: counted as such
+                        times.append(float("inf"))
+            await context.close()
+            return times
+
+        if not sessions:
+            await browser.close()
+            return out
+        t0 = time.perf_counter()
+        results = await asyncio.gather(*(user(n) for n in range(sessions)))
+        every = sorted(t for times in results for t in times)
+        p95 = every[min(len(every) - 1, int(round(0.95 * (len(every) - 1))))]
+        failed = sum(t == float("inf") for t in every)
+        out.append(Timing(f"{sessions} sessions at once switching pages: 95th percentile", [p95],
+                          note=f"{len(every)} page switches in {time.perf_counter() - t0:.0f} s; median "
+                               f"{statistics.median(every):.2f} s, slowest finished "
+                               f"{max([t for t in every if t != float('inf')], default=float('nan')):.2f} s"
+                               + (f"; {failed} not interactive within 45 s" if failed else "")))
+        print(f"bench browser: {out[-1].what}: {p95:.2f} s ({out[-1].note})", flush=True)
+        await browser.close()
+    return out
+
+
+def goal_of(what: str) -> float | None:
+    for key, goal in GOALS.items():
+        if what.startswith(key) or (key == "concurrent p95" and "sessions at once" in what):
+            return goal
+    return None
+
+
+def render(timings: list[Timing], load_before: str, load_after: str) -> str:
+    lines = ["| measurement | median (s) | runs | goal | | note |", "|---|---|---|---|---|---|"]
+    for t in timings:
+        goal = goal_of(t.what) if not t.what.startswith("page cold") else None
+        verdict = "" if goal is None else ("ok" if t.median < goal else "over")
+        runs = ", ".join(f"{s:.2f}" for s in t.seconds)
+        lines.append(f"| {t.what} | {t.median:.2f} | {runs} | {'' if goal is None else f'< {goal:g} s'} | {verdict} "
+                     f"| {t.note} |")
+    lines += ["", f"Load average (1/5/15 min) before: {load_before}; after: {load_after}."]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    if not CHROMIUM.exists():
+        print(f"bench browser: {CHROMIUM} not found (apt-get install -y chromium)")
+        return 1
+    load_before = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    with tempfile.TemporaryDirectory(prefix="regional-bench-browser-") as tmp:
+        proc, url = start_server(Path(tmp))
+        try:
+            timings = asyncio.run(measure(url, rounds=int(os.environ.get("REGIONAL_BENCH_ROUNDS", 3)),
+                                          sessions=int(os.environ.get("REGIONAL_BENCH_SESSIONS", 10))))
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    text = render(timings, load_before, " / ".join(f"{x:.1f}" for x in os.getloadavg()))
+    print(text)
+    if APP_DIR != PROJECT_DIR:
+        print(f"bench browser: measured {APP_DIR}; bench/results.md left as it is")
+        return 0
+    write_results(text)
+    print(f"bench browser: written to {RESULTS}")
+    return 0
+
+
+def write_results(table: str) -> None:
+    """Replace the browser section of bench/results.md (the rest is python -m bench's)."""
+    old = RESULTS.read_text() if RESULTS.exists() else ""
+    block = (f"{START}\n## In the browser (Chromium), {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n\n"
+             f"`python -m bench browser`: {__doc__.splitlines()[0].split(': ', 1)[1]}\n\n{table}\n{END}")
+    if START in old and END in old:
+        new = old.split(START)[0] + block + old.split(END, 1)[1]
+    else:
+        new = old.rstrip() + "\n\n" + block + "\n"
+    RESULTS.write_text(new)

@@ -1,0 +1,111 @@
+"""What a view returns: sections, each with the frame its chart draws, its table, caption, source
+note and whether it is synthetic. One preparation feeds both the chart and its table (as LAIT's
+data-preparation modules do), so the page, the benchmarks and the meeting pack cannot drift."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Callable
+
+import threading
+
+import pandas as pd
+
+@dataclass
+class Section:
+    """One part of a page: a heading, what is said about it, a chart and the table of exactly what
+    the chart draws. Plain data (frames, strings, a builder's name and arguments), so it can be cached
+    with ``st.cache_data`` and built into a chart on each run."""
+    key: str  # stable: the widget key and the CSV's name
+    title: str = ""
+    table: pd.DataFrame | None = None
+    frame: pd.DataFrame | None = None  # what the chart draws (the builder's first argument)
+    chart: str | None = None  # "charts.cic.trend_chart", "maps.choropleth": a builder named by module.function
+    chart_args: dict[str, Any] = field(default_factory=dict)
+    caption: str = ""
+    source: str = ""
+    synthetic: bool = False
+    markdown: str = ""  # a sentence above the chart (the finding in words)
+    empty: str = ""  # shown instead when there is nothing to draw, saying why
+    level: int = 2  # 1 = a page header, 2 = a subheader, 3 = a bold line
+    file_name: str | None = None
+    metrics: list[dict[str, Any]] = field(default_factory=list)  # headline figures: label, value, help, delta
+    extra: dict[str, Any] = field(default_factory=dict)  # anything else a page lays out (expander tables)
+
+    @property
+    def csv_name(self) -> str:
+        return self.file_name or f"{self.key}.csv"
+
+    @property
+    def is_map(self) -> bool:
+        return bool(self.chart and self.chart.startswith("maps."))
+
+    def build_chart(self):
+        """The Altair chart or pydeck deck for this section (maps get the council boundaries first)."""
+        if not self.chart:
+            return None
+        from regional import charts, maps
+        from regional.charts import cic, distance, fostering, residential
+
+        modules = {"charts": charts, "charts.cic": cic, "charts.distance": distance, "charts.fostering": fostering,
+                   "charts.residential": residential, "maps": maps}
+        module, name = self.chart.rsplit(".", 1)
+        if module not in modules or not hasattr(modules[module], name):
+            raise ValueError(f"section {self.key}: unknown chart builder {self.chart}")
+        builder = getattr(modules[module], name)
+        if self.is_map:
+            return builder(boundaries(), self.frame, **self.chart_args)
+        return builder(self.frame, **self.chart_args)
+
+
+_ALTAIR_GLOBALS = threading.Lock()  # Altair's theme and data transformer are process-wide settings
+
+
+def chart_spec(chart) -> dict:
+    """An Altair chart as a Vega-Lite spec with its data as named data frames (``spec["datasets"]``),
+    built once: plain data a cache can keep (Streamlit sends the frames as Arrow). Building and
+    validating the Altair objects on every rerun was most of a warm page's time."""
+    import altair as alt
+
+    datasets: dict[str, pd.DataFrame] = {}
+    names: dict[int, str] = {}
+
+    def named(data):
+        if isinstance(data, pd.DataFrame):  # one dataset per frame, however many layers draw it
+            name = names.setdefault(id(data), f"data-{len(names)}")
+            datasets[name] = data
+            return {"name": name}
+        return data
+
+    alt.data_transformers.register("regional_named", lambda data, **_: named(data))
+    with _ALTAIR_GLOBALS, alt.theme.enable("none"), alt.data_transformers.enable("regional_named"):
+        spec = chart.to_dict(validate=False)
+    spec["datasets"] = {**spec.get("datasets", {}), **datasets}
+    return spec
+
+
+@lru_cache(maxsize=1)
+def boundaries() -> dict:
+    """The council boundaries (read once per process: they only change with build-data)."""
+    from regional.geo import read_boundaries
+
+    return read_boundaries()
+
+
+def per_store(store, key: str, make: Callable[[], Any]) -> Any:
+    """A value derived from one Store, kept with it (a new data version is a new Store)."""
+    cache = store._tables  # the Store's own per-instance cache of read tables
+    if key not in cache:
+        cache[key] = make()
+    return cache[key]
+
+
+def text_or_blank(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table for display: empty cells as blank text, never 'None' or 'nan'."""
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if values.dtype == object and values.isna().any() and \
+                pd.api.types.infer_dtype(values, skipna=True) in ("string", "mixed", "empty"):
+            out[column] = values.astype(object).where(values.notna(), "")
+    return out
