@@ -45,7 +45,7 @@ def test_page_for_bcp_in_the_south_west(app_test, store):
     assert ranked.set_index("area_code").loc["E06000058", "places_per_10k"] == 2.7
     # every chart has a table with a source column, and a download
     tables = [d.value for d in at.dataframe]
-    assert any("source_id" in t.columns and "England" in set(t.get("area_name", [])) for t in tables)
+    assert any("source" in t.columns and "England" in set(t.get("area", [])) for t in tables)
     assert len([b for b in at.get("download_button")]) >= 7
     text = " ".join(m.value for m in at.markdown)
     assert "20 of 53" in text  # Dorset, a fellow member with a return: own children inside its local homes
@@ -75,7 +75,7 @@ def test_settings_scope_and_measure_change_the_figures(app_test):
     assert ranked["area_code"].nunique() > 150
     assert ranked.set_index("area_code").loc["E06000058", "places"] == 24
     sector = next(d.value for d in at.dataframe if "sector" in d.value.columns)
-    assert sector["area_code"].nunique() > 150 and "E06000063" not in set(sector["area_code"])
+    assert sector["ONS code"].nunique() > 150 and "E06000063" not in set(sector["ONS code"])
     at.radio(key="res_trend_area").set_value(at.radio(key="res_trend_area").options[1]).run()
     at.radio(key="res_trend_measure").set_value("Places").run()
     assert not at.exception

@@ -20,6 +20,6 @@ VIEWS: dict[str, ModuleType] = {
     placement_distance.PAGE: placement_distance,
 }
 #: Pages with nothing to prepare (text only).
-NO_DATA = {"pages/9_Accessibility.py"}
+NO_DATA = {"pages/8_Glossary.py", "pages/9_Accessibility.py"}
 
 __all__ = ["Section", "VIEWS", "NO_DATA", "text_or_blank"]

@@ -16,9 +16,6 @@ HEADINGS = {
     "indicator_id": "measure code",
     "pl_la": "placement council code",
     "PL_LA": "placement council code",
-    "utilisation_pct": "places filled (%)",
-    "places_per_10k": "places per 10,000 children",
-    "pct": "%",
 }
 
 
