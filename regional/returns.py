@@ -245,9 +245,9 @@ def submit(kind: str, path: Path | None, engine: Engine, *, who: str | Actor, co
     actor = who if isinstance(who, Actor) else Actor(who)
     index = area_index(engine)
     prepared = prepared or prepare(kind, path, engine, council=council, display_name=display_name, index=index)
-    require_write(actor, prepared.council, index)
     if len(prepared.errors) and not (prepared.accepted_rows_only and accept):
-        _refuse(prepared)
+        _refuse(prepared)  # first: a refused file says what is wrong with it, whoever sent it
+    require_write(actor, prepared.council, index)
     if prepared.rows.empty:
         raise DataError("no valid rows to store", file=prepared.file_name)
     return_type = prepared.kind
