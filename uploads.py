@@ -1,6 +1,7 @@
 """The three upload blocks of the Fostering, Residential and Placement distance pages, each one small
 function, kept apart from the pages so the Data page's upload component can replace them in one place.
-Streamlit glue only: reading, checking and storing are the importers' work."""
+Streamlit glue only: reading and checking are the importers' work, storing (as a new version of the
+council's return, with the audit log) is ``regional.returns``'."""
 from __future__ import annotations
 
 import contextlib
@@ -9,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from regional import db, returns
 from regional.errors import DataError
 from regional.selection import Selection
 from regional.settings import DATA_DIR
@@ -18,8 +20,6 @@ from regional.exports import csv_bytes
 
 def pipeline_return(store: Store) -> None:
     """Fostering: a recruitment pipeline return (CSV or XLSX)."""
-    from regional.importers.fostering_pipeline import load_pipeline_return
-
     with st.expander("Upload a pipeline return (CSV or XLSX)"):
         st.markdown("Template: one row per council, month (`2026-01`) or quarter (`2025-Q3`) and household type, with "
                     "enquiries, initial visits, applications, assessments started, approvals, de-registrations "
@@ -33,13 +33,15 @@ def pipeline_return(store: Store) -> None:
         if upload is not None and st.button("Validate and load", key="fostering_load"):
             with ui.saved_upload(upload) as path:
                 try:
-                    result = load_pipeline_return(path, store.engine, display_name=upload.name)
+                    result = returns.submit("fostering_pipeline", path, store.engine, who=db.current_user(),
+                                            display_name=upload.name)
                 except DataError as exc:
                     problems = getattr(exc, "problems", [exc])
                     st.error(f"Nothing was stored. {len(problems)} problem(s) in {upload.name}:")
                     st.markdown("\n".join(f"- {p}" for p in problems[:50]))
                 else:
-                    st.session_state["fostering_loaded"] = (upload.name, len(result.rows), result.warnings)
+                    st.session_state["fostering_loaded"] = (upload.name, result.rows,
+                                                            list(result.prepared.warnings["problem"]))
                     st.rerun()
         if "fostering_loaded" in st.session_state:
             name, n, warnings = st.session_state["fostering_loaded"]
@@ -70,7 +72,8 @@ def local_provision_return(store: Store) -> None:
         if upload is not None and st.button("Check and store", key="res_store"):
             with ui.saved_upload(upload) as path:
                 try:
-                    stored = local_provision.store_local_provision(path, store.engine, display_name=upload.name)
+                    stored = returns.submit("local_provision", path, store.engine, who=db.current_user(),
+                                            display_name=upload.name).rows
                 except ReturnInvalid as exc:
                     st.error(f"{upload.name} was not stored: {len(exc.problems)} problem(s).")
                     st.dataframe(pd.DataFrame([{"row": p.row, "column": p.column, "problem": p.problem,
@@ -100,7 +103,8 @@ def ssda903_episodes(store: Store, sel: Selection) -> None:
             "changes) and DfE's validation rules; problems are listed with row and column. "
             "**On load** CHILD is replaced by a keyed hash, full postcodes are dropped (only outcode and sector are "
             "kept) and DfE's distance fields are derived. The key is the environment variable "
-            f"`{ssda903.PSEUDONYM_ENV}`; without it a random key is made once for this installation in `var/`.")
+            f"`{ssda903.PSEUDONYM_ENV}` or, on a shared database, the installation's key held there: never a file "
+            "beside the data; the file's row numbers are not stored.")
         if "dist_loaded" in st.session_state:
             st.success(st.session_state.pop("dist_loaded"))
         files = st.file_uploader("Return files", type=["csv", "xlsx", "xml"], key="dist_upload",
@@ -113,18 +117,20 @@ def ssda903_episodes(store: Store, sel: Selection) -> None:
             with contextlib.ExitStack() as stack:
                 paths = [stack.enter_context(ui.saved_upload(f)) for f in files]
                 try:
-                    st.session_state["dist_result"] = ssda903.import_return(
-                        paths, store.index, council=la_choice or None, display_names=[f.name for f in files])
+                    st.session_state["dist_result"] = returns.prepare(
+                        "ssda903", paths, store.engine, council=la_choice or None,
+                        display_name=[f.name for f in files], index=store.index)
                 except DataError as exc:
                     st.session_state.pop("dist_result", None)
                     ui.show_error(exc)
-        result = st.session_state.get("dist_result")
-        if result is None:
+        prepared = st.session_state.get("dist_result")
+        if prepared is None:
             return
+        result = prepared.detail
         c1, c2, c3, c4 = st.columns(4)
         c1.metric("Episodes read", f"{result.rows_read:,}")
-        c2.metric("Episodes that can load", f"{len(result.episodes):,}")
-        c3.metric("Episodes refused", f"{result.rejected_rows:,}")
+        c2.metric("Episodes that can load", f"{len(prepared.rows):,}")
+        c3.metric("Episodes refused", f"{prepared.summary()['rows_with_errors']:,}")
         c4.metric("Distance not known", f"{result.summary.get('distance_not_known', 0):,}")
         d1, d2, d3, d4 = st.columns(4)
         d1.metric("Short breaks (V3/V4)", f"{result.summary.get('short_breaks', 0):,}")
@@ -134,20 +140,22 @@ def ssda903_episodes(store: Store, sel: Selection) -> None:
         st.dataframe(result.table_summary, hide_index=True, width="stretch")
         st.caption(f"Files {result.file}; councils {', '.join(names.get(c, c) for c in result.councils)}; "
                    f"extract date {result.extract_date:%d %B %Y}; pseudonyms: {result.key_origin}.")
-        st.dataframe(result.report.head(2000), hide_index=True, width="stretch")
-        st.download_button("Download the validation report (CSV)", csv_bytes(result.report),
+        st.dataframe(prepared.report.head(2000), hide_index=True, width="stretch")
+        st.download_button("Download the validation report (CSV)", csv_bytes(prepared.report),
                            "ssda903_validation_report.csv", "text/csv", key="dl_report")
         accept = True
-        if result.has_errors:
-            accept = st.checkbox(f"I accept the report: load the {len(result.episodes):,} valid rows without the "
-                                 f"{result.rejected_rows:,} rejected rows", key="dist_accept")
-        if st.button("Load", disabled=not accept or result.episodes.empty, key="dist_load"):
+        if len(prepared.errors):
+            accept = st.checkbox(f"I accept the report: load the {len(prepared.rows):,} valid rows without the "
+                                 f"{prepared.summary()['rows_with_errors']:,} rejected rows", key="dist_accept")
+        if st.button("Load", disabled=not accept or prepared.rows.empty, key="dist_load"):
             try:
-                rows = ssda903.store_upload(result, accept=accept)
+                rows = returns.submit("ssda903", None, store.engine, who=db.current_user(), accept=accept,
+                                      prepared=prepared).rows
             except DataError as exc:
                 ui.show_error(exc)
             else:
                 st.session_state.pop("dist_result", None)
-                st.session_state["dist_loaded"] = (f"Loaded {rows:,} episodes from {result.file}; they replace any "
-                                                   "earlier upload (and the synthetic extract) for these councils.")
+                st.session_state["dist_loaded"] = (f"Loaded {rows:,} episodes from {result.file}; they replace the "
+                                                   "episodes they give again (a complete file: its collection years) "
+                                                   "and the synthetic extract for this council.")
                 st.rerun()

@@ -53,7 +53,6 @@ def _child(mode: str, path: Path, db_file: Path) -> dict:
     from regional import db, models
     from regional.authorities import AreaIndex
     from regional.errors import DataError
-    from regional.importers import ssda903
     from regional.importers.reader import read_table
 
     engine = db.get_engine()
@@ -69,8 +68,11 @@ def _child(mode: str, path: Path, db_file: Path) -> dict:
             stored = len(read_table(path))
             outcome = f"read {stored:,} rows"
         else:
-            result = ssda903.import_episodes(path, index)
-            stored = ssda903.store_upload(result, engine, accept=True)
+            from regional import returns  # the Data page's path: validate, then one version in one transaction
+
+            prepared = returns.prepare("ssda903", path, engine, index=index)
+            stored = returns.submit("ssda903", None, engine, who=returns.Actor("bench", "admin"), accept=True,
+                                    prepared=prepared).rows
             outcome = f"stored {stored:,} episodes"
     except DataError as exc:
         outcome = f"refused: {exc}"

@@ -122,6 +122,31 @@ def main(argv: list[str] | None = None) -> int:
                       help="rate per 10,000 on its five-year line (default) or held at its latest value")
     check = sub.add_parser("check", help="run the consistency rules (data/rules.csv); print the findings as CSV")
     check.add_argument("--council", action="append", help="name, ONS code or DfE number; repeatable")
+    # --- councils' returns (issue 11): versions, catalogue, audit, migrations -----------------
+    up = sub.add_parser("upload", help="validate and store any return as a new version")
+    up.add_argument("path", type=Path)
+    up.add_argument("--type", dest="kind", help="return type (default: recognised from the headers)")
+    up.add_argument("--council", help="the council the return is for (default: the one the file is about)")
+    up.add_argument("--accept", action="store_true", help="SSDA903: store the valid rows of a file with errors")
+    sub.add_parser("catalogue", help="per council and return: current version, periods, who, when, file, SHA-256 (CSV)")
+    versions = sub.add_parser("versions", help="every version of the councils' returns (CSV)")
+    versions.add_argument("--council")
+    versions.add_argument("--type", dest="kind")
+    withdraw = sub.add_parser("withdraw", help="withdraw a version (restores the one before)")
+    withdraw.add_argument("version_id", type=int)
+    sub.add_parser("audit", help="the audit log (CSV)")
+    sub.add_parser("migrate", help="apply database migrations (also done on every start)")
+    users = sub.add_parser("users", help="local accounts and OIDC identities: council editors and regional admins")
+    users_sub = users.add_subparsers(dest="users_command", required=True)
+    add = users_sub.add_parser("add", help="add (or update) a user")
+    add.add_argument("email")
+    add.add_argument("--role", choices=["editor", "admin"], required=True)
+    add.add_argument("--council", help="an editor's council (name, ONS code or DfE number)")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    add.add_argument("--oidc-only", action="store_true", help="no local password: signs in through OIDC only")
+    users_sub.add_parser("list", help="list users (CSV)")
+    key = sub.add_parser("pseudonym-key", help="store a random pseudonymisation key in the shared database")
+    key.add_argument("--generate", action="store_true", required=True)
     _add_ssda903_commands(sub)
     # --- meeting pack (issue 17) ---
     pack = sub.add_parser("pack", help="write the meeting pack for a group as one HTML file or a PDF")
@@ -170,18 +195,19 @@ def _run(args: argparse.Namespace) -> int:
         print("\n".join(resilience.status_lines(status)))
         return 1 if status["failure"] else 0
     if args.command == "load-return":
-        from regional import db
-        from regional.resilience import ready_engine
+        from regional import db, returns
 
         engine = db.get_engine()
         db.ensure_loaded(engine)
         found = []
-        rows = db.load_council_return(args.path, engine, on_findings=found.append)
+        rows = returns.load_council_return(args.path, engine, on_findings=found.append)
         print(f"loaded {rows:,} observations from {args.path.name}")
         for frame in found:
             for message in frame["council"] + ": " + frame["message"] + " [" + frame["rule"] + "]":
                 print(f"warning: {message}", file=sys.stderr)
         return 0
+    if args.command in RETURN_COMMANDS:
+        return _returns_command(args)
     store = _store()
     if args.command == "plan":
         return _plan(store, args)
@@ -235,6 +261,77 @@ def _plan(store, args: argparse.Namespace) -> int:
     print(f"wrote {rows:,} rows to {args.out}")
     print(result.headline())
     return 0
+
+
+RETURN_COMMANDS = {"upload", "catalogue", "versions", "withdraw", "audit", "migrate", "pseudonym-key", "users"}
+
+
+def _returns_command(args: argparse.Namespace) -> int:
+    """Uploads, versions, catalogue and audit: the same library calls the Data page makes."""
+    from regional import db, keys, returns
+
+    if args.command == "migrate":
+        engine = db.get_engine(migrate=False)
+        print(f"database at revision {db.upgrade(engine)}")
+        return 0
+    if args.command == "pseudonym-key":
+        engine = db.get_engine(migrate=False)
+        db.upgrade(engine)
+        print("stored a new key" if keys.store_key(engine) else "a key is already stored; left as it is")
+        return 0
+    engine = db.get_engine()
+    db.ensure_loaded(engine)
+    if args.command == "users":
+        return _users_command(args, engine)
+    if args.command == "upload":
+        kind = args.kind or returns.recognise(args.path)
+        result = returns.submit(kind, args.path, engine, who=db.current_user(), council=args.council,
+                                accept=args.accept)
+        if result.unchanged:
+            print(f"{args.path.name}: identical to what is held; nothing changed")
+        else:
+            print(f"{args.path.name}: version {result.number} of {kind} for {result.prepared.council}: "
+                  f"{result.rows:,} rows; " + ", ".join(f"{n} {c}" for c, n in
+                                                        result.diff["change"].value_counts().items()))
+        return 0
+    if args.command == "catalogue":
+        returns.catalogue(engine).to_csv(sys.stdout, index=False)
+    elif args.command == "versions":
+        code = db_index(engine).resolve(args.council, column="--council") if args.council else None
+        returns.versions(engine, args.kind, code).to_csv(sys.stdout, index=False)
+    elif args.command == "withdraw":
+        restored = returns.withdraw(args.version_id, engine, who=db.current_user())
+        print(f"version {args.version_id} withdrawn; {restored:,} earlier rows restored")
+    elif args.command == "audit":
+        returns.audit_log(engine).to_csv(sys.stdout, index=False)
+    return 0
+
+
+def db_index(engine):
+    from regional import returns
+
+    return returns.area_index(engine)
+
+
+def _users_command(args: argparse.Namespace, engine) -> int:
+    from regional import auth
+
+    if args.users_command == "list":
+        pd.DataFrame([{"email": u.who, "role": u.role, "council": u.council or ""} for u in auth.users(engine)],
+                     columns=["email", "role", "council"]).to_csv(sys.stdout, index=False)
+        return 0
+    password = None
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    elif not args.oidc_only:
+        import getpass
+
+        password = getpass.getpass(f"Password for {args.email} (12 characters or more): ")
+    actor = auth.add_user(engine, args.email, args.role, council=args.council, password=password)
+    print(f"{actor.who}: {actor.role}" + (f" of {actor.council}" if actor.council else "")
+          + ("" if password else " (OIDC sign-in only)"))
+    return 0
+
 # --- placement distance and SSDA903 checks (issue 14) -----------------------------------------
 def _add_ssda903_commands(sub) -> None:
     one = sub.add_parser("distance", help="DfE's PL_DISTANCE between two postcodes, with both councils")

@@ -30,3 +30,7 @@ class DataError(ValueError):
 def frame_row(index: int) -> int:
     """Spreadsheet row number of a 0-based data-frame position (header is row 1)."""
     return int(index) + 2
+
+
+class ConfigurationError(RuntimeError):
+    """The installation is not set up safely (e.g. no pseudonym key for a shared database)."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Column, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 #: Observation statuses. A figure with any status but ok/provisional is kept as a row with no value;
@@ -105,6 +105,7 @@ class Observation(SQLModel, table=True):
     section: str = ""  # where in the source document the figure is
     note: str = ""
     raw: str = ""
+    version_id: Optional[int] = Field(default=None, index=True)  # the upload version that stored it; None = default
 
 
 class LoadRecord(SQLModel, table=True):
@@ -147,6 +148,7 @@ class FosteringPipeline(SQLModel, table=True):
     transfers_out: Optional[int] = None
     source_id: str = Field(foreign_key="source.id", index=True)
     note: str = ""
+    version_id: Optional[int] = Field(default=None, index=True)
 
 
 class OfstedProvider(SQLModel, table=True):
@@ -215,6 +217,7 @@ class LocalProvision(SQLModel, table=True):
     section: str = ""
     note: str = ""
     source_id: str = Field(foreign_key="source.id", index=True)
+    version_id: Optional[int] = Field(default=None, index=True)
 
 
 # --- Placement distance: SSDA903 episodes (issue 6) ---------------------------------------
@@ -259,7 +262,6 @@ class PlacementEpisodeFields(SQLModel):
     dataset: str = Field(default="", index=True)  # source id (synthetic) or upload id
     extract_date: Optional[date] = None  # when the extract was taken: its "now"
     synthetic: bool = False
-    source_row: int = 0  # row in the file it came from
 
 
 class PlacementEpisode(PlacementEpisodeFields, table=True):
@@ -274,6 +276,7 @@ class PlacementEpisodeUpload(PlacementEpisodeFields, table=True):
 
     __tablename__ = "placement_episode_upload"
     id: Optional[int] = Field(default=None, primary_key=True)
+    version_id: Optional[int] = Field(default=None, index=True)
 
 
 class PlacementUpload(SQLModel, table=True):
@@ -387,6 +390,7 @@ class ActionPlanLine(SQLModel, table=True):
     note: str = ""
     source_row: int = 0  # row in the file it came from (header is row 1)
     source_id: str = Field(foreign_key="source.id", index=True)
+    version_id: Optional[int] = Field(default=None, index=True)  # the upload version that stored it; None = default
 
 
 class ActionPlanTotal(SQLModel, table=True):
@@ -403,3 +407,69 @@ class ActionPlanTotal(SQLModel, table=True):
     section: str = ""
     note: str = ""
     source_id: str = Field(foreign_key="source.id", index=True)
+# --- Councils' returns: versions, audit, users (issue 11) -----------------------------------
+class ReturnVersion(SQLModel, table=True):
+    """One accepted upload: a new version of one council's return of one type.
+
+    ``rows_json`` holds what the version stored and ``replaced_json`` what it replaced (both
+    gzip-compressed JSON), so any version stays readable, two versions can be compared, and
+    withdrawing the newest puts back exactly what it replaced.
+    """
+
+    __tablename__ = "return_version"
+    __table_args__ = (UniqueConstraint("return_type", "area_code", "number", name="uq_return_version_number"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    return_type: str = Field(index=True)  # council_return, fostering_pipeline, local_provision, ssda903, ...
+    area_code: str = Field(index=True, max_length=12)  # the council whose return it is
+    number: int  # 1, 2, ... within (return_type, area_code)
+    status: str = "active"  # "active" or "withdrawn"
+    periods: str = ""  # period labels the file covers, "; "-separated
+    scope: str = ""  # what it replaces, in words (documents, household types, collection years)
+    file_name: str = ""
+    file_sha256: str = Field(default="", max_length=64)
+    rows: int = 0
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    loaded_at: datetime
+    loaded_by: str = ""
+    withdrawn_at: Optional[datetime] = None
+    withdrawn_by: str = ""
+    rows_json: bytes = Field(default=b"", sa_column=Column(LargeBinary, nullable=False))
+    replaced_json: bytes = Field(default=b"", sa_column=Column(LargeBinary, nullable=False))
+
+
+class AuditEntry(SQLModel, table=True):
+    """Append-only record of every change (database triggers refuse UPDATE and DELETE)."""
+
+    __tablename__ = "audit_log"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    at: datetime = Field(index=True)
+    who: str
+    action: str  # upload, unchanged, withdraw, user_add, ...
+    return_type: str = ""
+    area_code: str = Field(default="", max_length=12)
+    version_id: Optional[int] = None
+    file_name: str = ""
+    file_sha256: str = Field(default="", max_length=64)
+    detail: str = ""
+
+
+class AppUser(SQLModel, table=True):
+    """Someone who may change data: a council editor or a regional admin (local or OIDC identity)."""
+
+    __tablename__ = "app_user"
+    email: str = Field(primary_key=True)
+    role: str  # "editor" or "admin"
+    area_code: Optional[str] = Field(default=None, max_length=12)  # an editor's council
+    password_hash: str = ""  # argon2; blank for OIDC-only identities
+    created_at: Optional[datetime] = None
+    active: bool = True
+
+
+class AppSetting(SQLModel, table=True):
+    """Installation-wide settings kept in the database (e.g. the pseudonym key of a shared deployment)."""
+
+    __tablename__ = "app_setting"
+    key: str = Field(primary_key=True)
+    value: str

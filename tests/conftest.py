@@ -16,6 +16,32 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 SHARED_DATA = PROJECT_DIR.parent / "shared" / "data"
 
 
+def fresh_postgres(url: str, *, migrate: bool = True):
+    """An empty PostgreSQL test database (schema dropped and recreated), migrated to head.
+
+    Only for the test databases named in TEST_DATABASE_URL (regional_test*): never a real one.
+    """
+    from regional import db
+
+    assert "/regional_test" in url, "fresh_postgres only empties a regional_test* database"
+    engine = db.get_engine(url, migrate=False)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("SET LOCAL lock_timeout = '60s'")  # a connection left open fails loudly, not forever
+        conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+        conn.exec_driver_sql("CREATE SCHEMA public")
+    if migrate:
+        db.upgrade(engine)
+    return engine
+
+
+def postgres_url() -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        pytest.skip("no PostgreSQL server: TEST_DATABASE_URL is not set (scripts/test.sh sets it when it can "
+                    "install and start Debian's postgresql)")
+    return url
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     """The real published files; tests that read them skip when ../shared is absent."""

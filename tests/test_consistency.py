@@ -10,7 +10,7 @@ import sys
 import pandas as pd
 import pytest
 
-from regional import consistency, db, models
+from regional import consistency, db, models, returns
 from regional.consistency import check_observations, check_store, compare_versions, read_rules
 from regional.errors import DataError
 from tests.conftest import PROJECT_DIR
@@ -144,10 +144,10 @@ def test_upload_reports_warnings_and_version_changes(engine, tmp_path):
     parts = [{**row, "indicator": "fostering_households_mainstream", "value": "120"},
              {**row, "indicator": "fostering_households_kinship", "value": "70"}]
     got: list[pd.DataFrame] = []
-    db.load_council_return(_return(tmp_path / "r1.csv", [row, *parts]), engine, on_findings=got.append)
+    returns.load_council_return(_return(tmp_path / "r1.csv", [row, *parts]), engine, on_findings=got.append)
     first = got[-1]
     assert list(first.loc[first["rule"] == "households_sum", "difference"]) == [10.0]
-    db.load_council_return(_return(tmp_path / "r2.csv", [{**row, "value": "190"}, *parts]), engine,
+    returns.load_council_return(_return(tmp_path / "r2.csv", [{**row, "value": "190"}, *parts]), engine,
                            on_findings=got.append)
     second = got[-1]
     assert second[second["rule"] == "households_sum"].empty
@@ -167,7 +167,7 @@ def test_a_rule_marked_error_rejects_the_upload_and_stores_nothing(engine, tmp_p
                                           {**row, "indicator": "uasc_count", "value": "20"},
                                           {**row, "indicator": "pct_uasc", "value": "30"}])
     with pytest.raises(DataError, match="uasc_share"):
-        db.load_council_return(path, engine)
+        returns.load_council_return(path, engine)
     held = db.read_table(engine, models.Source)
     assert not held["title"].eq("B&NES strict test").any()
 

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from regional import db, models
+from regional import db, models, returns
 from regional.errors import DataError
 from regional.importers.council_return import ReturnInvalid, read_council_return
 from regional.settings import RETURNS_DIR
@@ -102,14 +102,14 @@ def _count(engine, table=models.Observation):
 def test_upload_then_bad_upload_leaves_database_as_it_was(tmp_path, engine, store):
     before = _count(engine)
     good = _write(tmp_path, [GOOD, {**GOOD, "indicator": "uasc_count", "value": "12"}], "good.csv")
-    assert db.load_council_return(good, engine) == 2
+    assert returns.load_council_return(good, engine) == 2
     assert _count(engine) == before + 2
     # loading the same document again replaces, never duplicates
-    db.load_council_return(good, engine)
+    returns.load_council_return(good, engine)
     assert _count(engine) == before + 2
     bad = _write(tmp_path, [{**GOOD, "value": "12"}, {**GOOD, "council": "Atlantis"}], "bad.csv")
     with pytest.raises(ReturnInvalid):
-        db.load_council_return(bad, engine)
+        returns.load_council_return(bad, engine)
     assert _count(engine) == before + 2
     # reloading the embedded default (new data files, a new version) keeps what councils uploaded
     db.load_default(engine)

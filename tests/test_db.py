@@ -4,9 +4,10 @@ import os
 import pandas as pd
 import pytest
 from sqlalchemy import func, select
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
-from regional import db, models
+from regional import db, models, returns
+from tests.conftest import fresh_postgres
 from regional.cli import show_frame
 from regional.store import load_store
 
@@ -25,9 +26,7 @@ def fresh_engine(request, tmp_path):
         if not url:
             pytest.skip("no PostgreSQL server: TEST_DATABASE_URL is not set (scripts/test.sh sets it when it "
                         "can install and start Debian's postgresql)")
-        engine = db.get_engine(url)
-        SQLModel.metadata.drop_all(engine)
-        SQLModel.metadata.create_all(engine)
+        engine = fresh_postgres(url)
     yield engine
     engine.dispose()
 
@@ -76,7 +75,7 @@ def test_reloading_the_default_keeps_uploads(fresh_engine, tmp_path):
     path = tmp_path / "upload.csv"
     pd.DataFrame([{"council": "Swindon", "indicator": "cic_count", "period": "2026-03-31", "value": "310",
                    "document": "Swindon scorecard", "published": "2026-04-01"}]).to_csv(path, index=False)
-    db.load_council_return(path, fresh_engine)
+    returns.load_council_return(path, fresh_engine)
     before = _count(fresh_engine, models.Observation)
     db.load_default(fresh_engine)
     assert _count(fresh_engine, models.Observation) == before

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import Session
 
-from regional import db, exports, models
+from regional import db, exports, models, returns
 from tests.conftest import PROJECT_DIR
 
 PAGES = ["overview.py", "pages/1_Children_in_care.py", "pages/2_Fostering.py", "pages/3_Residential.py",
@@ -36,7 +36,7 @@ def hostile_database(tmp_path_factory):
              "period": "2026-06-30", "value": "88", "document": "Hostile document"}]
     path = folder / "bcp_return.csv"
     path.write_bytes(hostile.rows_csv(rows))
-    db.load_council_return(path, engine)
+    returns.load_council_return(path, engine)
     with Session(engine) as session, session.begin():
         source = models.Source.id.like("council-%hostile-document%")
         session.execute(update(models.Source).where(source).values(title=HOSTILE["title"]))

@@ -8,9 +8,10 @@ from datetime import date
 import pandas as pd
 import pytest
 from sqlalchemy import select
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
-from regional import db, models
+from regional import db, models, returns
+from tests.conftest import fresh_postgres
 from regional.errors import DataError
 from regional.importers import fostering_pipeline as fp
 from regional.importers.council_return import ReturnInvalid
@@ -171,9 +172,7 @@ def loaded_engine(request, tmp_path_factory):
         url = os.environ.get("TEST_DATABASE_URL")
         if not url:
             pytest.skip("no PostgreSQL server: TEST_DATABASE_URL is not set")
-        engine = db.get_engine(url)
-        SQLModel.metadata.drop_all(engine)
-        SQLModel.metadata.create_all(engine)
+        engine = fresh_postgres(url)
     db.load_default(engine)
     yield engine
     engine.dispose()
@@ -210,7 +209,7 @@ def test_a_bad_file_leaves_the_database_exactly_as_it_was(tmp_path, loaded_engin
     before = _dump(loaded_engine)
     path = _write(tmp_path, [GOOD, {**GOOD, "period": "2026-Q2"}, {**GOOD, "period": "2025-Q4", **bad}])
     with pytest.raises(DataError):
-        fp.load_pipeline_return(path, loaded_engine)
+        returns.submit("fostering_pipeline", path, loaded_engine, who="tester")
     after = _dump(loaded_engine)
     for name in before:
         pd.testing.assert_frame_equal(before[name], after[name])
@@ -220,11 +219,11 @@ def test_a_failure_inside_the_transaction_rolls_back(tmp_path, loaded_engine, mo
     before = _dump(loaded_engine)
     path = _write(tmp_path, [GOOD])
 
-    def broken(frame):
+    def broken(session, table, frame):
         raise RuntimeError("disk full")
-    monkeypatch.setattr(fp, "_records", broken)
+    monkeypatch.setattr(returns, "_insert", broken)
     with pytest.raises(RuntimeError):
-        fp.load_pipeline_return(path, loaded_engine)
+        returns.submit("fostering_pipeline", path, loaded_engine, who="tester")
     after = _dump(loaded_engine)
     for name in before:
         pd.testing.assert_frame_equal(before[name], after[name])
@@ -233,14 +232,14 @@ def test_a_failure_inside_the_transaction_rolls_back(tmp_path, loaded_engine, mo
 def test_a_reload_replaces_only_that_councils_periods(tmp_path, loaded_engine):
     torbay = "E06000027"
     first = _write(tmp_path, [{**GOOD, "period": p} for p in ("2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1")], "first.csv")
-    result = fp.load_pipeline_return(first, loaded_engine, loaded_by="tester")
-    assert len(result.rows) == 4
+    result = returns.submit("fostering_pipeline", first, loaded_engine, who="tester")
+    assert result.rows == 4
     assert len(_pipeline(loaded_engine, torbay)) == 4
     # a corrected return for the last two quarters, now monthly for January and February only
     second = _write(tmp_path, [{**GOOD, "period": "2025-Q4", "approvals": "9"},
                                {**GOOD, "period": "2026-01", "approvals": "1"},
                                {**GOOD, "period": "2026-02", "approvals": "0"}], "second.csv")
-    fp.load_pipeline_return(second, loaded_engine, loaded_by="tester")
+    returns.submit("fostering_pipeline", second, loaded_engine, who="tester")
     rows = _pipeline(loaded_engine, torbay)
     assert rows["period_label"].tolist() == ["2025-Q2", "2025-Q3", "2025-Q4", "2026-01", "2026-02"]
     assert rows.set_index("period_label")["approvals"].to_dict() == {"2025-Q2": 2, "2025-Q3": 2, "2025-Q4": 9,
@@ -248,7 +247,8 @@ def test_a_reload_replaces_only_that_councils_periods(tmp_path, loaded_engine):
     # other councils (and the synthetic example) are untouched; the load is recorded
     assert len(_pipeline(loaded_engine, BCP)) == 8
     records = db.read_table(loaded_engine, models.LoadRecord)
-    assert records[records["kind"] == "fostering_pipeline"]["detail"].tolist()[-2:] == ["first.csv", "second.csv"]
+    assert [d.split(":")[0] for d in records[records["kind"] == "fostering_pipeline"]["detail"].tolist()[-2:]] == \
+        ["first.csv", "second.csv"]
     sources = db.read_table(loaded_engine, models.Source).set_index("id")
     assert sources.loc[fp.pipeline_source_id("Torbay"), "kind"] == "council"
     assert sources.loc[fp.pipeline_source_id("Torbay"), "edition"] == "file second.csv"
@@ -259,7 +259,7 @@ def test_an_uploaded_return_supersedes_the_synthetic_example_on_the_page(tmp_pat
     from regional.store import load_store
 
     path = _write(tmp_path, [{**GOOD, "council": "Dorset", "period": "2026-Q1"}], "dorset_real.csv")
-    fp.load_pipeline_return(path, loaded_engine)
+    returns.submit("fostering_pipeline", path, loaded_engine, who="tester")
     frame = pipeline_frame(load_store(loaded_engine))
     dorset = frame[frame["area_code"] == DORSET]
     assert len(dorset) == 1 and not dorset["synthetic"].any()

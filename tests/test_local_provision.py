@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import Session
 
-from regional import db, models
+from regional import db, models, returns
+from tests.conftest import fresh_postgres
 from regional.db import read_areas
 from regional.authorities import AreaIndex
 from regional.errors import DataError
@@ -132,6 +133,10 @@ def test_xlsx_return_reads_like_csv(tmp_path, index):
 
 
 # --- storing -------------------------------------------------------------------------------
+def store(path, engine, *, loaded_by: str = "test") -> int:
+    """The upload path every page uses."""
+    return returns.submit("local_provision", path, engine, who=loaded_by).rows
+
 
 @pytest.fixture(scope="module")
 def own_engine(tmp_path_factory):
@@ -153,8 +158,8 @@ def _snapshot(engine) -> tuple:
 
 def test_store_adds_then_replaces_a_document(tmp_path, own_engine):
     before = len(db.read_table(own_engine, models.LocalProvision))
-    assert lp.store_local_provision(_write(tmp_path, [GOOD]), own_engine, loaded_by="test") == 1
-    assert lp.store_local_provision(_write(tmp_path, [GOOD, {**GOOD, "setting_type": "short_breaks"}]),
+    assert store(_write(tmp_path, [GOOD]), own_engine, loaded_by="test") == 1
+    assert store(_write(tmp_path, [GOOD, {**GOOD, "setting_type": "short_breaks"}]),
                                     own_engine, loaded_by="test") == 2
     table = db.read_table(own_engine, models.LocalProvision)
     assert len(table) == before + 2
@@ -168,22 +173,22 @@ def test_bad_file_leaves_the_database_unchanged(tmp_path, own_engine):
     before = _snapshot(own_engine)
     path = _write(tmp_path, [{**GOOD, "document": "Another"}, {**GOOD, "document": "Another", "beds": "x"}])
     with pytest.raises(ReturnInvalid):
-        lp.store_local_provision(path, own_engine)
+        store(path, own_engine)
     assert _snapshot(own_engine) == before
 
 
 def test_failure_while_writing_rolls_everything_back(tmp_path, own_engine, monkeypatch):
     """Even a database error after the old lines were deleted leaves the earlier state in place."""
-    lp.store_local_provision(_write(tmp_path, [GOOD]), own_engine)
+    store(_write(tmp_path, [GOOD]), own_engine)
     before = _snapshot(own_engine)
-    real = lp.records
+    real = returns._insert
 
-    def broken(frame):
-        if "setting_type" in frame.columns:
+    def broken(session, table, frame):
+        if table is models.LocalProvision:
             raise RuntimeError("disk full")
-        return real(frame)
+        return real(session, table, frame)
 
-    monkeypatch.setattr(lp, "records", broken)
+    monkeypatch.setattr(returns, "_insert", broken)
     with pytest.raises(RuntimeError):
-        lp.store_local_provision(_write(tmp_path, [{**GOOD, "beds": "9", "vacant": "4"}]), own_engine)
+        store(_write(tmp_path, [{**GOOD, "beds": "9", "vacant": "4"}]), own_engine)
     assert _snapshot(own_engine) == before

@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import os
 import re
+import shutil
 import stat
 from datetime import date
 
@@ -15,10 +16,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from regional import db, models, settings
+from regional import db, keys, models, returns, settings
 from regional.authorities import AreaIndex
 from regional.errors import DataError
 from regional.importers import ssda903
+from regional.importers.council_return import ReturnInvalid
 
 HEADER = ["CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC", "REASON_PLACE_CHANGE",
           "HOME_POST", "PL_POST", "URN"]
@@ -152,54 +154,88 @@ def test_bad_input_is_reported_with_row_and_column(tmp_path, index):
     assert result.rejected_rows == 4
 
 
-def test_nothing_half_loaded_and_accepting_loads_only_valid_rows(tmp_path, index):
-    engine = db.get_engine(f"sqlite:///{tmp_path / 'upload.sqlite'}")
+@pytest.fixture(scope="module")
+def loaded_template(tmp_path_factory):
+    """A database holding the embedded default (areas and all), copied for each test that stores."""
+    path = tmp_path_factory.mktemp("ssda903") / "template.sqlite"
+    engine = db.get_engine(f"sqlite:///{path}")
+    db.ensure_loaded(engine)
+    engine.dispose()
+    return path
+
+
+def _fresh(template, tmp_path, name):
+    shutil.copy(template, tmp_path / name)
+    return db.get_engine(f"sqlite:///{tmp_path / name}")
+
+
+def _submit(path, engine, council, accept=False):
+    """The upload path the pages use (regional.returns)."""
+    return returns.submit("ssda903", path, engine, who="tester", council=council, accept=accept).rows
+
+
+def test_nothing_half_loaded_and_accepting_loads_only_valid_rows(tmp_path, index, loaded_template):
+    engine = _fresh(loaded_template, tmp_path, "upload.sqlite")
     path = write(tmp_path / "mixed.csv", good_rows() + [
         ["B1", "01/04/2025", "S", "C2", "N1", "X9", "PR1", "", "", "", "BH1 1AA", "", ""]])
-    result = ssda903.import_episodes(path, index, council="Bournemouth, Christchurch and Poole")
-    with pytest.raises(DataError, match="accept the validation report"):
-        ssda903.store_upload(result, engine)
+    with pytest.raises(ReturnInvalid):
+        _submit(path, engine, "Bournemouth, Christchurch and Poole")
 
     def count():
         with Session(engine) as session:
             return session.execute(select(func.count()).select_from(models.PlacementEpisodeUpload)).scalar()
 
     assert count() == 0
-    assert ssda903.store_upload(result, engine, accept=True) == 3
+    assert _submit(path, engine, "Bournemouth, Christchurch and Poole", accept=True) == 3
     assert count() == 3
-    # a second upload for the same council replaces the first
-    again = ssda903.import_episodes(write(tmp_path / "one.csv", good_rows()[:1]), index, council="E06000058")
-    ssda903.store_upload(again, engine)
+    # a complete second extract for the same council and collection year replaces the first
+    _submit(write(tmp_path / "one.csv", good_rows()[:1]), engine, "E06000058")
     assert count() == 1
 
 
-def test_privacy_on_load(tmp_path, index):
-    engine = db.get_engine(f"sqlite:///{tmp_path / 'privacy.sqlite'}")
-    result = ssda903.import_episodes(write(tmp_path / "good.csv", good_rows()), index, council="E06000058")
-    ssda903.store_upload(result, engine)
+def test_privacy_on_load(tmp_path, index, loaded_template):
+    engine = _fresh(loaded_template, tmp_path, "privacy.sqlite")
+    _submit(write(tmp_path / "good.csv", good_rows()), engine, "E06000058")
     stored = db.read_table(engine, models.PlacementEpisodeUpload)
     text = stored.select_dtypes(exclude="number").astype(str)
     assert not text.apply(lambda col: col.str.match(FULL_POSTCODE.pattern)).any().any()
     key = os.environ[ssda903.PSEUDONYM_ENV].encode()
     expected = hmac.new(key, b"E06000058|A1", hashlib.sha256).hexdigest()[:16]
     assert expected in set(stored["child"]) and "A1" not in set(stored["child"])
-    row = stored.set_index("source_row")
-    assert list(row.loc[[2, 3, 4], "pl_outcode"]) == ["BH1", "DT1", "OX1"]
-    assert list(row.loc[[2, 3, 4], "pl_sector"]) == ["BH1 1", "DT1 1", "OX1 1"]
-    assert list(row.loc[[2, 3, 4], "inside_la"]) == [True, False, False]
-    assert list(row.loc[[2, 3, 4], "pl_la"]) == ["E06000058", "E06000059", "E10000025"]
-    assert row.loc[4, "distance_precision"] == "outcode"  # home given as an outcode
-    assert list(row.loc[[2, 3, 4], "placement_detail"]) == ["Fostering: other, in-house", "Residential",
-                                                            "Supported accommodation"]
+    # no row numbers of the council's file beside the pseudonyms (they would undo them)
+    assert "source_row" not in stored.columns
+    row = stored.sort_values("decom").reset_index(drop=True)
+    assert list(row["pl_outcode"]) == ["BH1", "DT1", "OX1"]
+    assert list(row["pl_sector"]) == ["BH1 1", "DT1 1", "OX1 1"]
+    assert list(row["inside_la"]) == [True, False, False]
+    assert list(row["pl_la"]) == ["E06000058", "E06000059", "E10000025"]
+    assert row.loc[2, "distance_precision"] == "outcode"  # home given as an outcode
+    assert list(row["placement_detail"]) == ["Fostering: other, in-house", "Residential", "Supported accommodation"]
 
 
-def test_key_comes_from_var_when_the_environment_has_none(tmp_path, monkeypatch):
+def test_key_never_beside_the_data(tmp_path, monkeypatch):
+    """Without the variable and without DATABASE_URL the key lives in the user's config folder,
+    not var/; with DATABASE_URL set and no key anywhere the app refuses to start."""
     monkeypatch.delenv(ssda903.PSEUDONYM_ENV, raising=False)
-    monkeypatch.setattr(settings, "VAR_DIR", tmp_path)
+    monkeypatch.setattr(settings, "VAR_DIR", tmp_path / "var")
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("REGIONAL_KEY_DIR", str(tmp_path / "config"))
     key, origin = ssda903.pseudonym_key()
-    path = tmp_path / ssda903.KEY_FILE_NAME
-    assert path.exists() and stat.S_IMODE(path.stat().st_mode) == 0o600 and "var/" in origin
+    path = tmp_path / "config" / keys.KEY_FILE_NAME
+    assert path.exists() and stat.S_IMODE(path.stat().st_mode) == 0o600 and "outside var/" in origin
     assert ssda903.pseudonym_key()[0] == key and len(key) == 64
+    assert not (tmp_path / "var").exists()
+
+    url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    with pytest.raises(db.ConfigurationError, match="no pseudonymisation key"):
+        db.get_engine(url)
+    engine = db.get_engine(url, migrate=False)
+    db.upgrade(engine)
+    assert keys.store_key(engine, "stored-in-the-database") is True
+    assert keys.pseudonym_key(engine) == (b"stored-in-the-database", "the database's installation key")
+    db.get_engine.cache_clear()
+    db.get_engine(url)  # starts now
 
 
 def test_xlsx_reads_like_csv(tmp_path, index):

@@ -24,7 +24,7 @@ import pandas as pd
 from regional import models
 from regional.authorities import AreaIndex
 from regional.errors import DataError
-from regional.importers.council_return import published_date, read_template, slug
+from regional.importers.council_return import identity_hash, published_date, read_template, slug
 from regional.observations import parse_period
 from regional.settings import DATA_DIR
 
@@ -210,7 +210,8 @@ def _check_together(lines: pd.DataFrame, name: str) -> list[DataError]:
 
 
 def _source_id(publisher: str, document: str) -> str:
-    return f"action-plan-{slug(publisher)[:40]}-{slug(document)[:60]}"
+    """Readable, and unique to the full title (issue 11: a 60-character cut made two documents one)."""
+    return f"action-plan-{slug(publisher)[:40]}-{slug(document)[:60]}-{identity_hash(publisher, document)}"
 
 
 def sources(lines: pd.DataFrame, areas: AreaIndex, name: str) -> pd.DataFrame:

@@ -6,6 +6,7 @@ disagree both stay.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
 from datetime import date
@@ -92,6 +93,12 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
+def identity_hash(*parts: object) -> str:
+    """A short hash of a document's full identity, so ids that shorten a long title for
+    readability can never make two documents one (issue 11: a 60-character cut did)."""
+    return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:12]
+
+
 def read_council_return(path: Path, areas: AreaIndex, indicator_ids: set[str] | dict[str, str], *,
                         display_name: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Validate every row; return (observations, sources) or raise ReturnInvalid listing all problems.
@@ -115,7 +122,7 @@ def read_council_return(path: Path, areas: AreaIndex, indicator_ids: set[str] | 
                                        "period, document and section twice", file=name, row=rows[0], column="value")])
     sources = _sources(tidy, areas, name)
     tidy["source_id"] = tidy["document_key"].map(dict(zip(sources["key"], sources["id"])))
-    return tidy[OBS_COLUMNS].reset_index(drop=True), sources.drop(columns="key")
+    return tidy[OBS_COLUMNS].reset_index(drop=True), sources.drop(columns=["key", "area_code"])
 
 
 def _row(rec: dict, row: int, name: str, areas: AreaIndex, indicator_ids, period_types: dict[str, str],
@@ -266,8 +273,9 @@ def _sources(tidy: pd.DataFrame, areas: AreaIndex, name: str) -> pd.DataFrame:
         publisher = areas.name_of(publisher_code)
         rows.append({
             "key": (document, published),
-            "id": f"council-{slug(publisher)[:40]}-{slug(document)[:60]}-{published or 'undated'}",
-            "kind": "council", "publisher": publisher, "title": document,
+            "id": f"council-{slug(publisher)[:40]}-{slug(document)[:60]}-{published or 'undated'}-"
+                  f"{identity_hash(publisher_code, document, published)}",
+            "kind": "council", "publisher": publisher, "title": document, "area_code": publisher_code,
             "edition": published, "url": "", "licence": "The council's own published figures",
             "published": date.fromisoformat(published) if published else None,
         })

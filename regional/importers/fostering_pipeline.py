@@ -13,12 +13,10 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Engine, and_, delete, insert
-from sqlmodel import Session
 
 from regional import models
 from regional.authorities import AreaIndex
@@ -210,7 +208,8 @@ def stage_warnings(rows: pd.DataFrame, name: str) -> list[str]:
 
 
 def _attach_sources(rows: pd.DataFrame, areas: AreaIndex, name: str, synthetic: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """One source per council for uploaded returns (a later upload replaces its periods);
+    """One source per council for uploaded returns (a later upload replaces the periods and
+    household types it holds);
     the one synthetic source for the embedded example."""
     rows = rows.copy()
     if synthetic:
@@ -229,50 +228,6 @@ def _attach_sources(rows: pd.DataFrame, areas: AreaIndex, name: str, synthetic: 
 
 def pipeline_source_id(council_name: str) -> str:
     return f"council-pipeline-{slug(council_name)[:60]}"
-
-
-def _records(frame: pd.DataFrame) -> list[dict]:
-    """Database rows, with the counts as Python ints."""
-    from regional.db import records
-
-    out = records(frame)
-    for rec in out:
-        for key in COUNTS:
-            if rec.get(key) is not None:
-                rec[key] = int(rec[key])
-    return out
-
-
-def load_pipeline_return(path: Path, engine: Engine | None = None, *, display_name: str | None = None,
-                         loaded_by: str | None = None) -> PipelineReturn:
-    """Validate a pipeline return fully, then store it in one transaction.
-
-    For each council in the file, earlier rows from that council's pipeline source whose
-    period overlaps the file's span (start of its first period to end of its last) are
-    replaced; other periods stay. A bad file raises before the database is touched.
-    """
-    from regional import db
-
-    engine = engine or db.get_engine()
-    areas = db.read_table(engine, models.Area)
-    areas["old_la_code"] = areas["old_la_code"].astype("Int64")
-    result = read_pipeline_return(Path(path), AreaIndex(areas), display_name=display_name)
-    now = datetime.now(timezone.utc)
-    who = loaded_by or db.current_user()
-    sources = result.sources.assign(loaded_at=now, loaded_by=who, origin="upload")
-    table = models.FosteringPipeline
-    with Session(engine) as session, session.begin():
-        for source in sources.to_dict("records"):
-            session.merge(models.Source(**source))
-        session.flush()
-        for (code, source_id), part in result.rows.groupby(["area_code", "source_id"]):
-            session.execute(delete(table).where(and_(
-                table.area_code == code, table.source_id == source_id,
-                table.period >= part["period_start"].min(), table.period_start <= part["period"].max())))
-        session.execute(insert(table), _records(result.rows))
-        session.add(models.LoadRecord(kind="fostering_pipeline", detail=display_name or Path(path).name,
-                                      rows=len(result.rows), loaded_at=now, loaded_by=who))
-    return result
 
 
 def read_example(areas: AreaIndex) -> PipelineReturn:

@@ -8,25 +8,22 @@ empty. The template is ``data/templates/local_provision.md``; the embedded defau
 
 Every row is checked before anything is stored, every problem is reported (file, row,
 column, what was expected), and a return is stored in one transaction: a bad file
-leaves the database as it was.
+leaves the database as it was (by :mod:`regional.returns`: this module only reads).
 """
 from __future__ import annotations
 
 import calendar
 import re
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Engine, delete, insert
-from sqlmodel import Session
 
 from regional import models
-from regional.db import current_user, records
 from regional.authorities import AreaIndex
 from regional.errors import DataError
 from regional.importers import values
-from regional.importers.council_return import ReturnInvalid, published_date, read_template, slug
+from regional.importers.council_return import ReturnInvalid, identity_hash, published_date, read_template, slug
 from regional.observations import parse_period
 from regional.settings import DATA_DIR
 
@@ -201,7 +198,8 @@ def _sources(lines: pd.DataFrame, areas: AreaIndex, name: str) -> pd.DataFrame:
         published = part["published"].replace("", None).dropna()
         publisher = areas.name_of(code)
         rows.append({"key": f"{code}|{document}",
-                     "id": f"local-provision-{slug(publisher)[:40]}-{slug(document)[:60]}",
+                     "id": f"local-provision-{slug(publisher)[:40]}-{slug(document)[:60]}-"
+                           f"{identity_hash(code, document)}",
                      "kind": "council", "publisher": publisher, "title": document,
                      "edition": f"local provision return ({name})" + (f"; published {published.iloc[0]}" if len(published) else ""),
                      "url": "", "licence": "The council's own published figures",
@@ -220,27 +218,3 @@ def default_rows(index: AreaIndex, catalogue: pd.DataFrame) -> dict:
         return {models.LocalProvision: pd.DataFrame(columns=LINE_COLUMNS)}
     return {models.LocalProvision: pd.concat(lines, ignore_index=True),
             models.Source: pd.concat(sources, ignore_index=True).drop_duplicates("id")}
-
-
-def store_local_provision(path: Path, engine: Engine, *, display_name: str | None = None,
-                          loaded_by: str | None = None) -> int:
-    """Validate a return, then store it in one transaction, replacing earlier lines of the same documents."""
-    from regional.db import read_table as read_db_table
-
-    areas = read_db_table(engine, models.Area)
-    areas["old_la_code"] = areas["old_la_code"].astype("Int64")
-    lines, sources = read_local_provision(Path(path), AreaIndex(areas), display_name=display_name)
-    who = loaded_by or current_user()
-    now = datetime.now(timezone.utc)
-    sources = sources.assign(loaded_at=now, loaded_by=who, origin="upload")
-    ids = sources["id"].tolist()
-    with Session(engine) as session, session.begin():
-        session.execute(delete(models.LocalProvision).where(models.LocalProvision.source_id.in_(ids)))
-        session.execute(delete(models.Source).where(models.Source.id.in_(ids)))
-        session.execute(insert(models.Source), records(sources))
-        session.execute(insert(models.LocalProvision), records(lines))
-        session.add(models.LoadRecord(kind="local_provision", detail=display_name or Path(path).name,
-                                      rows=len(lines), loaded_at=now, loaded_by=who))
-    return len(lines)
-
-

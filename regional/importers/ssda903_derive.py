@@ -27,7 +27,10 @@ STORED_COLUMNS = ["area_code", "child", "decom", "dec", "rne", "ls", "cin", "pla
                   "home_sector", "pl_outcode", "pl_sector", "home_lat", "home_lon", "pl_lat", "pl_lon", "pl_distance",
                   "distance_precision", "pl_la", "pl_la_name", "pl_la_method", "inside_la", "distance_band",
                   "placement_category", "placement_detail", "foster_type", "provider_type", "dataset",
-                  "extract_date", "synthetic", "source_row"]
+                  "extract_date", "synthetic"]
+#: The file's row number: in memory only, for the validation report and the preview; never stored
+#: (with the council's file it would undo the pseudonyms).
+ROW_COLUMN = "source_row"
 
 
 def derive_placements(valid: pd.DataFrame, *, dataset: str, synthetic: bool, extract_date: date,
@@ -67,4 +70,4 @@ def derive_placements(valid: pd.DataFrame, *, dataset: str, synthetic: bool, ext
         "dataset": dataset, "extract_date": extract_date, "synthetic": synthetic,
         "source_row": valid["_row"] if "_row" in valid else valid.index + 2,
     }, index=valid.index)
-    return out[STORED_COLUMNS], rule_frame
+    return out[STORED_COLUMNS + [ROW_COLUMN]], rule_frame
