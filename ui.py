@@ -11,6 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
+import signin
 from regional import db, resilience
 from regional.authorities import NEIGHBOUR_MODELS
 from regional.errors import DataError
@@ -123,6 +124,7 @@ def sidebar(store: Store) -> Selection:
     print_stylesheet()  # and how every page prints
     options, labels = group_options(store), group_labels(store)
     names = dict(zip(store.areas["code"], store.areas["name"]))
+    signin.require_for_reading(store.engine, names)  # REGIONAL_REQUIRE_SIGN_IN: nothing shows before sign-in
     incoming = st.query_params.to_dict()
     st.session_state[LINK_IN] = incoming
     if "group" not in st.session_state:  # a session's first run: a shared link decides the view
@@ -145,6 +147,7 @@ def sidebar(store: Store) -> Selection:
                          **({} if "model" in st.session_state else {"index": NEIGHBOUR_MODELS.index(DEFAULT_MODEL)}))
         st.caption("Figures are DfE's published statistics unless marked as a council's own return. "
                    "Suppressed and unpublished figures are shown as such, never as zero.")
+    _this_run.actor = signin.panel(store.engine, names)
     selection = Selection.from_dict(store, {"group": group, "council": council, "model": model})
     _write_link(link_params(selection), keep=())  # the page adds its own choices (``linked``)
     st.session_state[SHOWN] = (selection.council, selection.council_name)  # for the charts' sentences
@@ -204,7 +207,15 @@ def shared_sidebar(store: Store) -> Iterator[Selection]:
     try:
         yield _this_run.selection
     finally:
-        _this_run.selection = None
+        _this_run.selection = _this_run.actor = None
+
+
+def actor():
+    """Who is signed in this run (``regional.returns.Actor``: role and council), or None. The sidebar
+    reads it once per run; every write checks it again in the library."""
+    if getattr(_this_run, "selection", None) is not None:
+        return _this_run.actor
+    return signin.actor(_engine_or_stop())  # a page run on its own: ask, without drawing the sidebar again
 
 
 def selection() -> Selection:

