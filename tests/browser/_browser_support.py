@@ -4,6 +4,14 @@ from __future__ import annotations
 
 import os
 import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +34,7 @@ MAIN = '[data-testid="stMain"]'
 
 #: Generous: the first visit loads the embedded data into a fresh SQLite file.
 LOAD_TIMEOUT_MS = 90_000
+SERVER_START_TIMEOUT_S = 60
 
 
 def main_page() -> Path:
@@ -62,6 +71,62 @@ class Visit:
     """A page loaded once and kept open, with the JavaScript errors it raised."""
     page: object
     js_errors: list[str] = field(default_factory=list)
+
+
+# --- the app's own process ------------------------------------------------------
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def app_environment(folder: Path) -> dict[str, str]:
+    """The environment an app process (and a CLI call against its database) runs with: a throwaway
+    SQLite file and var/ folder under ``folder``."""
+    return {**os.environ, "DATABASE_URL": f"sqlite:///{folder / 'browser.sqlite'}",
+            "REGIONAL_VAR_DIR": str(folder / "var"), "REGIONAL_PSEUDONYM_KEY": os.environ.get("REGIONAL_PSEUDONYM_KEY", "test-only-key")}
+
+
+@contextmanager
+def streamlit_app(env: dict[str, str], log_name: str, extra_args: tuple[str, ...] = (),
+                  port: int | None = None) -> Iterator[str]:
+    """`streamlit run app.py`, headless on loopback (``port`` or a free one), with ``env``; yields its base
+    URL and stops it (its whole process group) at the end. Its output goes to artifacts/``log_name``."""
+    port = port or free_port()
+    log_path = PROJECT_DIR / "artifacts" / log_name
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    log = log_path.open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
+         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none", "--server.runOnSave", "false", *extra_args],
+        cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base_url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+    try:
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited with {proc.returncode}; see {log_path}")
+            try:
+                with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as response:
+                    if response.read().strip() == b"ok":
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit did not answer on {base_url} within {SERVER_START_TIMEOUT_S} s; "
+                                   f"see {log_path}")
+            time.sleep(0.3)
+        yield base_url
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        log.close()
 
 
 # --- waiting -----------------------------------------------------------------
@@ -245,3 +310,61 @@ def download_csv(page, key: str):
     with page.expect_download() as download:
         page.locator(f".st-key-{key} button").click()
     return pd.read_csv(download.value.path())
+
+
+# --- signing in and uploading ----------------------------------------------------------
+SIDEBAR = '[data-testid="stSidebar"]'
+
+
+def add_user(env: dict[str, str], email: str, role: str, council: str | None = None, password: str | None = None) -> str:
+    """``python -m regional users add`` against the app's database (``env``'s DATABASE_URL), as an
+    administrator would; the password, if any, on standard input. Returns what the command printed."""
+    args = [sys.executable, "-m", "regional", "users", "add", email, "--role", role,
+            *(["--council", council] if council else []), "--password-stdin" if password else "--oidc-only"]
+    done = subprocess.run(args, cwd=PROJECT_DIR, env=env, input=f"{password}\n" if password else "",
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def account_text(page) -> str:
+    """What the sidebar's "Your account" block says (who is signed in, as what)."""
+    return page.locator(SIDEBAR).inner_text().split("Your account", 1)[-1]
+
+
+def sign_in_locally(page, email: str, password: str) -> None:
+    """The sidebar's sign-in form, as a person would fill it in."""
+    sidebar = page.locator(SIDEBAR)
+    form = sidebar.locator('[data-testid="stForm"]')
+    if not form.get_by_role("textbox", name="Email").is_visible():  # the expander stays open after a failed try
+        sidebar.locator('[data-testid="stExpander"] summary').filter(has_text="Sign in").click()
+    form.get_by_role("textbox", name="Email").fill(email)
+    form.get_by_role("textbox", name="Password").fill(password)
+    form.get_by_role("button", name="Sign in", exact=True).click()
+    wait_until_idle(page, expect_rerun=True)
+
+
+def go_to(page, label: str) -> None:
+    """Open a page from the sidebar's navigation (the same Streamlit session, so still signed in)."""
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=label, exact=True).click()
+    page.wait_for_function(f"() => document.querySelector('{MAIN} h1') !== null", timeout=LOAD_TIMEOUT_MS)
+    wait_until_idle(page, expect_rerun=True)
+    wait_for_drawn(page)
+
+
+def check_return(page, name: str, content: str) -> None:
+    """On the Data page: give a file to the uploader and press "Check the file"."""
+    page.locator(f'{MAIN} [data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        {"name": name, "mimeType": "text/csv", "buffer": content.encode()})
+    page.locator(MAIN).get_by_role("button", name="Check the file", exact=True).wait_for()
+    wait_until_idle(page)
+    press(page, "Check the file")
+
+
+def store_checked(page) -> str:
+    """Tick the confirmation, press Store and return what the page says then."""
+    page.locator(MAIN).get_by_text("I have read the report and the preview: store this file as a new version",
+                                   exact=True).click()
+    wait_until_idle(page, expect_rerun=True)
+    press(page, "Store")
+    return page.locator(f'{MAIN} [data-testid="stAlertContentSuccess"]').first.inner_text()

@@ -2,28 +2,16 @@
 Debian's Chromium driven by Playwright. Without Chromium the browser tests skip and say why."""
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from _browser_support import CHROMIUM, LAUNCH_ARGS, PROJECT_DIR, VIEWPORT, Visit, open_page
+from _browser_support import (CHROMIUM, LAUNCH_ARGS, PROJECT_DIR, VIEWPORT, Visit, app_environment, open_page,
+                              streamlit_app)
 
-SERVER_START_TIMEOUT_S = 60
 _SESSION_START = time.time()
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -48,49 +36,19 @@ def browser():
 
 
 @pytest.fixture(scope="session")
-def app_server(browser):
-    """`streamlit run app.py`, headless on a free loopback port, against its own temporary SQLite file.
+def app_env(browser) -> dict[str, str]:
+    """The shared app's environment (its DATABASE_URL is where a test adds a user or reads what was stored).
 
     Depends on ``browser`` so nothing starts when the tests would skip anyway.
     """
-    tmp = Path(tempfile.mkdtemp(prefix="regional-browser-"))
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp / 'browser.sqlite'}", "REGIONAL_VAR_DIR": str(tmp / "var"),
-           "REGIONAL_PSEUDONYM_KEY": os.environ.get("REGIONAL_PSEUDONYM_KEY", "test-only-key")}
-    log_path = PROJECT_DIR / "artifacts" / "browser-server.log"
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    log = log_path.open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none", "--server.runOnSave", "false"],
-        cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    base_url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-    try:
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {proc.returncode}; see {log_path}")
-            try:
-                with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as response:
-                    if response.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not answer on {base_url} within {SERVER_START_TIMEOUT_S} s; "
-                                   f"see {log_path}")
-            time.sleep(0.3)
+    return app_environment(Path(tempfile.mkdtemp(prefix="regional-browser-")))
+
+
+@pytest.fixture(scope="session")
+def app_server(app_env):
+    """The app every browser test shares, against its own temporary SQLite file."""
+    with streamlit_app(app_env, "browser-server.log") as base_url:
         yield base_url
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
-        log.close()
 
 
 @pytest.fixture
