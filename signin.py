@@ -117,7 +117,10 @@ def sign_in(engine, email: str, password: str) -> str | None:
 def sign_out() -> None:
     st.session_state.pop(SESSION_KEY, None)
     if oidc_configured() and st.user.is_logged_in:
-        st.logout()  # ends Streamlit's identity cookie and reruns
+        # Ends Streamlit's identity cookie and sends the browser to the provider's logout, then back to a new
+        # session. No st.rerun() after it: a new run clears the messages not yet sent, the redirect among them.
+        st.logout()
+        return
     st.rerun()
 
 

@@ -367,4 +367,7 @@ def store_checked(page) -> str:
                                    exact=True).click()
     wait_until_idle(page, expect_rerun=True)
     press(page, "Store")
-    return page.locator(f'{MAIN} [data-testid="stAlertContentSuccess"]').first.inner_text()
+    outcome = page.locator(f'{MAIN} [data-testid="stAlertContentSuccess"]').filter(has_text="Stored ") \
+        .or_(page.locator(f"{MAIN} {ERROR_ALERT}")).first
+    outcome.wait_for()
+    return outcome.inner_text()
