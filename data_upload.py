@@ -11,6 +11,7 @@ import contextlib
 
 import streamlit as st
 
+import signin
 import ui
 from regional import returns
 from regional.errors import DataError
@@ -34,7 +35,8 @@ def upload_block(store: Store, person, *, kind: str | None = None, key: str = "d
         st.success(state.pop(done))
     if person is None:
         st.info("You can check a file here without signing in: nothing is stored. To store it, sign in (sidebar) as "
-                "your council's editor or as a regional admin.")
+                "your council's editor or as a regional admin." if signin.signed_in_as() is None else
+                f"You can check a file here, but nothing is stored: {_unregistered()}")
     if kind is None:
         kind = st.selectbox("Return type", [AUTO, *returns.REGISTRY], format_func=kind_label, key=f"{key}_kind")
     councils = list(store.councils()["code"])
@@ -54,6 +56,12 @@ def upload_block(store: Store, person, *, kind: str | None = None, key: str = "d
     prepared, change = held
     _report(prepared, change, names, key)
     _store(store, person, prepared, change, names, key)
+
+
+def _unregistered() -> str:
+    """For someone signed in (their organisation's account) whom the users table does not know."""
+    return (f"you are signed in as {signin.signed_in_as()}, who is not registered to change data; a regional admin "
+            "adds you with `python -m regional users add`.")
 
 
 def _check(store: Store, files, kind: str, council: str | None, key: str) -> None:
@@ -123,7 +131,8 @@ def _store(store: Store, person, prepared, change, names: dict[str, str], key: s
         st.info("This file holds exactly what is stored already: storing it would change nothing.")
         return
     if person is None:
-        st.warning("Sign in (sidebar) to store this file.")
+        st.warning("Sign in (sidebar) to store this file." if signin.signed_in_as() is None else
+                   f"Not stored: {_unregistered()}")
         return
     if not returns.can_write(person, prepared.council):
         mine = names.get(person.council, person.council)

@@ -131,6 +131,9 @@ def test_oidc_identities_map_to_roles_through_the_users_table(oidc_app, provider
     check_return(page, "dorset.csv", RETURN.replace(",478,", ",479,"))
     assert "1 added" not in main_text(page) and "0 added, 1 changed, 0 removed" in main_text(page)
     assert page.locator(MAIN).get_by_role("button", name="Store", exact=True).count() == 0
+    # the page tells them why, not to sign in (they are signed in)
+    assert f"Not stored: you are signed in as {VISITOR}, who is not registered to change data" in main_text(page)
+    assert "Sign in (sidebar)" not in main_text(page)
     full_page_screenshot(page, "oidc_unregistered_reading_only")
     assert database_hash(engine) == before
     sign_out(page, provider)
