@@ -134,3 +134,14 @@ def test_every_return_has_a_template_that_passes_its_own_checks_and_a_guide_nami
     assert prepared.errors.empty, prepared.errors.to_dict("records")[:3]
     guide = kind_.guide.read_text(encoding="utf-8").lower()
     assert all(f"`{column.lower()}`" in guide for column in kind_.headers), kind
+
+
+def test_a_setting_can_require_sign_in_before_reading(engine, app_test, signed_in, monkeypatch):
+    monkeypatch.setenv("REGIONAL_REQUIRE_SIGN_IN", "1")
+    at = app_test("overview.py").run()
+    assert not at.exception, at.exception
+    assert any("asks everyone to sign in" in i.value for i in at.info)
+    assert not at.dataframe and not at.metric  # nothing of the figures shows
+    at = signed_in(app_test("overview.py"), "editor", SOMERSET).run()
+    assert not at.exception, at.exception
+    assert at.dataframe or at.metric
