@@ -62,6 +62,8 @@ def test_an_editor_stores_a_return_sees_its_version_and_withdraws_it(engine, app
         [e.value for e in at.error]
     held = returns.versions(engine, "council_return", SOMERSET)
     assert list(held["number"]) == [1] and held["loaded_by"].iloc[0] == "editor.e06000066@example.org"
+    at.selectbox(key="council").set_value(SOMERSET).run()  # every page's sidebar names the version in use
+    assert any("Somerset's own returns in use: indicator return version 1" in c.value for c in at.sidebar.caption)
     # the same file again: identical, nothing to store
     check(at, RETURN)
     assert any("exactly what is stored already" in i.value for i in at.info)
@@ -119,3 +121,27 @@ def test_an_admin_reads_the_audit_log_and_every_template_downloads(engine, app_t
     assert "user_add" in set(log["action"])
     labels = [b.label for b in at.get("download_button")]
     assert sum("Template" in label for label in labels) >= 4 and sum("Column guide" in label for label in labels) >= 4
+
+
+@pytest.mark.parametrize("kind", sorted(returns.REGISTRY))
+def test_every_return_has_a_template_that_passes_its_own_checks_and_a_guide_naming_its_columns(engine, kind):
+    """The Data page offers each template; a template that its own return refuses, or a guide that has
+    drifted from the columns the reader wants, would mislead every council that starts from it."""
+    kind_ = returns.REGISTRY[kind]
+    assert kind_.template is not None and kind_.template.exists() and kind_.guide is not None and kind_.guide.exists()
+    assert returns.recognise(kind_.template) == kind
+    prepared = returns.prepare(kind, kind_.template, engine)
+    assert prepared.errors.empty, prepared.errors.to_dict("records")[:3]
+    guide = kind_.guide.read_text(encoding="utf-8").lower()
+    assert all(f"`{column.lower()}`" in guide for column in kind_.headers), kind
+
+
+def test_a_setting_can_require_sign_in_before_reading(engine, app_test, signed_in, monkeypatch):
+    monkeypatch.setenv("REGIONAL_REQUIRE_SIGN_IN", "1")
+    at = app_test("overview.py").run()
+    assert not at.exception, at.exception
+    assert any("asks everyone to sign in" in i.value for i in at.info)
+    assert not at.dataframe and not at.metric  # nothing of the figures shows
+    at = signed_in(app_test("overview.py"), "editor", SOMERSET).run()
+    assert not at.exception, at.exception
+    assert at.dataframe or at.metric
