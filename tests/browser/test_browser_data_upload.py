@@ -22,7 +22,7 @@ DORSETS = RETURN.replace("Somerset,", "Dorset,").replace(",655,", ",480,")
 
 
 @pytest.fixture
-def app_engine(app_env):
+def app_engine(app_server, app_env):
     """The shared app's own database, read the way the app reads it (migrations already applied)."""
     from regional import db
 
