@@ -7,6 +7,8 @@ Two methods, each stated beside its figures:
   population projected the same way from ONS's mid-year estimates; split into placement
   types by the council's latest mix (DfE's % of children in care by placement type, LAIT),
   and fostering into the council's own mainstream places filled (Ofsted via LAIT) and the rest.
+  Where the council has loaded an ONS subnational population projection, the population is the
+  latest ONS estimate grown as that projection grows, instead of the estimates' line.
 * **transition rates** (councils whose SSDA903 extract spans two or more years): from the
   children in care at each 31 March, the share who are in each type a year later or have
   left, and the children entering each type a year; the stock is rolled forward a year at a
@@ -111,13 +113,48 @@ def trend_lines(frame: pd.DataFrame, column: str, *, window: int = WINDOW) -> pd
     return pd.DataFrame({"slope": slope, "intercept": intercept})
 
 
+def projected_population(estimates: pd.DataFrame, projection: pd.DataFrame, years: list[int]) -> pd.DataFrame:
+    """Child population from a loaded projection, per council and year (31 March).
+
+    ``estimates``: area_code, year, population (ONS estimates as DfE uses them, to the cutoff);
+    ``projection``: area_code, year, population, label. The latest estimate is grown as the
+    projection grows from that year (a projection made years ago keeps its growth, not its
+    level); where the projection does not reach back to that year, its own figures are used.
+    Years the projection does not give are left out (the caller falls back to the trend).
+    """
+    cols = ["area_code", "year", "population", "how"]
+    if projection is None or projection.empty:
+        return pd.DataFrame(columns=cols)
+    est = estimates.dropna(subset=["population"]).sort_values("year").groupby("area_code").tail(1)
+    est = est.set_index("area_code")
+    rows = []
+    for code, part in projection.groupby("area_code"):
+        proj = part.set_index("year")["population"]
+        label = part["label"].iloc[0]
+        base = est.loc[code] if code in est.index else None
+        for year in years:
+            if year not in proj.index:
+                continue
+            if base is not None and int(base["year"]) in proj.index and proj[int(base["year"])] > 0:
+                value = float(base["population"]) * proj[year] / proj[int(base["year"])]
+                how = (f"child population: the ONS estimate for {int(base['year'])} grown as the {label} grows "
+                       f"({proj[int(base['year'])]:,.0f} to {proj[year]:,.0f})")
+            else:
+                value = float(proj[year])
+                how = f"child population: the {label} for {year}"
+            rows.append({"area_code": code, "year": year, "population": value, "how": how})
+    return pd.DataFrame(rows, columns=cols)
+
+
 def forecast_all(inputs: pd.DataFrame, years: list[int], *, cutoff: int | None = None,
-                 window: int = WINDOW, rate: str = "trend") -> pd.DataFrame:
+                 window: int = WINDOW, rate: str = "trend", projection: pd.DataFrame | None = None) -> pd.DataFrame:
     """Rate x population forecast for every council in ``inputs`` (:func:`published_inputs`).
 
     Uses only years up to ``cutoff`` (default: each council's latest year of children in
     care). One row per council, year and type (the base types and ``total``): children, the
-    projected rate per 10,000 and population, the mix year and the method in words.
+    projected rate per 10,000 and population, the mix year and the method in words. With
+    ``projection`` (:func:`projected_population`'s input) the population of the councils and
+    years it gives comes from it, and the method says so.
     """
     cols = ["area_code", "year", "type", "children", "rate_per_10k", "population", "mix_year", "method"]
     rows = inputs if cutoff is None else inputs[inputs["year"] <= cutoff]
@@ -144,6 +181,14 @@ def forecast_all(inputs: pd.DataFrame, years: list[int], *, cutoff: int | None =
     grid["method"] = [RATE_METHOD.format(how=RATE_CHOICES[rate].format(w=window, cutoff=latest[c]), w=window,
                                          mix=f"{m}" if pd.notna(m) else "(no published)")
                       for c, m in zip(grid["area_code"], grid["mix_year"])]
+    if projection is not None and len(projection):
+        loaded = projected_population(rows[["area_code", "year", "population"]], projection, years)
+        hit = grid[["area_code", "year"]].merge(loaded, on=["area_code", "year"], how="left")
+        use = hit["population"].notna().to_numpy()
+        pop_hat = np.where(use, hit["population"].to_numpy(dtype=float), pop_hat)
+        trend_words = f"child population (ONS trend through the last {window} years)"
+        grid["method"] = [m.replace(trend_words, h) if u else m
+                          for m, h, u in zip(grid["method"], hit["how"].fillna(""), use)]
     out = [grid.assign(type="total", children=rate_hat * pop_hat / 10_000, rate_per_10k=rate_hat, population=pop_hat)]
     for key in BASE_TYPES:
         share = grid["area_code"].map(mix[f"pct_{key}"]).to_numpy(dtype=float) / 100 if len(mix) else np.nan

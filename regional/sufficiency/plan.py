@@ -77,13 +77,29 @@ def _episodes(store: Store, members: list[str]) -> pd.DataFrame:
     return episodes[episodes["area_code"].isin(members)]
 
 
+def loaded_projection(store: Store, members: list[str]) -> pd.DataFrame:
+    """The ONS population projection each member loaded (the newest base year; of two uploads of
+    the same base, the later), as area_code, year, population, label, source_id."""
+    cols = ["area_code", "year", "population", "label", "source_id"]
+    held = store.table(models.PopulationProjection)
+    held = held[held["area_code"].isin(members)]
+    if held.empty:
+        return pd.DataFrame(columns=cols)
+    held = held.assign(year=pd.to_datetime(held["period"]).dt.year)
+    pick = held.sort_values(["base_year", "id"]).groupby("area_code")[["base_year", "source_id"]].last().reset_index()
+    held = held.merge(pick, on=["area_code", "base_year", "source_id"])
+    held["label"] = [f"ONS {b}-based subnational population projection loaded by the council ({m})"
+                     for b, m in zip(held["base_year"], held["matched"])]
+    return held.sort_values(["area_code", "year"])[cols].reset_index(drop=True)
+
+
 def demand_frame(inputs: pd.DataFrame, members: list[str], years: list[int], ratios: pd.DataFrame,
-                 rate: str = "trend") -> pd.DataFrame:
+                 rate: str = "trend", projection: pd.DataFrame | None = None) -> pd.DataFrame:
     """Rate x population demand for each member, plan types plus total, with 80% intervals."""
     cols = ["area_code", "year", "type", "children", "low", "high", "rate_per_10k", "population", "method", "source",
             "synthetic"]
     inputs = inputs[inputs["area_code"].isin(members)]
-    fc = demand.forecast_all(inputs, years, rate=rate)
+    fc = demand.forecast_all(inputs, years, rate=rate, projection=projection)
     if fc.empty:
         return pd.DataFrame(columns=cols)
     shares = {code: demand.inhouse_share(rows) for code, rows in inputs.groupby("area_code")}
@@ -100,6 +116,10 @@ def demand_frame(inputs: pd.DataFrame, members: list[str], years: list[int], rat
                     else "; in-house share not published, fostering not split") for code, (sh, yr) in shares.items()}
     fc["method"] = fc["method"] + fc["area_code"].map(split) + "; 80% range from the 2021 backtest across all councils"
     fc["source"] = DEMAND_SOURCE
+    if projection is not None and len(projection):
+        projected = fc["method"].str.contains("subnational population projection")
+        fc.loc[projected, "source"] = DEMAND_SOURCE + "; ONS subnational population projection (" + \
+            fc.loc[projected, "area_code"].map(projection.groupby("area_code")["source_id"].first()) + ")"
     fc["synthetic"] = False
     return fc[cols]
 
@@ -136,7 +156,7 @@ def build_plan(store: Store, members: list[str], *, label: str, horizon: int = D
     years = list(range(latest + 1, max(horizon, latest + 1) + 1))
     results = backtest.national(store) if backtest_results is None else backtest_results
     ratios = backtest.interval_ratios(results, rate)
-    base_demand = demand_frame(inputs, members, years, ratios, rate)
+    base_demand = demand_frame(inputs, members, years, ratios, rate, loaded_projection(store, members))
     episodes = _episodes(store, members)
     trans = transition_frame(episodes, years)
     pph, pph_basis = supply.places_per_household(store, members)
