@@ -143,3 +143,41 @@ def test_rate_held_keeps_the_latest_rate_times_the_population_trend():
     assert "held at its 2025 value" in fc["method"].iloc[0]
     with pytest.raises(ValueError):
         demand.forecast_council(data, [2027], rate="guess")
+
+
+def test_age_band_is_read_at_each_31_march():
+    births = pd.Series(["2021-04-01", "2021-03-31", "2006-01-01", None], index=["a", "b", "c", "d"])
+    bands = demand.age_band(births, date(2022, 3, 31))
+    assert bands.tolist() == ["under 1", "1 to 4", "16 and over", demand.AGE_NOT_KNOWN]
+
+
+def test_transition_rates_by_age_band_count_ageing_leaving_and_entering_by_band():
+    rows = [episode("seed", "2019-06-01", "2019-07-01", "Other")]
+    births = {"seed": "2010-01-01"}
+    # 5 children of 15 in in-house fostering at 31 March 2021: a year later 3 are 16 and still there,
+    # 2 have left care; 4 children of 9 in children's homes: a year later 10, all still there
+    for i in range(5):
+        rows.append(episode(f"t{i}", "2020-06-01", "2021-09-01" if i >= 3 else None))
+        births[f"t{i}"] = "2005-10-01"
+    for i in range(4):
+        rows.append(episode(f"n{i}", "2020-06-01", None, "Residential"))
+        births[f"n{i}"] = "2011-10-01"
+    # 2 babies enter in-house fostering during 2021-22
+    for i in range(2):
+        rows.append(episode(f"b{i}", "2021-10-01", None))
+        births[f"b{i}"] = "2021-08-01"
+    rates = demand.transition_rates(pd.DataFrame(rows), date(2022, 4, 30), births=pd.Series(births))
+    m, sep = rates["matrix"], demand.BAND_SEP
+    teen, older = f"10 to 15{sep}fostering_inhouse", f"16 and over{sep}fostering_inhouse"
+    assert m.loc[teen, older] == pytest.approx(0.6) and m.loc[teen, demand.LEFT] == pytest.approx(0.4)
+    assert m.loc[teen, teen] == 0  # nobody stays 15: the band moves with them
+    assert m.loc[f"5 to 9{sep}childrens_homes", f"10 to 15{sep}childrens_homes"] == pytest.approx(1.0)
+    assert rates["entries"][f"under 1{sep}fostering_inhouse"] == pytest.approx(2.0)
+    proj = demand.project_transitions(rates, [2023])
+    per_type = demand.by_type(proj).set_index("type")["children"]
+    # 2023: in-house: 3 over-16s stay (no evidence they leave), babies 2 stay + 2 new = 7; homes 4
+    assert per_type["fostering_inhouse"] == pytest.approx(7.0)
+    assert per_type["childrens_homes"] == pytest.approx(4.0)
+    # without ages the same extract gives the all-ages rate, which cannot see the 15-year-olds' exit
+    flat = demand.project_transitions(demand.transition_rates(pd.DataFrame(rows), date(2022, 4, 30)), [2023])
+    assert flat.set_index("type")["children"]["fostering_inhouse"] != pytest.approx(7.0)

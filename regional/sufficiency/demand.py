@@ -246,14 +246,38 @@ EPISODE_TYPES = {"Fostering: other, in-house": "fostering_inhouse", "Fostering: 
 LEFT = "left care"
 
 
-def stock_at(episodes: pd.DataFrame, when: date) -> pd.Series:
-    """Each child in care at ``when`` and their placement type (the episode open that day)."""
+#: Age bands of the sector's demand models (Social Finance's cs-demand-model: under 1, 1-4, 5-9,
+#: 10-15, 16 and over); a child's band is read at each 31 March, so ageing shows in the rates.
+AGE_BANDS = [(0, 1, "under 1"), (1, 5, "1 to 4"), (5, 10, "5 to 9"), (10, 16, "10 to 15"), (16, 99, "16 and over")]
+AGE_NOT_KNOWN = "age not known"
+BAND_SEP = " | "
+
+
+def age_band(births: pd.Series, when: date) -> pd.Series:
+    """Each child's age band at ``when`` from their date of birth (index: child); no date: not known."""
+    when = pd.Timestamp(when)
+    born = pd.to_datetime(births, errors="coerce")
+    before_birthday = (born.dt.month > when.month) | ((born.dt.month == when.month) & (born.dt.day > when.day))
+    age = when.year - born.dt.year - before_birthday.astype(int)  # whole years at ``when``
+    out = pd.Series(AGE_NOT_KNOWN, index=births.index, dtype=object)
+    for low, high, label in AGE_BANDS:
+        out[(age >= low) & (age < high)] = label
+    return out
+
+
+def stock_at(episodes: pd.DataFrame, when: date, births: pd.Series | None = None) -> pd.Series:
+    """Each child in care at ``when`` and their placement type (the episode open that day); with
+    ``births`` (date of birth by child) the state is "age band | type"."""
     when = pd.Timestamp(when)
     decom = pd.to_datetime(episodes["decom"])
     dec = pd.to_datetime(episodes["dec"])
     open_ = episodes[(decom <= when) & (dec.isna() | (dec > when))]
     open_ = open_.assign(_d=decom[open_.index]).sort_values("_d").drop_duplicates("child", keep="last")
-    return open_.set_index("child")["placement_detail"].map(EPISODE_TYPES).fillna("other")
+    types = open_.set_index("child")["placement_detail"].map(EPISODE_TYPES).fillna("other")
+    if births is None:
+        return types
+    bands = age_band(births.reindex(types.index), when)
+    return bands + BAND_SEP + types
 
 
 def snapshot_dates(episodes: pd.DataFrame, extract_date: date, *, pairs: int = 3) -> list[date]:
@@ -268,21 +292,28 @@ def snapshot_dates(episodes: pd.DataFrame, extract_date: date, *, pairs: int = 3
     return dates[-(pairs + 1):]
 
 
-def transition_rates(episodes: pd.DataFrame, extract_date: date, *, pairs: int = 3) -> dict | None:
-    """Transition matrix (type -> type or left care), entries a year by type and the latest stock.
+def transition_rates(episodes: pd.DataFrame, extract_date: date, *, pairs: int = 3,
+                     births: pd.Series | None = None, dates: list[date] | None = None) -> dict | None:
+    """Transition matrix (state -> state or left care), entries a year by state and the latest stock.
 
-    Pooled over up to ``pairs`` consecutive years. None when the extract spans less than two
-    years (fewer than two 31 Marches to compare).
+    A state is a placement type, or with ``births`` (date of birth by child) an age band and a
+    type, as the sector's demand models have it: children entering care, leaving it (turning 18
+    included) and moving between types and bands are counted from one 31 March to the next.
+    Pooled over up to ``pairs`` consecutive years (or the 31 Marches ``dates`` gives). None when
+    the extract spans less than two years (fewer than two 31 Marches to compare).
     """
-    dates = snapshot_dates(episodes, extract_date, pairs=pairs)
+    dates = dates or snapshot_dates(episodes, extract_date, pairs=pairs)
     if len(dates) < 2:
         return None
     types = list(dict.fromkeys(EPISODE_TYPES.values()))
+    if births is not None:
+        bands = [label for _, _, label in AGE_BANDS] + [AGE_NOT_KNOWN]
+        types = [f"{b}{BAND_SEP}{t}" for b in bands for t in types]
     episodes = episodes[["child", "decom", "dec", "placement_detail"]].assign(
         decom=pd.to_datetime(episodes["decom"]), dec=pd.to_datetime(episodes["dec"]))
     moves = pd.DataFrame(0.0, index=types, columns=[*types, LEFT])
     entries = pd.Series(0.0, index=types)
-    stocks = [stock_at(episodes, d) for d in dates]
+    stocks = [stock_at(episodes, d, births) for d in dates]
     for before, after in zip(stocks, stocks[1:]):
         nxt = after.reindex(before.index).fillna(LEFT)
         counts = pd.crosstab(before, nxt)
@@ -295,7 +326,17 @@ def transition_rates(episodes: pd.DataFrame, extract_date: date, *, pairs: int =
         if out_of[t] == 0:
             matrix.loc[t, t] = 1.0
     return {"matrix": matrix, "entries": entries / (len(dates) - 1), "stock": stocks[-1].value_counts().reindex(
-        types, fill_value=0).astype(float), "base": dates[-1], "years": len(dates) - 1, "first": dates[0]}
+        types, fill_value=0).astype(float), "base": dates[-1], "years": len(dates) - 1, "first": dates[0],
+        "by_age": births is not None}
+
+
+def by_type(projected: pd.DataFrame) -> pd.DataFrame:
+    """An age-band projection (states "band | type") summed to placement types."""
+    states = projected["type"].str.split(BAND_SEP, regex=False, expand=True)
+    if states.shape[1] < 2:
+        return projected
+    out = projected.assign(age_band=states[0], type=states[1])
+    return out.groupby(["year", "type"], as_index=False, sort=False)["children"].sum()
 
 
 def project_transitions(rates: dict, years: list[int]) -> pd.DataFrame:

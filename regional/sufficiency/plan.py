@@ -129,13 +129,19 @@ def transition_frame(episodes: pd.DataFrame, years: list[int]) -> pd.DataFrame:
     parts = []
     for code, eps in episodes.groupby("area_code"):
         extract = pd.to_datetime(eps["extract_date"]).max()
-        rates = demand.transition_rates(eps, extract.date())
+        births = None
+        if "dob" in eps.columns and eps["dob"].notna().any():  # an extract that keeps dates of birth
+            births = eps.dropna(subset=["dob"]).drop_duplicates("child").set_index("child")["dob"]
+        rates = demand.transition_rates(eps, extract.date(), births=births)
         if rates is None:
             continue
         proj = demand.project_transitions(rates, years)
+        proj = demand.by_type(proj) if births is not None else proj
         synthetic = bool(eps["synthetic"].astype(bool).all())
         span = f"{rates['first']:%d %b %Y} to {rates['base']:%d %b %Y}, {rates['years']} year(s)"
         method = demand.TRANSITION_METHOD.format(span=span, base=rates["base"].year)
+        method += ("; by age band (under 1, 1-4, 5-9, 10-15, 16 and over, as Social Finance's demand model)"
+                   if births is not None else "; all ages (the extract holds no date of birth)")
         if synthetic:
             method = f"{SYNTHETIC_WORD} extract: " + method
         total = proj.groupby("year", as_index=False)["children"].sum().assign(type="total")

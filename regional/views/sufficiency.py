@@ -61,9 +61,22 @@ def demand_section(plan: Plan) -> Section:
                "a group's range is the sum of its members' (they tend to err together). "
                + ("Scenario applied: " + plan.scenario.name + ". " if plan.scenario else "")
                + ("Placement mix not published (suppressed), so counted in the total only: "
-                  + ", ".join(plan.names.get(c, c) for c in plan.no_mix) + "." if plan.no_mix else ""))
+                  + ", ".join(plan.names.get(c, c) for c in plan.no_mix) + ". " if plan.no_mix else "")
+               + _population_words(plan))
     return Section("demand", "Demand by placement type", grp, table, caption,
                    "DfE children looked after and placement types (LAIT), ONS child population, Ofsted LA foster places")
+
+
+def _population_words(plan: Plan) -> str:
+    """Which members' child population comes from a loaded ONS projection, and the rest's."""
+    projected = plan.demand["method"].str.contains("subnational population projection", regex=False)
+    who = sorted(set(plan.demand.loc[projected, "area_code"]))
+    if not who:
+        return ("Child population: the ONS mid-year estimates on their five-year line (no member has loaded an ONS "
+                "population projection; the Data page takes one).")
+    return ("Child population from the council's loaded ONS subnational population projection (the latest estimate "
+            "grown as the projection grows) for " + ", ".join(plan.names.get(c, c) for c in who)
+            + "; the others: the ONS mid-year estimates on their five-year line.")
 
 
 def gap_section(plan: Plan) -> Section:
@@ -129,8 +142,7 @@ def transition_section(plan: Plan) -> Section:
         "type_label": "placement type", "year": "31 March",
         "children": "transition rates (SYNTHETIC extract)" if synthetic else "transition rates"})
     caption = (("SYNTHETIC: these extracts are generated to match the councils' published totals, not real children. "
-                if synthetic else "") + t["method"].iloc[0].replace("SYNTHETIC extract: ", "") +
-               ". The extracts hold no date of birth, so the rates are not split by age band.")
+                if synthetic else "") + t["method"].iloc[0].replace("SYNTHETIC extract: ", "") + ".")
     return Section("transition", "Transition-rate demand (SSDA903)", both, table, caption,
                    ", ".join(sorted(set(t["source"]))), synthetic)
 
