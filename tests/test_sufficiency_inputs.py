@@ -182,3 +182,43 @@ def test_the_plan_adds_a_returned_planned_home_to_local_places(own_engine, tmp_p
     assert after.loc[2028, "places"] == pytest.approx(before.loc[2028, "places"] + 4)
     assert "+4 New House (opens 30 June 2027, approved; counted from 31 March 2028)" in after.loc[2028, "basis"]
     assert "planned-provision-" in after.loc[2028, "source"]
+
+
+def test_planned_homes_are_listed_on_the_page_and_written_to_the_file(own_engine, tmp_path):
+    from regional.views import sufficiency as view
+
+    returns.submit("planned_provision", _planned(tmp_path, [PLANNED, {**PLANNED, "setting_name": "Old Lodge",
+                                                                        "change": "close", "beds": "3",
+                                                                        "opens": "2026-12-31"}]),
+                   own_engine, who="test")
+    p = plan.build_plan(load_store(own_engine), [TORBAY], label="Torbay")
+    listed = view.planned_homes(p).set_index("home")
+    assert listed.loc["New House", "beds"] == 4 and listed.loc["Old Lodge", "change"] == "close"
+    written = plan.file_table(p)
+    rows = written[written["section"] == "planned homes"].set_index("value")
+    assert set(rows.index) == {4, -3} and "close Old Lodge on 2026-12-31" in rows.loc[-3, "method"]
+    homes = p.supply[(p.supply["type"] == "childrens_homes")].set_index("year")["places"]
+    base = supply.childrens_homes(load_store(own_engine), [TORBAY], p.years).set_index("year")["places"]
+    assert homes.equals(base)  # the plan's supply is the supply function's, planned homes included
+
+
+def test_both_returns_store_compare_and_withdraw_on_postgresql(tmp_path):
+    """The same path on a real PostgreSQL server: versions, a correction, withdrawal restoring it."""
+    from tests.conftest import fresh_postgres, postgres_url
+
+    engine = fresh_postgres(postgres_url())
+    db.load_default(engine)
+    first = returns.submit("population_projection", SNPP, engine, who="test", council="BCP")
+    frame = pd.read_csv(SNPP, dtype=str)
+    frame.loc[frame["AREA_CODE"] == BCP, "2027"] = "5000"  # a corrected figure for mid-2027
+    corrected = tmp_path / "snpp_corrected.csv"
+    frame.to_csv(corrected, index=False)
+    second = returns.submit("population_projection", corrected, engine, who="test", council="BCP")
+    assert second.number == 2 and list(second.diff["change"]) == ["changed"]
+    held = db.read_table(engine, models.PopulationProjection).set_index("mid_year")
+    assert held.loc[2027, "population"] == pytest.approx(18 * 5000)
+    returns.withdraw(second.version, engine, who="test")
+    held = db.read_table(engine, models.PopulationProjection).set_index("mid_year")
+    assert held.loc[2027, "population"] == pytest.approx(18 * (4000 + 50)) and first.number == 1
+    planned = returns.submit("planned_provision", _planned(tmp_path, [PLANNED]), engine, who="test")
+    assert planned.number == 1 and len(db.read_table(engine, models.PlannedProvision)) == 1

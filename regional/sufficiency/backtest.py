@@ -57,7 +57,7 @@ def mape_table(results: pd.DataFrame, members: list[str], names: dict[str, str],
     actual, each year), trend against naive, for one type."""
     rows = results[(results["type"] == type_) & results["area_code"].isin(members)]
     per = rows.pivot_table(index="area_code", columns="method", values="ape", aggfunc="mean")
-    methods = [*demand.RATE_CHOICES, "naive"]
+    methods = [*demand.RATE_CHOICES, "naive", KNOWN_POPULATION]
     per = per.reindex(index=members, columns=methods)  # a member without figures stays, untested
     per.insert(0, "area", per.index.map(names))
     summed = rows.groupby(["method", "year"])[["forecast", "actual"]].sum().reset_index()
@@ -68,7 +68,7 @@ def mape_table(results: pd.DataFrame, members: list[str], names: dict[str, str],
         group_row = {"area": f"{group_label} (sum of members)",
                      **{m: float(summed.loc[summed["method"] == m, "ape"].mean()) for m in methods}}
         table = pd.concat([table, pd.DataFrame([group_row])], ignore_index=True)
-    scores = table[methods]
+    scores = table[methods[:-1]]  # the known-population line is a yardstick, not a forecast one could make
     tested = scores.notna().all(axis=1)
     table["better"] = "not tested (figures suppressed or missing)"
     if tested.any():

@@ -126,24 +126,20 @@ def projected_population(estimates: pd.DataFrame, projection: pd.DataFrame, year
     if projection is None or projection.empty:
         return pd.DataFrame(columns=cols)
     est = estimates.dropna(subset=["population"]).sort_values("year").groupby("area_code").tail(1)
-    est = est.set_index("area_code")
-    rows = []
-    for code, part in projection.groupby("area_code"):
-        proj = part.set_index("year")["population"]
-        label = part["label"].iloc[0]
-        base = est.loc[code] if code in est.index else None
-        for year in years:
-            if year not in proj.index:
-                continue
-            if base is not None and int(base["year"]) in proj.index and proj[int(base["year"])] > 0:
-                value = float(base["population"]) * proj[year] / proj[int(base["year"])]
-                how = (f"child population: the ONS estimate for {int(base['year'])} grown as the {label} grows "
-                       f"({proj[int(base['year'])]:,.0f} to {proj[year]:,.0f})")
-            else:
-                value = float(proj[year])
-                how = f"child population: the {label} for {year}"
-            rows.append({"area_code": code, "year": year, "population": value, "how": how})
-    return pd.DataFrame(rows, columns=cols)
+    est = est.rename(columns={"year": "est_year", "population": "est_population"})[
+        ["area_code", "est_year", "est_population"]]
+    proj = projection[["area_code", "year", "population", "label"]]
+    at_base = proj.rename(columns={"year": "est_year", "population": "proj_base"})[["area_code", "est_year", "proj_base"]]
+    out = proj[proj["year"].isin(years)].merge(est, on="area_code", how="left").merge(
+        at_base, on=["area_code", "est_year"], how="left")
+    grown = (out["proj_base"] > 0).to_numpy()
+    out["how"] = [(f"child population: the ONS estimate for {int(ey)} grown as the {lab} grows ({pb:,.0f} to {pv:,.0f})"
+                   if g else f"child population: the {lab} for {y}")
+                  for g, ey, lab, pb, pv, y in zip(grown, out["est_year"].fillna(0), out["label"], out["proj_base"],
+                                                   out["population"], out["year"])]
+    out["population"] = np.where(grown, out["est_population"] * out["population"] / out["proj_base"],
+                                 out["population"]).astype(float)
+    return out[cols].reset_index(drop=True)
 
 
 def forecast_all(inputs: pd.DataFrame, years: list[int], *, cutoff: int | None = None,

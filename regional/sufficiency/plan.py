@@ -38,6 +38,7 @@ class Plan:
     pph_basis: str
     synthetic_inputs: list[str] = field(default_factory=list)
     rate: str = "trend"
+    planned: pd.DataFrame = field(default_factory=pd.DataFrame)  # councils' planned homes (returns)
 
     @property
     def no_mix(self) -> list[str]:
@@ -187,9 +188,12 @@ def build_plan(store: Store, members: list[str], *, label: str, horizon: int = D
     if len(inside) and inside["synthetic"].any():
         synthetic.append("the share of children placed inside the group (synthetic SSDA903 extracts)")
     table = backtest.mape_table(results, members, names, label)
+    planned = store.table(models.PlannedProvision)
+    planned = planned[planned["area_code"].isin(members)].sort_values(["area_code", "period"]).reset_index(drop=True)
     return Plan(label=label, members=members, names=names, horizon=horizon, years=years, scenario=scenario,
                 demand=dem, transition=trans, supply=sup, gap=gaps, unit_costs=unit, cost=cost, inside_group=inside,
-                backtest=table, places_per_household=pph, pph_basis=pph_basis, synthetic_inputs=synthetic, rate=rate)
+                backtest=table, places_per_household=pph, pph_basis=pph_basis, synthetic_inputs=synthetic, rate=rate,
+                planned=planned)
 
 
 def _costs(dem: pd.DataFrame, gaps: pd.DataFrame, unit: pd.DataFrame, spend: pd.DataFrame,
@@ -276,9 +280,21 @@ def export_table(plan: Plan) -> pd.DataFrame:
     add(plan.inside_group, "placed inside the group", "% of own children placed in a member council",
         "pct_inside_group", "%", "placements open at each extract's date; location not known left out",
         "SSDA903 extracts", lambda r: bool(r["synthetic"]))
+    if len(plan.planned):
+        planned = plan.planned.assign(year=pd.to_datetime(plan.planned["period"]).dt.year,
+                                      type=plan.planned["setting_type"].map({"childrens_home": "childrens_homes",
+                                                                             "supported_accommodation": "supported"}),
+                                      signed=np.where(plan.planned["change"] == "close", -plan.planned["beds"],
+                                                      plan.planned["beds"]))
+        add(planned, "planned homes", "beds opening (+) or closing (-)", "signed", "beds",
+            lambda r: (f"{r['change']} {r['setting_name'] or 'a home not yet named'} on {r['period_label']}"
+                       + (f" ({r['stage']})" if r["stage"] else "") + "; counted in local places from the 31 March "
+                       "on or after that date"), lambda r: r["source_id"], False)
     bt = plan.backtest.assign(area_code=plan.backtest["area"], year=None, type="total")
     for col, label in (("mape_trend_pct", "backtest MAPE, rate trended"), ("mape_held_pct", "backtest MAPE, rate held"),
-                       ("mape_naive_pct", "backtest MAPE, naive (last value)")):
+                       ("mape_naive_pct", "backtest MAPE, naive (last value)"),
+                       (f"mape_{backtest.KNOWN_POPULATION}_pct", "backtest MAPE, rate trended x population as it "
+                                                                 "turned out (yardstick)")):
         for rec in bt.to_dict("records"):
             rows.append({"section": "backtest", "area_code": "", "area_name": rec["area"], "year": "2022-2025",
                          "type": "total", "type_label": TYPE_LABELS["total"], "measure": label, "value": rec[col],

@@ -112,6 +112,19 @@ def supply_basis(plan: Plan) -> pd.DataFrame:
     return rows[["council", "placement type", "basis", "source", "status"]].sort_values(["placement type", "council"])
 
 
+def planned_homes(plan: Plan) -> pd.DataFrame:
+    """The members' planned openings and closures, as their planned-homes returns give them."""
+    cols = ["council", "setting", "home", "change", "beds", "date", "stage", "note"]
+    rows = plan.planned
+    if rows.empty:
+        return pd.DataFrame(columns=cols)
+    return pd.DataFrame({"council": rows["area_code"].map(lambda c: plan.names.get(c, c)),
+                         "setting": rows["setting_type"].str.replace("_", " "),
+                         "home": rows["setting_name"].replace("", "not yet named"), "change": rows["change"],
+                         "beds": rows["beds"], "date": rows["period_label"], "stage": rows["stage"],
+                         "note": rows["note"]})[cols]
+
+
 def council_section(plan: Plan) -> Section:
     """Each member at the horizon: demand, places and gap per supplied type."""
     rows = plan.gap[(plan.gap["area_code"] != "group") & (plan.gap["year"] == plan.horizon)].copy()
@@ -193,12 +206,16 @@ def backtest_section(plan: Plan) -> Section:
     table = _round(plan.backtest, 1).rename(columns={"area": "council", "mape_trend_pct": "MAPE % (rate trended)",
                                                      "mape_held_pct": "MAPE % (rate held)",
                                                      "mape_naive_pct": "MAPE % (naive: last value)",
+                                                     f"mape_{backtest.KNOWN_POPULATION}_pct":
+                                                         "MAPE % (rate trended, population as it turned out)",
                                                      "better": "closest"})
     caption = ("Children in care forecast from data to 31 March 2021, compared with DfE's published 2022-2025; mean "
                "absolute percentage error over the four years. Rate trended: the rate per 10,000 on its five-year "
                "line; rate held: the 2021 rate; both times the population trend. The naive forecast carries 2021's "
                "count forward, in the same run. The group's row compares the members' summed forecast with their "
-               f"summed actual. This plan uses: rate {plan.rate}.")
+               "summed actual. The last column is a yardstick, not a forecast anyone could have made: the trended "
+               "rate times the population as it turned out, so what is left is the rate's own error. "
+               f"This plan uses: rate {plan.rate}.")
     return Section("backtest", "How well the method forecast 2022-2025", plan.backtest, table, caption, "DfE/LAIT")
 
 
@@ -284,6 +301,7 @@ def prepare(store: Store, selection: Selection, choices: Choices = Choices()) ->
         if part.key == "gap":
             chart_frame = part.chart.assign(type_label=part.chart["type"].map(TYPES))
             extra["basis"] = text_or_blank(supply_basis(current))
+            extra["planned"] = text_or_blank(planned_homes(current))
         if part.key == "costs":
             extra["summary"] = cost_summary(current)
         chart = CHARTS.get(part.key)
