@@ -181,3 +181,19 @@ def test_transition_rates_by_age_band_count_ageing_leaving_and_entering_by_band(
     # without ages the same extract gives the all-ages rate, which cannot see the 15-year-olds' exit
     flat = demand.project_transitions(demand.transition_rates(pd.DataFrame(rows), date(2022, 4, 30)), [2023])
     assert flat.set_index("type")["children"]["fostering_inhouse"] != pytest.approx(7.0)
+
+
+def test_the_plan_splits_transitions_by_age_band_when_the_extract_keeps_dates_of_birth():
+    from regional.sufficiency import plan
+
+    rows = [episode("seed", "2019-06-01", "2019-07-01", "Other")]
+    rows += [episode(f"f{i}", "2020-06-01", None) for i in range(6)]
+    eps = pd.DataFrame(rows).assign(area_code="A", extract_date=date(2022, 4, 30), synthetic=True, dataset="syn-a")
+    without = plan.transition_frame(eps, [2023])
+    assert without["method"].str.contains("all ages (the extract holds no date of birth)", regex=False).all()
+    assert without["method"].str.startswith("SYNTHETIC extract").all() and without["synthetic"].all()
+    with_dob = plan.transition_frame(eps.assign(dob=pd.Timestamp("2010-05-01")), [2023])
+    assert with_dob["method"].str.contains("by age band", regex=False).all()
+    assert set(with_dob["type"]) <= {*demand.EPISODE_TYPES.values(), "total"}  # summed back to types
+    total = with_dob[with_dob["type"] == "total"]["children"].iloc[0]
+    assert total == pytest.approx(without[without["type"] == "total"]["children"].iloc[0])
