@@ -141,9 +141,15 @@ def transition_section(folder: Path = SF_SAMPLE) -> list[str]:
     for type_, rec in by_type.iterrows():
         lines.append(f"| the three summed | {TYPE_LABELS.get(type_, type_)} | " + " | ".join(
             "-" if pd.isna(rec.get(m)) else f"{rec.get(m):.1f}" for m in methods) + " |")
+    from regional.sufficiency import demand
+
+    stock = {d.year: len(demand.stock_at(episodes, d)) for d in [*fit, *test]}
     lines += ["", f"{len(episodes):,} episodes, {episodes['child'].nunique():,} children; the run took "
-              f"{took * 1000:.0f} ms. The embedded extracts (data/synthetic) are SYNTHETIC and hold no date of birth, "
-              "so the page's transition-rate figures are all ages and labelled synthetic."]
+              f"{took * 1000:.0f} ms. The sample's children in care fall year on year ("
+              + ", ".join(f"{n:,} at 31 March {y}" for y, n in stock.items())
+              + "), so carrying a stock forward misses by about as much as it falls; the informative comparison is "
+              "between the two transition methods. The embedded extracts (data/synthetic) are SYNTHETIC and hold no "
+              "date of birth, so the page's transition-rate figures are all ages and labelled synthetic."]
     return lines
 
 
