@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from regional.importers.local_provision import SETTING_TYPES
 from regional.selection import Selection
 from regional.store import Store
 from regional.sufficiency import DEFAULT_HORIZON, TYPE_LABELS, TYPES, backtest, costs, plan as plans
@@ -119,7 +120,7 @@ def planned_homes(plan: Plan) -> pd.DataFrame:
     if rows.empty:
         return pd.DataFrame(columns=cols)
     return pd.DataFrame({"council": rows["area_code"].map(lambda c: plan.names.get(c, c)),
-                         "setting": rows["setting_type"].str.replace("_", " "),
+                         "setting": rows["setting_type"].map(SETTING_TYPES).fillna(rows["setting_type"]),
                          "home": rows["setting_name"].replace("", "not yet named"), "change": rows["change"],
                          "beds": rows["beds"], "date": rows["period_label"], "stage": rows["stage"],
                          "note": rows["note"]})[cols]
@@ -300,6 +301,8 @@ def prepare(store: Store, selection: Selection, choices: Choices = Choices()) ->
         chart_frame = part.chart
         if part.key == "gap":
             chart_frame = part.chart.assign(type_label=part.chart["type"].map(TYPES))
+            # a type no member has a supply figure for has nothing to draw against: the table says so
+            chart_frame = chart_frame[chart_frame["places"].notna()]
             extra["basis"] = text_or_blank(supply_basis(current))
             extra["planned"] = text_or_blank(planned_homes(current))
         if part.key == "costs":
