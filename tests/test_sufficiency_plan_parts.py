@@ -218,3 +218,13 @@ def test_transition_backtest_scores_a_steady_flow_perfectly_by_every_method():
     ape = res[res["type"] == "total"].groupby("method")["ape"].max()
     assert ape["transition"] == pytest.approx(0, abs=1e-9) and ape["transition_age"] == pytest.approx(0, abs=1e-9)
     assert ape["naive"] == pytest.approx(0, abs=1e-9)  # a steady state: carrying it forward is right too
+
+
+def test_a_type_no_member_supplies_keeps_its_need_and_has_no_gap():
+    demand = pd.DataFrame({"area_code": ["A", "B"], "year": 2028, "type": "supported", "children": [12.0, 8.0],
+                           "low": [10.0, 6.0], "high": [14.0, 9.0]})
+    sup = pd.DataFrame({"area_code": ["A", "B"], "year": 2028, "type": "supported", "places": np.nan,
+                        "households": np.nan, "usable_share": np.nan, "basis": "", "source": "", "status": "not known"})
+    row = gap.group_gap(demand, sup).iloc[0]
+    assert row["children"] == 20 and np.isnan(row["places"]) and np.isnan(row["gap_children"])
+    assert row["status"] == "no member has a supply figure"
