@@ -175,12 +175,17 @@ def test_transition_rates_by_age_band_count_ageing_leaving_and_entering_by_band(
     assert rates["entries"][f"under 1{sep}fostering_inhouse"] == pytest.approx(2.0)
     proj = demand.project_transitions(rates, [2023])
     per_type = demand.by_type(proj).set_index("type")["children"]
-    # 2023: in-house: 3 over-16s stay (no evidence they leave), babies 2 stay + 2 new = 7; homes 4
-    assert per_type["fostering_inhouse"] == pytest.approx(7.0)
+    # States nobody was in a year earlier keep their type and age out of their band at 1 / its length a
+    # year (the sector's model): the 3 over-16s half leave at 18 (1.5 stay), the 2 babies all turn 1 and
+    # stay in-house, 2 new babies enter: in-house 1.5 + 2 + 2 = 5.5; homes: the 4 ten-year-olds, of whom
+    # 1/6 would reach 16 (still in a home) = 4
+    assert m.loc[older, demand.LEFT] == pytest.approx(0.5) and m.loc[older, older] == pytest.approx(0.5)
+    assert m.loc[f"under 1{sep}fostering_inhouse", f"1 to 4{sep}fostering_inhouse"] == pytest.approx(1.0)
+    assert per_type["fostering_inhouse"] == pytest.approx(5.5)
     assert per_type["childrens_homes"] == pytest.approx(4.0)
-    # without ages the same extract gives the all-ages rate, which cannot see the 15-year-olds' exit
+    # without ages the same extract gives the all-ages rate, which cannot see who turns 18
     flat = demand.project_transitions(demand.transition_rates(pd.DataFrame(rows), date(2022, 4, 30)), [2023])
-    assert flat.set_index("type")["children"]["fostering_inhouse"] != pytest.approx(7.0)
+    assert flat.set_index("type")["children"]["fostering_inhouse"] != pytest.approx(5.5)
 
 
 def test_the_plan_splits_transitions_by_age_band_when_the_extract_keeps_dates_of_birth():

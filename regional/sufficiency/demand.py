@@ -261,6 +261,20 @@ def age_band(births: pd.Series, when: date) -> pd.Series:
     return out
 
 
+def _band_years(band: str) -> int:
+    low, high = next((lo, hi) for lo, hi, label in AGE_BANDS if label == band)
+    return min(high, 18) - low  # "16 and over": two years to 18, when care ends
+
+
+def _next_band(band: str) -> str | None:
+    """The band a child ages into (the last: leaving care at 18); none for an unknown age."""
+    labels = [label for _, _, label in AGE_BANDS]
+    if band not in labels:
+        return None
+    i = labels.index(band)
+    return labels[i + 1] if i + 1 < len(labels) else LEFT
+
+
 def stock_at(episodes: pd.DataFrame, when: date, births: pd.Series | None = None) -> pd.Series:
     """Each child in care at ``when`` and their placement type (the episode open that day); with
     ``births`` (date of birth by child) the state is "age band | type"."""
@@ -318,9 +332,16 @@ def transition_rates(episodes: pd.DataFrame, extract_date: date, *, pairs: int =
         entries = entries.add(new.reindex(types, fill_value=0), fill_value=0)
     out_of = moves.sum(axis=1)
     matrix = moves.div(out_of.where(out_of > 0), axis=0).fillna(0.0)
-    for t in types:  # a type nobody was in: assume children stay (no evidence either way)
+    for t in types:  # a state nobody was in: children stay in the type (no evidence either way) ...
         if out_of[t] == 0:
             matrix.loc[t, t] = 1.0
+            if births is not None:  # ... and age out of the band at 1 / its length a year, as the sector's model does
+                band, type_ = t.split(BAND_SEP)
+                following = _next_band(band)
+                if following is not None:
+                    share = 1 / _band_years(band)
+                    matrix.loc[t, t] = 1 - share
+                    matrix.loc[t, LEFT if following == LEFT else f"{following}{BAND_SEP}{type_}"] = share
     return {"matrix": matrix, "entries": entries / (len(dates) - 1), "stock": stocks[-1].value_counts().reindex(
         types, fill_value=0).astype(float), "base": dates[-1], "years": len(dates) - 1, "first": dates[0],
         "by_age": births is not None}
