@@ -222,3 +222,12 @@ def test_both_returns_store_compare_and_withdraw_on_postgresql(tmp_path):
     assert held.loc[2027, "population"] == pytest.approx(18 * (4000 + 50)) and first.number == 1
     planned = returns.submit("planned_provision", _planned(tmp_path, [PLANNED]), engine, who="test")
     assert planned.number == 1 and len(db.read_table(engine, models.PlannedProvision)) == 1
+
+
+def test_a_planned_opening_without_a_base_figure_is_named_not_counted(own_engine, tmp_path):
+    supported_plan = {**PLANNED, "setting_type": "supported_accommodation", "setting_name": "Flats",
+                      "document": "Torbay supported plan"}
+    returns.submit("planned_provision", _planned(tmp_path, [supported_plan]), own_engine, who="test")
+    rows = supply.supported(load_store(own_engine), [TORBAY], [2028]).iloc[0]
+    assert rows["status"] == "not known" and np.isnan(rows["places"])
+    assert "1 planned change(s) returned but not counted: no base figure" in rows["basis"]

@@ -72,6 +72,11 @@ def add_planned(places: np.ndarray, years: list[int], changes: pd.DataFrame, bas
     return np.maximum(out, 0.0), text, sorted(set(later["source_id"]))
 
 
+def _uncounted(planned: pd.DataFrame, code: str) -> str:
+    n = int((planned["area_code"] == code).sum())
+    return f"; {n} planned change(s) returned but not counted: no base figure to add them to" if n else ""
+
+
 def _net_places_per_year(store: Store, codes: list[str]) -> pd.Series:
     changes = store.table(models.OfstedRegisterChange)
     yearly = residential.register_changes(changes, codes)
@@ -107,7 +112,8 @@ def childrens_homes(store: Store, codes: list[str], years: list[int]) -> pd.Data
             source = "ofsted-providers-2023"
         else:
             rows += [dict(area_code=code, year=y, type="childrens_homes", places=np.nan, households=np.nan,
-                          usable_share=np.nan, basis="no register figure", source=NO_SOURCE, status="missing") for y in years]
+                          usable_share=np.nan, basis="no register figure" + _uncounted(planned, code),
+                          source=NO_SOURCE, status="missing") for y in years]
             continue
         own = np.nan
         if code in returns.index and pd.notna(returns.loc[code, "occupied_own"]) and returns.loc[code, "beds"]:
@@ -194,7 +200,8 @@ def supported(store: Store, codes: list[str], years: list[int]) -> pd.DataFrame:
             beds, when, source = float(returned.loc[code, "value"]), returned.loc[code, "period"], returned.loc[code, "source_id"]
         else:
             rows += [dict(area_code=code, year=y, type="supported", places=np.nan, households=np.nan,
-                          usable_share=np.nan, basis="not returned by the council (no published source)",
+                          usable_share=np.nan, basis="not returned by the council (no published source)"
+                          + _uncounted(planned, code),
                           source=NO_SOURCE, status="not known") for y in years]
             continue
         basis = f"council's return, {when:%B %Y}: {beds:.0f} local places, held flat (no trend published)"
