@@ -23,7 +23,8 @@ from regional import models
 from regional.authorities import AreaIndex
 from regional.errors import DataError
 from regional.importers import values
-from regional.importers.council_return import ReturnInvalid, identity_hash, published_date, read_template, slug
+from regional.importers.council_return import (ReturnInvalid, identity_hash, published_date, read_template, slug,
+                                               validate_rows)
 from regional.observations import parse_period
 from regional.settings import DATA_DIR
 
@@ -83,16 +84,7 @@ def read_local_provision(path: Path, areas: AreaIndex, *, display_name: str | No
     """Validate a return; (lines, sources) or ReturnInvalid listing every problem."""
     name = display_name or Path(path).name
     frame = read_template(path, REQUIRED, OPTIONAL, name)
-    problems: list[DataError] = []
-    records = []
-    for position, rec in zip(frame.index, frame.to_dict("records")):
-        try:
-            records.append(_line(rec, int(position) + 2, name, areas))
-        except DataError as exc:
-            problems.append(exc)
-    if problems:
-        raise ReturnInvalid(problems)
-    lines = pd.DataFrame(records)
+    lines = pd.DataFrame(validate_rows(frame, lambda rec, row: _line(rec, row, name, areas)))
     problems = _check_together(lines, name)
     if problems:
         raise ReturnInvalid(problems)

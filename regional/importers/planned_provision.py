@@ -19,7 +19,8 @@ import pandas as pd
 from regional.authorities import AreaIndex
 from regional.errors import DataError
 from regional.importers import values
-from regional.importers.council_return import ReturnInvalid, identity_hash, published_date, read_template, slug
+from regional.importers.council_return import (ReturnInvalid, identity_hash, published_date, read_template, slug,
+                                               validate_rows)
 from regional.importers.local_provision import SETTING_TYPES, setting_key
 
 REQUIRED = ["council", "setting_type", "change", "beds", "opens"]
@@ -46,16 +47,7 @@ def read_planned_provision(path: Path, areas: AreaIndex, *, display_name: str | 
     """(rows, sources), or ReturnInvalid listing every problem."""
     name = display_name or Path(path).name
     frame = read_template(path, REQUIRED, OPTIONAL, name)
-    problems: list[DataError] = []
-    records = []
-    for position, rec in zip(frame.index, frame.to_dict("records")):
-        try:
-            records.append(_line(rec, int(position) + 2, name, areas))
-        except DataError as exc:
-            problems.append(exc)
-    if problems:
-        raise ReturnInvalid(problems)
-    lines = pd.DataFrame(records)
+    lines = pd.DataFrame(validate_rows(frame, lambda rec, row: _line(rec, row, name, areas)))
     dupes = lines[lines.duplicated(["area_code", "period", "setting_type", "setting_name", "document"], keep=False)]
     if len(dupes):
         rows = dupes["row"].tolist()
