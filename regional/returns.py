@@ -680,14 +680,23 @@ def _held_pipeline(session: Session, prepared: Prepared) -> pd.DataFrame:
     return frame[mask].reset_index(drop=True)
 
 
-def _read_local_provision(path: Path, index: AreaIndex, name: str, council: str | None) -> Read:
-    from regional.importers.local_provision import read_local_provision
+def _frames_reader(module: str, function: str) -> Callable[[Path, AreaIndex, str, str | None], Read]:
+    """A reader for an importer that returns (rows, sources) or raises every problem at once."""
 
-    try:
-        lines, sources = read_local_provision(path, index, display_name=name)
-    except DataError as exc:
-        return Read(pd.DataFrame(columns=["area_code", "period_label"]), pd.DataFrame(), _problems_report(exc))
-    return Read(lines, sources, _empty_report())
+    def read(path: Path, index: AreaIndex, name: str, council: str | None) -> Read:
+        import importlib
+
+        reader = getattr(importlib.import_module(module), function)
+        try:
+            rows, sources = reader(path, index, display_name=name)
+        except DataError as exc:
+            return Read(pd.DataFrame(columns=["area_code", "period_label"]), pd.DataFrame(), _problems_report(exc))
+        return Read(rows, sources, _empty_report())
+
+    return read
+
+
+_read_local_provision = _frames_reader("regional.importers.local_provision", "read_local_provision")
 
 
 def _read_ssda903(path: Path | list[Path], index: AreaIndex, name: str | list[str], council: str | None) -> Read:
@@ -816,14 +825,7 @@ def _read_population_projection(path: Path, index: AreaIndex, name: str, council
     return Read(rows, sources, report)
 
 
-def _read_planned_provision(path: Path, index: AreaIndex, name: str, council: str | None) -> Read:
-    from regional.importers.planned_provision import read_planned_provision
-
-    try:
-        rows, sources = read_planned_provision(path, index, display_name=name)
-    except DataError as exc:
-        return Read(pd.DataFrame(columns=["area_code", "period_label"]), pd.DataFrame(), _problems_report(exc))
-    return Read(rows, sources, _empty_report())
+_read_planned_provision = _frames_reader("regional.importers.planned_provision", "read_planned_provision")
 
 
 def _held_population_projection(session: Session, prepared: Prepared) -> pd.DataFrame:

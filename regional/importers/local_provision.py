@@ -185,16 +185,23 @@ def _check_together(lines: pd.DataFrame, name: str) -> list[DataError]:
 
 
 def _sources(lines: pd.DataFrame, areas: AreaIndex, name: str) -> pd.DataFrame:
+    return document_sources(lines, areas, name, prefix="local-provision", return_name="local provision return",
+                            licence="The council's own published figures")
+
+
+def document_sources(lines: pd.DataFrame, areas: AreaIndex, name: str, *, prefix: str, return_name: str,
+                     licence: str) -> pd.DataFrame:
+    """One source per council and document; ``key`` is "code|document". The id is readable and
+    unique to the full document identity (never a cut title, issue 11)."""
     rows = []
     for (code, document), part in lines.groupby(["area_code", "document"], sort=False):
         published = part["published"].replace("", None).dropna()
         publisher = areas.name_of(code)
         rows.append({"key": f"{code}|{document}",
-                     "id": f"local-provision-{slug(publisher)[:40]}-{slug(document)[:60]}-"
-                           f"{identity_hash(code, document)}",
+                     "id": f"{prefix}-{slug(publisher)[:40]}-{slug(document)[:60]}-{identity_hash(code, document)}",
                      "kind": "council", "publisher": publisher, "title": document,
-                     "edition": f"local provision return ({name})" + (f"; published {published.iloc[0]}" if len(published) else ""),
-                     "url": "", "licence": "The council's own published figures",
+                     "edition": f"{return_name} ({name})" + (f"; published {published.iloc[0]}" if len(published) else ""),
+                     "url": "", "licence": licence,
                      "published": date.fromisoformat(published.iloc[0]) if len(published) else None})
     return pd.DataFrame(rows)
 

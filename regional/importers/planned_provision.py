@@ -19,8 +19,8 @@ import pandas as pd
 from regional.authorities import AreaIndex
 from regional.errors import DataError
 from regional.importers import values
-from regional.importers.council_return import (ReturnInvalid, identity_hash, published_date, read_template, slug,
-                                               validate_rows)
+from regional.importers.council_return import published_date, read_template, validate_rows
+from regional.importers.local_provision import document_sources
 from regional.importers.local_provision import SETTING_TYPES, setting_key
 
 REQUIRED = ["council", "setting_type", "change", "beds", "opens"]
@@ -53,19 +53,8 @@ def read_planned_provision(path: Path, areas: AreaIndex, *, display_name: str | 
         rows = dupes["row"].tolist()
         raise DataError(f"rows {', '.join(map(str, rows))} give the same setting and date twice", file=name,
                         row=rows[-1], column="setting_name", expected="one row per home and date")
-    sources = []
-    for (code, document), part in lines.groupby(["area_code", "document"], sort=False):
-        published = part["published"].replace("", None).dropna()
-        publisher = areas.name_of(code)
-        sources.append({"key": f"{code}|{document}",
-                        "id": f"planned-provision-{slug(publisher)[:40]}-{slug(document)[:60]}-"
-                              f"{identity_hash(code, document)}",
-                        "kind": "council", "publisher": publisher, "title": document,
-                        "edition": f"planned homes return ({name})" + (f"; published {published.iloc[0]}"
-                                                                      if len(published) else ""),
-                        "url": "", "licence": "The council's own figures",
-                        "published": date.fromisoformat(published.iloc[0]) if len(published) else None})
-    sources = pd.DataFrame(sources)
+    sources = document_sources(lines, areas, name, prefix="planned-provision", return_name="planned homes return",
+                               licence="The council's own figures")
     keys = dict(zip(sources["key"], sources["id"]))
     lines["source_id"] = [keys[f"{a}|{d}"] for a, d in zip(lines["area_code"], lines["document"])]
     return lines[ROW_COLUMNS].reset_index(drop=True), sources.drop(columns="key")
