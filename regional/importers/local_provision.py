@@ -23,7 +23,8 @@ from regional import models
 from regional.authorities import AreaIndex
 from regional.errors import DataError
 from regional.importers import values
-from regional.importers.council_return import ReturnInvalid, identity_hash, published_date, read_template, slug
+from regional.importers.council_return import (ReturnInvalid, identity_hash, published_date, read_template, slug,
+                                               validate_rows)
 from regional.observations import parse_period
 from regional.settings import DATA_DIR
 
@@ -83,16 +84,7 @@ def read_local_provision(path: Path, areas: AreaIndex, *, display_name: str | No
     """Validate a return; (lines, sources) or ReturnInvalid listing every problem."""
     name = display_name or Path(path).name
     frame = read_template(path, REQUIRED, OPTIONAL, name)
-    problems: list[DataError] = []
-    records = []
-    for position, rec in zip(frame.index, frame.to_dict("records")):
-        try:
-            records.append(_line(rec, int(position) + 2, name, areas))
-        except DataError as exc:
-            problems.append(exc)
-    if problems:
-        raise ReturnInvalid(problems)
-    lines = pd.DataFrame(records)
+    lines = pd.DataFrame(validate_rows(frame, lambda rec, row: _line(rec, row, name, areas)))
     problems = _check_together(lines, name)
     if problems:
         raise ReturnInvalid(problems)
@@ -193,16 +185,23 @@ def _check_together(lines: pd.DataFrame, name: str) -> list[DataError]:
 
 
 def _sources(lines: pd.DataFrame, areas: AreaIndex, name: str) -> pd.DataFrame:
+    return document_sources(lines, areas, name, prefix="local-provision", return_name="local provision return",
+                            licence="The council's own published figures")
+
+
+def document_sources(lines: pd.DataFrame, areas: AreaIndex, name: str, *, prefix: str, return_name: str,
+                     licence: str) -> pd.DataFrame:
+    """One source per council and document; ``key`` is "code|document". The id is readable and
+    unique to the full document identity (never a cut title, issue 11)."""
     rows = []
     for (code, document), part in lines.groupby(["area_code", "document"], sort=False):
         published = part["published"].replace("", None).dropna()
         publisher = areas.name_of(code)
         rows.append({"key": f"{code}|{document}",
-                     "id": f"local-provision-{slug(publisher)[:40]}-{slug(document)[:60]}-"
-                           f"{identity_hash(code, document)}",
+                     "id": f"{prefix}-{slug(publisher)[:40]}-{slug(document)[:60]}-{identity_hash(code, document)}",
                      "kind": "council", "publisher": publisher, "title": document,
-                     "edition": f"local provision return ({name})" + (f"; published {published.iloc[0]}" if len(published) else ""),
-                     "url": "", "licence": "The council's own published figures",
+                     "edition": f"{return_name} ({name})" + (f"; published {published.iloc[0]}" if len(published) else ""),
+                     "url": "", "licence": licence,
                      "published": date.fromisoformat(published.iloc[0]) if len(published) else None})
     return pd.DataFrame(rows)
 
