@@ -77,7 +77,7 @@ def _check(store: Store, files, kind: str, council: str | None, key: str) -> Non
             prepared = returns.prepare(chosen, paths if len(paths) > 1 else paths[0], store.engine, council=council,
                                        display_name=[f.name for f in files] if len(files) > 1 else files[0].name,
                                        index=store.index)
-            change = returns.preview(prepared, store.engine) if len(prepared.rows) else None
+            change = returns.preview(prepared, store.engine) if len(prepared.rows) and prepared.storable else None
         except DataError as exc:
             problems = getattr(exc, "problems", [exc])
             st.error(f"Nothing was stored. {len(problems)} problem(s):")

@@ -148,10 +148,15 @@ class Prepared:
     def warnings(self) -> pd.DataFrame:
         return self.report[self.report["severity"] == "warning"]
 
+    @property
+    def storable(self) -> bool:
+        """A file with errors stores nothing, except an SSDA903 extract whose ``rows`` are its valid rows."""
+        return self.errors.empty or self.accepted_rows_only
+
     def summary(self) -> dict[str, int]:
         bad = set(self.errors["row"].dropna().astype(int))
-        return {"rows_ok": len(self.rows), "warnings": len(self.warnings), "errors": len(self.errors),
-                "rows_with_errors": len(bad)}
+        return {"rows_ok": len(self.rows) if self.storable else 0, "warnings": len(self.warnings),
+                "errors": len(self.errors), "rows_with_errors": len(bad)}
 
 
 def file_sha256(path: Path | list[Path]) -> str:
@@ -585,7 +590,7 @@ def _read_council_return(path: Path, index: AreaIndex, name: str, council: str |
     from regional.importers.council_return import read_council_return
 
     try:
-        obs, sources = read_council_return(path, index, index_indicators(), display_name=name)
+        obs, sources = read_council_return(path, index, index_indicators(), display_name=name, with_rows=True)
     except DataError as exc:
         return Read(pd.DataFrame(columns=["area_code", "period_label"]), pd.DataFrame(), _problems_report(exc))
     return Read(obs, sources, _empty_report())

@@ -94,6 +94,9 @@ def test_an_editor_cannot_store_another_councils_rows(engine, app_test, signed_i
     report = next(d.value for d in at.dataframe if "problem" in d.value.columns)
     assert "a row for another council" in set(report["problem"])
     assert set(report["expected"]) == {"rows for Dorset only"}
+    assert sorted(report["row"].astype(int)) == [2, 3]  # each refused row named
+    assert {m.label: m.value for m in at.metric}["Rows that can be stored"] == "0"
+    assert not [d for d in at.dataframe if "change" in d.value.columns]  # no preview of a change that cannot happen
     assert any("Nothing can be stored" in e.value for e in at.error)
     assert not [b for b in at.button if b.key == "data_store"]
     assert database_hash(engine) == before

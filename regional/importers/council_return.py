@@ -100,8 +100,9 @@ def identity_hash(*parts: object) -> str:
 
 
 def read_council_return(path: Path, areas: AreaIndex, indicator_ids: set[str] | dict[str, str], *,
-                        display_name: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                        display_name: str | None = None, with_rows: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Validate every row; return (observations, sources) or raise ReturnInvalid listing all problems.
+    ``with_rows`` keeps each figure's spreadsheet row (``row``), for reports that name it.
 
     ``indicator_ids`` may map each id to its period type (snapshot, flow, change, forecast) so
     labels read "at 26 February 2026" for a snapshot and "to 31 March 2024" for a change.
@@ -117,12 +118,13 @@ def read_council_return(path: Path, areas: AreaIndex, indicator_ids: set[str] | 
     # One document may quote two figures for the same thing in different sections: both stay.
     dupes = tidy.duplicated(["area_code", "indicator_id", "period", "document", "breakdown", "section"], keep=False)
     if dupes.any():
-        rows = [int(i) + 2 for i in tidy.index[dupes]]
+        rows = [int(r) for r in tidy.loc[dupes, "row"]]
         raise ReturnInvalid([DataError(f"rows {', '.join(map(str, rows[:6]))} give the same council, indicator, "
                                        "period, document and section twice", file=name, row=rows[0], column="value")])
     sources = _sources(tidy, areas, name)
     tidy["source_id"] = tidy["document_key"].map(dict(zip(sources["key"], sources["id"])))
-    return tidy[OBS_COLUMNS].reset_index(drop=True), sources.drop(columns=["key", "area_code"])
+    return (tidy[OBS_COLUMNS + (["row"] if with_rows else [])].reset_index(drop=True),
+            sources.drop(columns=["key", "area_code"]))
 
 
 def _row(rec: dict, row: int, name: str, areas: AreaIndex, indicator_ids, period_types: dict[str, str],
@@ -188,7 +190,7 @@ def _row(rec: dict, row: int, name: str, areas: AreaIndex, indicator_ids, period
     return {"area_code": code, "indicator_id": indicator, "period": period, "period_label": label,
             "value": value, "status": status, "breakdown": breakdown, "section": texts["section"],
             "note": texts["note"], "raw": "", "document": document, "published": published,
-            "document_key": (document, published)}
+            "document_key": (document, published), "row": row}
 
 
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
