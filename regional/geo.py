@@ -109,17 +109,23 @@ def encode_postcodes(compact) -> np.ndarray:
 
 @dataclass
 class ParsedPostcodes:
-    """Postcodes split once, as Arrow arrays (kept out of pandas for speed)."""
+    """Postcodes split once, as Arrow arrays and integer codes (kept out of pandas for speed)."""
 
     kind_code: np.ndarray  # int8 index into KINDS per row
     full: np.ndarray       # bool: a full postcode's shape
-    compact: pa.Array      # without spaces ('' unless full)
+    codes: np.ndarray      # int64: the full postcode as ``encode_postcodes`` codes it (0 unless full)
     outcode: pa.Array      # '' when unknown
     sector: pa.Array       # 'BH8 9' ('' when unknown)
+    outcode_codes: np.ndarray  # int64: the outcode coded the same way (0 when unknown)
 
     @property
     def kind(self) -> pd.Categorical:
         return pd.Categorical.from_codes(self.kind_code, dtype=KIND_DTYPE, validate=False)
+
+    @property
+    def compact(self) -> pa.Array:
+        """The full postcode without spaces ('' unless full)."""
+        return _decode_arrow(self.codes)
 
     def frame(self, index=None) -> pd.DataFrame:
         return pd.DataFrame({"kind": np.asarray(self.kind, dtype=object), "outcode": self.outcode.to_numpy(zero_copy_only=False).astype(object),
@@ -127,18 +133,71 @@ class ParsedPostcodes:
                              "compact": self.compact.to_numpy(zero_copy_only=False).astype(object)}, index=index)
 
 
-def split_postcodes(values) -> ParsedPostcodes:
-    """Classify and split postcodes with Arrow string kernels (no per-row Python).
+_BYTE_CLASS = np.zeros(256, dtype=np.int8)  # 0 other, 2 digit, 3 letter
+_BYTE_CLASS[np.frombuffer(b"0123456789", dtype=np.uint8)] = 2
+_BYTE_CLASS[np.frombuffer(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", dtype=np.uint8)] = 3
+_SLOTS = 8  # a full postcode with its one space is at most 8 characters
+_SPACE = ord(" ")
+_OUTCODE_DIVISOR = len(_ALPHABET) ** 3  # code // this: the outcode's own code (the inward code is 3 characters)
 
-    Full postcodes (the great majority) take one regular expression on the text without
-    spaces; only the rest are tried as an outcode or sector.
-    """
-    text = _arrow_text(values)
+
+def _byte_matrix(text: pa.Array, keep: np.ndarray, width: int) -> np.ndarray:
+    """The ASCII rows of at most ``width`` bytes where ``keep``, right-aligned in a (rows, width) byte
+    matrix padded with spaces (other rows all spaces): zero per-row Python, one copy."""
+    chosen = pc.if_else(pa.array(keep), text, "")
+    padded = pc.ascii_lpad(chosen, width=width, padding=" ")
+    if isinstance(padded, pa.ChunkedArray):
+        padded = padded.combine_chunks()
+    offsets = np.frombuffer(padded.buffers()[1], dtype=np.int32)[padded.offset:padded.offset + len(padded) + 1]
+    data = np.frombuffer(padded.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
+    return data.reshape(-1, width)
+
+
+def _fixed_strings(chars: np.ndarray) -> pa.Array:
+    """One string per row of a byte matrix, leading spaces dropped."""
+    fixed = pa.FixedSizeBinaryArray.from_buffers(pa.binary(chars.shape[1]), len(chars),
+                                                 [None, pa.py_buffer(np.ascontiguousarray(chars).tobytes())])
+    return pc.ascii_ltrim(fixed.cast(pa.binary()).cast(pa.string()), " ")
+
+
+def _full_by_bytes(text: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The full postcodes written the usual two ways (``BH89AB`` or ``BH8 9AB``), read as a byte
+    matrix with no regular expression: (full, codes, outward, inward). ``outward`` holds the
+    outcode right-aligned in 4 slots, ``inward`` the last 3 characters (both meaningful only
+    where ``full``; ``split_postcodes`` replaces the other rows). A row is claimed only
+    when ``FULL_PATTERN`` holds for it without spaces; anything else (tabs, several spaces, a
+    space elsewhere, non-ASCII) is left for ``_split_text`` to decide."""
+    n = len(text)
+    length = pc.binary_length(text).to_numpy(zero_copy_only=False)
+    candidate = (length >= 5) & (length <= _SLOTS) & pc.string_is_ascii(text).to_numpy(zero_copy_only=False)
+    if not candidate.any():
+        return np.zeros(n, bool), np.zeros(n, np.int64), np.full((n, 4), _SPACE, np.uint8), np.full((n, 3), _SPACE, np.uint8)
+    chars = _byte_matrix(text, candidate, _SLOTS)
+    spaced = (chars[:, 4] == _SPACE) & (length >= 6)  # 'BH8 9AB': the one space before the inward code
+    out_len = length - 3 - spaced
+    full = candidate & (out_len >= 2) & (out_len <= 4)
+    outward = np.empty((n, 4), dtype=np.uint8)
+    code = np.zeros(n, dtype=np.int64)
+    for slot in range(4):  # column by column: a few vector operations each, no (rows, 4) temporaries
+        column = np.where(spaced, chars[:, slot], chars[:, slot + 1])
+        outward[:, slot] = column
+        kind = _BYTE_CLASS[column]
+        first = slot == 4 - out_len
+        full &= np.where(first, kind == 3, (kind >= 2) | (slot < 4 - out_len))
+        code = code * len(_ALPHABET) + _CODE[column]
+    for slot, wanted in ((5, 2), (6, 3), (7, 3)):
+        full &= _BYTE_CLASS[chars[:, slot]] == wanted
+        code = code * len(_ALPHABET) + _CODE[chars[:, slot]]
+    return full, np.where(full, code, 0), outward, chars[:, 5:8]
+
+
+def _split_text(text: pa.Array) -> tuple[np.ndarray, np.ndarray, pa.Array, pa.Array, pa.Array]:
+    """Kind, full, compact, outcode and sector with Arrow string kernels: the general path, for the
+    rows the byte matrix does not settle."""
     compact = pc.replace_substring(pc.replace_substring(text, " ", ""), "\t", "")
     full = pc.match_substring_regex(compact, FULL_PATTERN)
     full_np = full.to_numpy(zero_copy_only=False)
-    n = len(text)
-    kind = np.zeros(n, dtype=np.int8)  # KINDS: full, sector, outcode, blank, malformed
+    kind = np.zeros(len(text), dtype=np.int8)  # KINDS: full, sector, outcode, blank, malformed
     outcode = pc.utf8_slice_codeunits(compact, 0, -3)
     sector = pc.binary_join_element_wise(outcode, pc.utf8_slice_codeunits(compact, -3, -2), " ")
     rest = np.flatnonzero(~full_np)
@@ -156,8 +215,37 @@ def split_postcodes(values) -> ParsedPostcodes:
         sector_part = np.where(has_digit, out_part.astype(object) + " " + digit.astype(object), "")
         outcode = pc.replace_with_mask(outcode, others_mask, pa.array(out_part, type=pa.string()))
         sector = pc.replace_with_mask(sector, others_mask, pa.array(sector_part, type=pa.string()))
-    return ParsedPostcodes(kind_code=kind, full=full_np, compact=pc.if_else(full, compact, ""), outcode=outcode,
-                           sector=sector)
+    return kind, full_np, pc.if_else(full, compact, ""), outcode, sector
+
+
+def split_postcodes(values) -> ParsedPostcodes:
+    """Classify and split postcodes without per-row Python.
+
+    Full postcodes (the great majority) are read as a byte matrix and coded in one step; the
+    rest (outcodes, sectors, blanks, anything else) take Arrow's string kernels and regular
+    expressions. Both give what ``FULL_PATTERN`` and ``PARTIAL_PATTERN`` say.
+    """
+    text = _arrow_text(values)
+    full, codes, outward, inward = _full_by_bytes(text)
+    n = len(text)
+    kind = np.zeros(n, dtype=np.int8)
+    outcode = _fixed_strings(outward)
+    sector = _fixed_strings(np.concatenate([outward, np.full((n, 1), _SPACE, np.uint8), inward[:, :1]], axis=1))
+    outcode_codes = codes // _OUTCODE_DIVISOR
+    rest = np.flatnonzero(~full)
+    if len(rest):
+        kind_rest, full_rest, compact_rest, outcode_rest, sector_rest = _split_text(text.take(pa.array(rest)))
+        kind[rest] = kind_rest
+        full[rest] = full_rest
+        if full_rest.any():
+            codes[rest[full_rest]] = encode_postcodes(compact_rest.filter(pa.array(full_rest)))
+        mask = np.zeros(n, dtype=bool)
+        mask[rest] = True
+        outcode = pc.replace_with_mask(outcode, pa.array(mask), outcode_rest)
+        sector = pc.replace_with_mask(sector, pa.array(mask), sector_rest)
+        outcode_codes[rest] = encode_postcodes(outcode_rest)  # at most 4 characters, '' coded 0
+    return ParsedPostcodes(kind_code=kind, full=full, codes=codes, outcode=outcode, sector=sector,
+                           outcode_codes=outcode_codes)
 
 
 def parse_postcodes(values: pd.Series) -> pd.DataFrame:
@@ -185,13 +273,22 @@ class PostcodeIndex:
 
     def positions(self, codes: np.ndarray) -> np.ndarray:
         """Row of each encoded postcode in the index, -1 where it is not there."""
+        order, at, hit = self.find_sorted(codes)
+        out = np.full(len(codes), -1, dtype=np.int64)
+        out[order[hit]] = at[hit]
+        return out
+
+    def find_sorted(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(order, at, hit): the codes in sorted order (``codes[order]``), the index row each would
+        take (``at``, ascending) and whether it is there. Sorted needles walk the index in order,
+        and reading its columns at ``at`` then touches memory in order too: far fewer cache misses
+        on an index of 2.7 million rows than reading at random."""
+        order = np.argsort(codes)
         if not len(self.keys):
-            return np.full(len(codes), -1, dtype=np.int64)
-        order = np.argsort(codes, kind="stable")  # sorted needles walk the index in order: 5-10x fewer cache misses
-        found = np.minimum(np.searchsorted(self.keys, codes[order]), len(self.keys) - 1)
-        at = np.empty_like(found)
-        at[order] = found
-        return np.where(self.keys[at] == codes, at, -1)
+            return order, np.zeros(len(codes), dtype=np.int64), np.zeros(len(codes), dtype=bool)
+        ordered = codes[order]
+        at = np.minimum(np.searchsorted(self.keys, ordered), len(self.keys) - 1)
+        return order, at, self.keys[at] == ordered
 
     def lookup(self, compact: pd.Series) -> pd.DataFrame:
         """easting, northing, council code and name for compact postcodes (NaN/'' where unknown)."""
@@ -424,9 +521,24 @@ class OutcodeTable:
     la_method: np.ndarray
 
     def positions(self, outcode: pa.Array) -> np.ndarray:
-        codes = encode_postcodes(outcode)
-        at = np.minimum(np.searchsorted(self.keys, codes), len(self.keys) - 1)
-        return np.where((self.keys[at] == codes) & (codes > 0), at, -1)
+        return self.positions_of_codes(encode_postcodes(outcode))
+
+    def positions_of_codes(self, codes: np.ndarray) -> np.ndarray:
+        """Row of each coded outcode (``encode_postcodes``), -1 where unknown (0, '', is never known):
+        one read of a table addressed by the code itself (an outcode has at most 4 characters, so
+        37**4 entries), no search."""
+        table = self._by_code()
+        inside = (codes > 0) & (codes < len(table))
+        return np.where(inside, table[np.where(inside, codes, 0)], -1).astype(np.int64)
+
+    def _by_code(self) -> np.ndarray:
+        if self.__dict__.get("_table") is None:
+            table = np.full(_OUTCODE_DIVISOR * len(_ALPHABET), -1, dtype=np.int32)
+            rows = np.arange(len(self.keys), dtype=np.int32)
+            small = self.keys < len(table)
+            table[self.keys[small][::-1]] = rows[small][::-1]  # the first of any repeated outcode, as a search finds
+            self.__dict__["_table"] = table
+        return self.__dict__["_table"]
 
 
 def outcode_table(outcodes: pd.DataFrame | None = None) -> OutcodeTable:
@@ -499,11 +611,11 @@ def locate(values, *, index: PostcodeIndex | None = None, outcodes: OutcodeTable
 
     full = parsed.full
     if full.any():
-        codes = encode_postcodes(parsed.compact.filter(pa.array(full)))
-        pos = index.positions(codes)
         rows = np.flatnonzero(full)
-        hit, miss = rows[pos >= 0], rows[pos < 0]
-        p = pos[pos >= 0]
+        order, at, found = index.find_sorted(parsed.codes[rows])
+        rows = rows[order]
+        hit, miss = rows[found], rows[~found]
+        p = at[found]  # ascending: the index's columns are read in order
         easting[hit], northing[hit] = index.easting[p], index.northing[p]
         located = ~np.isnan(easting[hit])
         precision[hit[located]] = 1
@@ -511,7 +623,7 @@ def locate(values, *, index: PostcodeIndex | None = None, outcodes: OutcodeTable
         problem[miss] = 1
         problem[hit[~located]] = 2
 
-    out_pos = outcodes.positions(parsed.outcode)
+    out_pos = outcodes.positions_of_codes(parsed.outcode_codes)
     known_out = out_pos >= 0
     partial = (parsed.kind_code == 1) | (parsed.kind_code == 2)
     use = partial & known_out
