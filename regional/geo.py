@@ -188,7 +188,7 @@ def _full_by_bytes(text: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
     for slot, wanted in ((5, 2), (6, 3), (7, 3)):
         full &= _BYTE_CLASS[chars[:, slot]] == wanted
         code = code * len(_ALPHABET) + _CODE[chars[:, slot]]
-    return full, np.where(full, code, 0), outward, chars[:, 5:8]
+    return full, np.where(full, code, 0), outward, chars[:, 5:8].copy()
 
 
 def _split_text(text: pa.Array) -> tuple[np.ndarray, np.ndarray, pa.Array, pa.Array, pa.Array]:
@@ -229,8 +229,7 @@ def split_postcodes(values) -> ParsedPostcodes:
     full, codes, outward, inward = _full_by_bytes(text)
     n = len(text)
     kind = np.zeros(n, dtype=np.int8)
-    outcode = _fixed_strings(outward)
-    sector = _fixed_strings(np.concatenate([outward, np.full((n, 1), _SPACE, np.uint8), inward[:, :1]], axis=1))
+    sector = np.concatenate([outward, np.full((n, 1), _SPACE, np.uint8), inward[:, :1]], axis=1)
     outcode_codes = codes // _OUTCODE_DIVISOR
     rest = np.flatnonzero(~full)
     if len(rest):
@@ -239,13 +238,12 @@ def split_postcodes(values) -> ParsedPostcodes:
         full[rest] = full_rest
         if full_rest.any():
             codes[rest[full_rest]] = encode_postcodes(compact_rest.filter(pa.array(full_rest)))
-        mask = np.zeros(n, dtype=bool)
-        mask[rest] = True
-        outcode = pc.replace_with_mask(outcode, pa.array(mask), outcode_rest)
-        sector = pc.replace_with_mask(sector, pa.array(mask), sector_rest)
-        outcode_codes[rest] = encode_postcodes(outcode_rest)  # at most 4 characters, '' coded 0
-    return ParsedPostcodes(kind_code=kind, full=full, codes=codes, outcode=outcode, sector=sector,
-                           outcode_codes=outcode_codes)
+        everything = np.ones(len(rest), dtype=bool)
+        outward[rest] = _byte_matrix(outcode_rest, everything, 4)  # at most 4 ASCII characters, '' all spaces
+        sector[rest] = _byte_matrix(sector_rest, everything, 6)  # 'SW1A 1' at most
+        outcode_codes[rest] = encode_postcodes(outcode_rest)  # '' coded 0
+    return ParsedPostcodes(kind_code=kind, full=full, codes=codes, outcode=_fixed_strings(outward),
+                           sector=_fixed_strings(sector), outcode_codes=outcode_codes)
 
 
 def parse_postcodes(values: pd.Series) -> pd.DataFrame:
