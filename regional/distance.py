@@ -98,8 +98,9 @@ def postcode_distances(home, placement, *, index: PostcodeIndex | None = None,
                        outcodes: pd.DataFrame | None = None, area_code=None) -> pd.DataFrame:
     """PL_DISTANCE, its precision and band, and both postcodes located, for whole columns.
 
-    The vectorised path every import takes: two ``geo.locate`` calls (Arrow string kernels
-    and ``searchsorted`` on the postcode index), then the arithmetic. With ``area_code``
+    The vectorised path every import takes: two ``geo.locate`` calls (full postcodes read as a
+    byte matrix and coded as integers, the rest by Arrow's string kernels; one sorted
+    ``searchsorted`` on the postcode index), then the arithmetic. With ``area_code``
     (the responsible council per row) ``inside_la`` says whether PL_LA is that council.
     """
     table = None if outcodes is None else outcode_table(outcodes)
