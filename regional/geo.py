@@ -191,6 +191,31 @@ def _full_by_bytes(text: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
     return full, np.where(full, code, 0), outward, chars[:, 5:8].copy()
 
 
+def _partial_by_bytes(text: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Outcodes and sectors written the usual way (``BH8``, ``BH8 9``), read as a byte matrix:
+    (claimed, outward, digit), ``outward`` the outcode right-aligned in 4 slots and ``digit``
+    the sector's digit (a space for an outcode alone). Claimed only when ``PARTIAL_PATTERN``
+    holds (``[A-Z]{1,2}[0-9][A-Z0-9]?``, then an optional space and digit); anything else is
+    left for ``_split_text``. Neither form can be a full postcode (too short, or ending in a digit)."""
+    n = len(text)
+    length = pc.binary_length(text).to_numpy(zero_copy_only=False)
+    candidate = (length >= 2) & (length <= 6) & pc.string_is_ascii(text).to_numpy(zero_copy_only=False)
+    chars = _byte_matrix(text, candidate, 6)
+    sector = (length >= 4) & (chars[:, 4] == _SPACE) & (_BYTE_CLASS[chars[:, 5]] == 2)
+    outward = np.where(sector[:, None], chars[:, 0:4], chars[:, 2:6])
+    out_len = np.where(sector, length - 2, length)
+    first = np.clip(4 - out_len, 0, 3)
+    rows = np.arange(n)
+    left = [_BYTE_CLASS[outward[rows, np.minimum(first + k, 3)]] for k in range(4)]
+    letter0, letter1, digit1 = left[0] == 3, left[1] == 3, left[1] == 2
+    digit2, alnum2, alnum3 = left[2] == 2, left[2] >= 2, left[3] >= 2
+    claimed = candidate & letter0 & np.select(
+        [out_len == 2, out_len == 3, out_len == 4],
+        [digit1, (digit1 & alnum2) | (letter1 & digit2), letter1 & digit2 & alnum3], default=False)
+    digit = np.where(sector, chars[:, 5], np.uint8(_SPACE))
+    return claimed, outward, digit
+
+
 def _split_text(text: pa.Array) -> tuple[np.ndarray, np.ndarray, pa.Array, pa.Array, pa.Array]:
     """Kind, full, compact, outcode and sector with Arrow string kernels: the general path, for the
     rows the byte matrix does not settle."""
@@ -232,6 +257,16 @@ def split_postcodes(values) -> ParsedPostcodes:
     sector = np.concatenate([outward, np.full((n, 1), _SPACE, np.uint8), inward[:, :1]], axis=1)
     outcode_codes = codes // _OUTCODE_DIVISOR
     rest = np.flatnonzero(~full)
+    if len(rest):  # outcodes and sectors written the usual way: the byte matrix again
+        claimed, partial_outward, digit = _partial_by_bytes(text.take(pa.array(rest)))
+        at = rest[claimed]
+        kind[at] = np.where(digit[claimed] == _SPACE, 2, 1)
+        outward[at] = partial_outward[claimed]
+        sector[at] = np.concatenate([partial_outward[claimed], np.full((len(at), 1), _SPACE, np.uint8),
+                                     digit[claimed, None]], axis=1)
+        sector[at[digit[claimed] == _SPACE]] = _SPACE  # an outcode alone has no sector
+        outcode_codes[at] = _CODE[partial_outward[claimed]] @ _POWERS[-4:]
+        rest = rest[~claimed]
     if len(rest):
         kind_rest, full_rest, compact_rest, outcode_rest, sector_rest = _split_text(text.take(pa.array(rest)))
         kind[rest] = kind_rest

@@ -164,8 +164,11 @@ def _split(values: list) -> dict:
 @given(st.lists(st.one_of(
     st.text(alphabet="ABHNPSTW019 \tabz-ıſÉ\u00a0", min_size=0, max_size=10),
     st.from_regex(r"\A[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}\Z"),
+    st.from_regex(r"\A[A-Za-z0-9]{1,4}( [0-9A-Z])?\Z"),
     st.none()), min_size=1, max_size=40))
 def test_byte_matrix_reading_agrees_with_the_regular_expressions(values):
+    """Full postcodes, outcodes and sectors the byte matrix settles, and everything else, come out
+    exactly as the regular expressions say."""
     assert _split(values) == _general_path(values)
 
 
