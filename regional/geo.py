@@ -29,7 +29,7 @@ from __future__ import annotations
 import json
 import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -552,6 +552,7 @@ class OutcodeTable:
     area_code: np.ndarray
     area_name: np.ndarray
     la_method: np.ndarray
+    by_code: np.ndarray | None = field(default=None, repr=False)  # row per outcode code, made on first use
 
     def positions(self, outcode: pa.Array) -> np.ndarray:
         return self.positions_of_codes(encode_postcodes(outcode))
@@ -565,13 +566,13 @@ class OutcodeTable:
         return np.where(inside, table[np.where(inside, codes, 0)], -1).astype(np.int64)
 
     def _by_code(self) -> np.ndarray:
-        if self.__dict__.get("_table") is None:
+        if self.by_code is None:
             table = np.full(_OUTCODE_DIVISOR * len(_ALPHABET), -1, dtype=np.int32)
             rows = np.arange(len(self.keys), dtype=np.int32)
             small = self.keys < len(table)
             table[self.keys[small][::-1]] = rows[small][::-1]  # the first of any repeated outcode, as a search finds
-            self.__dict__["_table"] = table
-        return self.__dict__["_table"]
+            self.by_code = table
+        return self.by_code
 
 
 def outcode_table(outcodes: pd.DataFrame | None = None) -> OutcodeTable:
