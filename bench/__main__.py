@@ -207,6 +207,11 @@ def measure_distance(env: dict[str, str], rows: list[Row]) -> None:
     rows.append(Row(section, "validator-style (pandas merges on the ONS directory), same run", scale,
                     f"{result['validator_s']:.2f} s ({validator_x:.1f}x; {result['gb_pairs']:,} GB full-postcode "
                     "pairs compared)", f">= {DISTANCE_VALIDATOR_X}x", "ok" if validator_x >= DISTANCE_VALIDATOR_X else "under"))
+    rows.append(Row(section, "the same three in CPU time (steadier than wall time on a shared machine)", scale,
+                    f"{result['vector_cpu_s']:.3f} s / {result['row_cpu_s']:.2f} s / {result['validator_cpu_s']:.2f} s "
+                    f"({result['row_cpu_s'] / result['vector_cpu_s']:.0f}x, "
+                    f"{result['validator_cpu_s'] / result['vector_cpu_s']:.1f}x); 1-minute load "
+                    f"{result['load'][0]:.1f} before, {result['load'][1]:.1f} after"))
     rows.append(Row(section, "first call in a fresh process (postcode index read from the cache)", scale,
                     f"{result['first_s']:.2f} s, peak {result['peak_mb']:.0f} MB"))
     rows.append(Row(section, "postcode index load alone, fresh process", f"{result['index_rows']:,} postcodes",

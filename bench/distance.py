@@ -42,14 +42,17 @@ EPISODES = 150_000
 ROW_BUDGET_S = 60.0
 
 
-def _median_s(fn, runs: int = 5) -> float:
+def _median_s(fn, runs: int = 5) -> tuple[float, float]:
+    """Median wall-clock and CPU seconds of ``runs`` warm calls (CPU time varies far less than wall
+    time on a machine others are using)."""
     fn()
-    times = []
+    times, cpu = [], []
     for _ in range(runs):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         fn()
         times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+        cpu.append(time.process_time() - c0)
+    return statistics.median(times), statistics.median(cpu)
 
 
 def vectorised(home: pd.Series, placement: pd.Series, area: np.ndarray) -> pd.DataFrame:
@@ -152,7 +155,8 @@ def measure(n: int = EPISODES) -> dict:
         episodes[["HOME_POST", "PL_POST", "AREA"]].to_parquet(path)
         cold = first_call(path)
     home, placement = episodes["HOME_POST"], episodes["PL_POST"]
-    vector_s = _median_s(lambda: vectorised(home, placement, area))
+    load_before = os.getloadavg()[0]
+    vector_s, vector_cpu_s = _median_s(lambda: vectorised(home, placement, area))
     ours = vectorised(home, placement, area)
 
     h, p, a = home.tolist(), placement.tolist(), area.tolist()
@@ -161,16 +165,16 @@ def measure(n: int = EPISODES) -> dict:
     rows = row_by_row(h[:probe], p[:probe], a[:probe])
     probe_s = time.perf_counter() - t0
     if probe_s / probe * len(h) < ROW_BUDGET_S:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         rows = row_by_row(h, p, a)
-        row_s, timed = time.perf_counter() - t0, len(h)
+        row_s, row_cpu_s, timed = time.perf_counter() - t0, time.process_time() - c0, len(h)
     else:
-        row_s, timed = probe_s / probe * len(h), probe
+        row_s, row_cpu_s, timed = probe_s / probe * len(h), float("nan"), probe
     row_miles = np.array([np.nan if r[0] is None else r[0] for r in rows], dtype=float)
     agree_rows = np.array_equal(row_miles, ours["pl_distance"].to_numpy()[:timed], equal_nan=True)
 
     directory, lookup = validator_directory()
-    validator_s = _median_s(lambda: validator_style(home, placement, area, directory, lookup), runs=3)
+    validator_s, validator_cpu_s = _median_s(lambda: validator_style(home, placement, area, directory, lookup), runs=3)
     theirs = validator_style(home, placement, area, directory, lookup)
     gb = (ours["distance_precision"] == "postcode").to_numpy() & ~(
         ours["home_outcode"].str.startswith("BT") | ours["pl_outcode"].str.startswith("BT")).to_numpy()
@@ -179,6 +183,8 @@ def measure(n: int = EPISODES) -> dict:
             "validator_s": validator_s, "first_s": cold["first_s"], "peak_mb": cold["peak_mb"],
             "index_load_s": cold["index_load_s"], "index_rows": cold["index_rows"],
             "agree_rows": bool(agree_rows), "agree_validator": bool(agree_validator), "gb_pairs": int(gb.sum()),
+            "vector_cpu_s": vector_cpu_s, "row_cpu_s": row_cpu_s, "validator_cpu_s": validator_cpu_s,
+            "load": (load_before, os.getloadavg()[0]),
             "bench_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 

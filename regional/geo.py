@@ -78,14 +78,19 @@ _WIDTH = 7
 _POWERS = len(_ALPHABET) ** np.arange(_WIDTH - 1, -1, -1, dtype=np.int64)
 
 
-def _arrow_text(values) -> pa.Array:
-    """Upper-cased, trimmed text; None and NaN become ''."""
+def _arrow_raw(values) -> pa.Array:
+    """The text as given, as one Arrow string array; None and NaN become ''."""
     if isinstance(values, pd.Series) and values.dtype != object and not isinstance(values.dtype, pd.StringDtype):
         values = values.astype(object)  # numbers or categories: as text
     array = pa.array(values, type=pa.string(), from_pandas=True) if not isinstance(values, pa.Array) else values
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
-    return pc.utf8_trim_whitespace(pc.utf8_upper(array.fill_null("")))
+    return array.fill_null("") if array.null_count else array
+
+
+def _arrow_text(values) -> pa.Array:
+    """Upper-cased, trimmed text; None and NaN become ''."""
+    return pc.utf8_trim_whitespace(pc.utf8_upper(_arrow_raw(values)))
 
 
 def encode_postcodes(compact) -> np.ndarray:
@@ -133,9 +138,15 @@ class ParsedPostcodes:
                              "compact": self.compact.to_numpy(zero_copy_only=False).astype(object)}, index=index)
 
 
+_LETTERS = np.frombuffer(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", dtype=np.uint8)
 _BYTE_CLASS = np.zeros(256, dtype=np.int8)  # 0 other, 2 digit, 3 letter
 _BYTE_CLASS[np.frombuffer(b"0123456789", dtype=np.uint8)] = 2
-_BYTE_CLASS[np.frombuffer(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", dtype=np.uint8)] = 3
+_BYTE_CLASS[_LETTERS] = 3
+#: The byte path reads text as given (no Arrow upper-casing pass): a-z count as A-Z.
+_UPPER = np.arange(256, dtype=np.uint8)
+_UPPER[_LETTERS + 32] = _LETTERS
+_RAW_CLASS = _BYTE_CLASS[_UPPER]
+_RAW_CODE = _CODE[_UPPER]
 _SLOTS = 8  # a full postcode with its one space is at most 8 characters
 _SPACE = ord(" ")
 _OUTCODE_DIVISOR = len(_ALPHABET) ** 3  # code // this: the outcode's own code (the inward code is 3 characters)
@@ -161,12 +172,13 @@ def _fixed_strings(chars: np.ndarray) -> pa.Array:
 
 
 def _full_by_bytes(text: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The full postcodes written the usual two ways (``BH89AB`` or ``BH8 9AB``), read as a byte
-    matrix with no regular expression: (full, codes, outward, inward). ``outward`` holds the
-    outcode right-aligned in 4 slots, ``inward`` the last 3 characters (both meaningful only
-    where ``full``; ``split_postcodes`` replaces the other rows). A row is claimed only
-    when ``FULL_PATTERN`` holds for it without spaces; anything else (tabs, several spaces, a
-    space elsewhere, non-ASCII) is left for ``_split_text`` to decide."""
+    """The full postcodes written the usual two ways (``BH89AB`` or ``BH8 9AB``, either case), read
+    from the text as given as a byte matrix, with no regular expression and no string pass:
+    (full, codes, outward, inward). ``outward`` holds the outcode upper-cased and right-aligned
+    in 4 slots, ``inward`` the last 3 characters (both meaningful only where ``full``;
+    ``split_postcodes`` replaces the other rows). A row is claimed only when ``FULL_PATTERN``
+    holds for it upper-cased, trimmed and without spaces; anything else (spaces around it,
+    tabs, several spaces, a space elsewhere, non-ASCII) is left for ``_split_text`` to decide."""
     n = len(text)
     length = pc.binary_length(text).to_numpy(zero_copy_only=False)
     candidate = (length >= 5) & (length <= _SLOTS) & pc.string_is_ascii(text).to_numpy(zero_copy_only=False)
@@ -180,15 +192,15 @@ def _full_by_bytes(text: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
     code = np.zeros(n, dtype=np.int64)
     for slot in range(4):  # column by column: a few vector operations each, no (rows, 4) temporaries
         column = np.where(spaced, chars[:, slot], chars[:, slot + 1])
-        outward[:, slot] = column
-        kind = _BYTE_CLASS[column]
+        outward[:, slot] = _UPPER[column]
+        kind = _RAW_CLASS[column]
         first = slot == 4 - out_len
         full &= np.where(first, kind == 3, (kind >= 2) | (slot < 4 - out_len))
-        code = code * len(_ALPHABET) + _CODE[column]
+        code = code * len(_ALPHABET) + _RAW_CODE[column]
     for slot, wanted in ((5, 2), (6, 3), (7, 3)):
-        full &= _BYTE_CLASS[chars[:, slot]] == wanted
-        code = code * len(_ALPHABET) + _CODE[chars[:, slot]]
-    return full, np.where(full, code, 0), outward, chars[:, 5:8].copy()
+        full &= _RAW_CLASS[chars[:, slot]] == wanted
+        code = code * len(_ALPHABET) + _RAW_CODE[chars[:, slot]]
+    return full, np.where(full, code, 0), outward, _UPPER[chars[:, 5:8]]
 
 
 def _partial_by_bytes(text: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -246,29 +258,34 @@ def _split_text(text: pa.Array) -> tuple[np.ndarray, np.ndarray, pa.Array, pa.Ar
 def split_postcodes(values) -> ParsedPostcodes:
     """Classify and split postcodes without per-row Python.
 
-    Full postcodes (the great majority) are read as a byte matrix and coded in one step; the
-    rest (outcodes, sectors, blanks, anything else) take Arrow's string kernels and regular
-    expressions. Both give what ``FULL_PATTERN`` and ``PARTIAL_PATTERN`` say.
+    Full postcodes (the great majority) are read as a byte matrix from the text as given and
+    coded in one step; the rest are upper-cased and trimmed, outcodes and sectors read as a
+    byte matrix again, and whatever remains (blanks, odd spacing, anything else) takes Arrow's
+    string kernels and regular expressions. All give what ``FULL_PATTERN`` and
+    ``PARTIAL_PATTERN`` say of the upper-cased, trimmed text (tests/test_geo.py).
     """
-    text = _arrow_text(values)
-    full, codes, outward, inward = _full_by_bytes(text)
-    n = len(text)
+    raw = _arrow_raw(values)
+    full, codes, outward, inward = _full_by_bytes(raw)
+    n = len(raw)
     kind = np.zeros(n, dtype=np.int8)
     sector = np.concatenate([outward, np.full((n, 1), _SPACE, np.uint8), inward[:, :1]], axis=1)
     outcode_codes = codes // _OUTCODE_DIVISOR
     rest = np.flatnonzero(~full)
-    if len(rest):  # outcodes and sectors written the usual way: the byte matrix again
-        claimed, partial_outward, digit = _partial_by_bytes(text.take(pa.array(rest)))
-        at = rest[claimed]
-        kind[at] = np.where(digit[claimed] == _SPACE, 2, 1)
-        outward[at] = partial_outward[claimed]
-        sector[at] = np.concatenate([partial_outward[claimed], np.full((len(at), 1), _SPACE, np.uint8),
-                                     digit[claimed, None]], axis=1)
-        sector[at[digit[claimed] == _SPACE]] = _SPACE  # an outcode alone has no sector
-        outcode_codes[at] = _CODE[partial_outward[claimed]] @ _POWERS[-4:]
-        rest = rest[~claimed]
+    if not len(rest):
+        return ParsedPostcodes(kind_code=kind, full=full, codes=codes, outcode=_fixed_strings(outward),
+                               sector=_fixed_strings(sector), outcode_codes=outcode_codes)
+    text = _arrow_text(raw.take(pa.array(rest)))  # the other rows upper-cased and trimmed
+    claimed, partial_outward, digit = _partial_by_bytes(text)  # outcodes and sectors written the usual way
+    at = rest[claimed]
+    kind[at] = np.where(digit[claimed] == _SPACE, 2, 1)
+    outward[at] = partial_outward[claimed]
+    sector[at] = np.concatenate([partial_outward[claimed], np.full((len(at), 1), _SPACE, np.uint8),
+                                 digit[claimed, None]], axis=1)
+    sector[at[digit[claimed] == _SPACE]] = _SPACE  # an outcode alone has no sector
+    outcode_codes[at] = _CODE[partial_outward[claimed]] @ _POWERS[-4:]
+    rest, text = rest[~claimed], text.filter(pa.array(~claimed))
     if len(rest):
-        kind_rest, full_rest, compact_rest, outcode_rest, sector_rest = _split_text(text.take(pa.array(rest)))
+        kind_rest, full_rest, compact_rest, outcode_rest, sector_rest = _split_text(text)
         kind[rest] = kind_rest
         full[rest] = full_rest
         if full_rest.any():
