@@ -146,7 +146,7 @@ _BYTE_CLASS[_LETTERS] = 3
 _UPPER = np.arange(256, dtype=np.uint8)
 _UPPER[_LETTERS + 32] = _LETTERS
 _RAW_CLASS = _BYTE_CLASS[_UPPER]
-_RAW_CODE = _CODE[_UPPER]
+_RAW_CODE32 = _CODE[_UPPER].astype(np.int32)
 _SLOTS = 8  # a full postcode with its one space is at most 8 characters
 _SPACE = ord(" ")
 _OUTCODE_DIVISOR = len(_ALPHABET) ** 3  # code // this: the outcode's own code (the inward code is 3 characters)
@@ -171,10 +171,10 @@ def _fixed_strings(chars: np.ndarray) -> pa.Array:
     return pc.ascii_ltrim(fixed.cast(pa.binary()).cast(pa.string()), " ")
 
 
-def _full_by_bytes(text: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _full_by_bytes(text: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The full postcodes written the usual two ways (``BH89AB`` or ``BH8 9AB``, either case), read
     from the text as given as a byte matrix, with no regular expression and no string pass:
-    (full, codes, outward, inward). ``outward`` holds the outcode upper-cased and right-aligned
+    (full, codes, outcode codes, outward, inward). ``outward`` holds the outcode upper-cased and right-aligned
     in 4 slots, ``inward`` the last 3 characters (both meaningful only where ``full``;
     ``split_postcodes`` replaces the other rows). A row is claimed only when ``FULL_PATTERN``
     holds for it upper-cased, trimmed and without spaces; anything else (spaces around it,
@@ -183,24 +183,28 @@ def _full_by_bytes(text: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
     length = pc.binary_length(text).to_numpy(zero_copy_only=False)
     candidate = (length >= 5) & (length <= _SLOTS) & pc.string_is_ascii(text).to_numpy(zero_copy_only=False)
     if not candidate.any():
-        return np.zeros(n, bool), np.zeros(n, np.int64), np.full((n, 4), _SPACE, np.uint8), np.full((n, 3), _SPACE, np.uint8)
+        return (np.zeros(n, bool), np.zeros(n, np.int64), np.zeros(n, np.int64), np.full((n, 4), _SPACE, np.uint8),
+                np.full((n, 3), _SPACE, np.uint8))
     chars = _byte_matrix(text, candidate, _SLOTS)
     spaced = (chars[:, 4] == _SPACE) & (length >= 6)  # 'BH8 9AB': the one space before the inward code
     out_len = length - 3 - spaced
     full = candidate & (out_len >= 2) & (out_len <= 4)
+    start = (4 - out_len).astype(np.int8)  # the outcode's first slot
     outward = np.empty((n, 4), dtype=np.uint8)
-    code = np.zeros(n, dtype=np.int64)
+    out_code = np.zeros(n, dtype=np.int32)  # 37**4 fits: the outcode's own code
     for slot in range(4):  # column by column: a few vector operations each, no (rows, 4) temporaries
         column = np.where(spaced, chars[:, slot], chars[:, slot + 1])
         outward[:, slot] = _UPPER[column]
         kind = _RAW_CLASS[column]
-        first = slot == 4 - out_len
-        full &= np.where(first, kind == 3, (kind >= 2) | (slot < 4 - out_len))
-        code = code * len(_ALPHABET) + _RAW_CODE[column]
+        full &= np.where(start == slot, kind == 3, (kind >= 2) | (start > slot))
+        out_code = out_code * len(_ALPHABET) + _RAW_CODE32[column]
+    in_code = np.zeros(n, dtype=np.int32)
     for slot, wanted in ((5, 2), (6, 3), (7, 3)):
         full &= _RAW_CLASS[chars[:, slot]] == wanted
-        code = code * len(_ALPHABET) + _RAW_CODE[chars[:, slot]]
-    return full, np.where(full, code, 0), outward, _UPPER[chars[:, 5:8]]
+        in_code = in_code * len(_ALPHABET) + _RAW_CODE32[chars[:, slot]]
+    out_code = np.where(full, out_code, 0)
+    code = out_code.astype(np.int64) * _OUTCODE_DIVISOR + np.where(full, in_code, 0)
+    return full, code, out_code.astype(np.int64), outward, _UPPER[chars[:, 5:8]]
 
 
 def _partial_by_bytes(text: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -265,11 +269,10 @@ def split_postcodes(values) -> ParsedPostcodes:
     ``PARTIAL_PATTERN`` say of the upper-cased, trimmed text (tests/test_geo.py).
     """
     raw = _arrow_raw(values)
-    full, codes, outward, inward = _full_by_bytes(raw)
+    full, codes, outcode_codes, outward, inward = _full_by_bytes(raw)
     n = len(raw)
     kind = np.zeros(n, dtype=np.int8)
     sector = np.concatenate([outward, np.full((n, 1), _SPACE, np.uint8), inward[:, :1]], axis=1)
-    outcode_codes = codes // _OUTCODE_DIVISOR
     rest = np.flatnonzero(~full)
     if not len(rest):
         return ParsedPostcodes(kind_code=kind, full=full, codes=codes, outcode=_fixed_strings(outward),
