@@ -176,7 +176,8 @@ def test_byte_matrix_reading_agrees_on_both_samples_and_awkward_spellings(shared
     values = ["bh8 9ab", "BH8  9AB", "B H8 9AB", "BH8\t9AB", "ſw1a 1aa", "BH8 9ABX", "NPT 0PN", "npt0pn", "A1 1AA",
               "1A1 1AA", "BH8 9", "BH8", "", None, "BH8 9 AB", "SW1A 1AA", "SW1A1AA", "W1 1AA1"]
     for folder in ("d2i_fake", "sf_regional"):
-        episodes = pd.read_csv(shared_data / "ssda903_samples" / folder / "episodes.csv", dtype=str, keep_default_na=False)
+        episodes = pd.read_csv(shared_data / "ssda903_samples" / folder / "episodes.csv", dtype=str,
+                               keep_default_na=False)
         values += episodes["HOME_POST"].tolist() + episodes["PL_POST"].tolist()
     assert _split(values) == _general_path(values)
     by_bytes = geo._full_by_bytes(geo._arrow_text(pd.Series(values, dtype=object)))[0]
