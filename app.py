@@ -26,6 +26,6 @@ def _title(path: Path) -> str:
 pages = [st.Page("overview.py", title="Overview", default=True)]
 pages += [st.Page(f"pages/{p.name}", title=_title(p)) for p in sorted((HERE / "pages").glob("*.py"))
           if not p.name.startswith("_")]
-page = st.navigation(pages)
+page = st.navigation(pages, expanded=True)  # every page listed (Streamlit folds lists over 10)
 with ui.shared_sidebar(ui.get_store()):
     page.run()

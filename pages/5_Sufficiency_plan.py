@@ -54,6 +54,13 @@ for key in ("suff_demand", "suff_gap", "suff_councils", "suff_transition", "suff
     if key == "suff_gap":
         with st.expander("Where each supply figure comes from"):
             st.dataframe(s[key].extra["basis"], hide_index=True, width="stretch")
+        with st.expander("Planned homes (councils' returns)"):
+            planned = s[key].extra["planned"]
+            if len(planned):
+                st.dataframe(planned, hide_index=True, width="stretch")
+            st.caption("Homes a council plans to open or close, counted in local places from the 31 March on or after "
+                       "their date. A council adds them, and an ONS population projection, on the Data page."
+                       + ("" if len(planned) else " No member has returned planned homes."))
     if key == "suff_costs":
         st.subheader(f"Cost a year at 31 March {horizon}")
         st.dataframe(s[key].extra["summary"], hide_index=True, width="stretch")

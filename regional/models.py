@@ -308,6 +308,48 @@ class SufficiencyScenario(SQLModel, table=True):
     created_by: str = ""
     updated_at: Optional[datetime] = None
     updated_by: str = ""
+
+
+class PopulationProjection(SQLModel, table=True):
+    """Children aged 0-17 in a council's area from an ONS subnational population projection a
+    council loaded (issue 18), dated as DfE dates its denominator: mid-year Y for 31 March Y+1."""
+
+    __tablename__ = "population_projection"
+    __table_args__ = (UniqueConstraint("area_code", "period", "source_id", name="uq_population_projection"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    area_code: str = Field(foreign_key="area.code", index=True)
+    period: date  # 31 March after the projection's mid-year
+    period_label: str  # "mid-2027 (for 31 March 2028)"
+    mid_year: int
+    population: float
+    base_year: int  # the projection's base (2022 for the 2022-based SNPP)
+    matched: str = ""  # how the file's rows became this council's (its own code, or the districts summed)
+    source_id: str = Field(foreign_key="source.id", index=True)
+    version_id: Optional[int] = Field(default=None, index=True)
+
+
+class PlannedProvision(SQLModel, table=True):
+    """A home or service a council plans to open (or close) in its area, with beds and date (issue 18):
+    the supply side of the sufficiency plan beside Ofsted's register."""
+
+    __tablename__ = "planned_provision"
+    __table_args__ = (UniqueConstraint("area_code", "period", "setting_type", "setting_name", "source_id",
+                                       name="uq_planned_provision_line"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    area_code: str = Field(foreign_key="area.code", index=True)
+    period: date  # the date the beds open (or close), as planned
+    period_label: str
+    setting_type: str  # childrens_home, supported_accommodation, parent_and_child, short_breaks
+    setting_name: str
+    change: str  # open or close
+    beds: int
+    stage: str = ""  # planned, approved, in development, registered
+    section: str = ""
+    note: str = ""
+    source_id: str = Field(foreign_key="source.id", index=True)
+    version_id: Optional[int] = Field(default=None, index=True)
+
+
 # --- Comparator groups (issue 16) ----------------------------------------------------------
 class OfstedIlacs(SQLModel, table=True):
     """One ILACS judgement or visit from Ofsted's *Local authority inspection outcomes*.

@@ -801,3 +801,46 @@ register(ReturnType(
     ["dec", "rne", "ls", "place", "place_provider", "rec", "reason_place_change", "urn", "uasc", "home_outcode",
      "pl_outcode", "pl_distance"],
     DATA_DIR / "templates" / "ssda903_example.csv", DATA_DIR / "templates" / "ssda903.md"))
+
+
+# --- sufficiency plan inputs (issue 18) ------------------------------------------------------
+def _read_population_projection(path: Path, index: AreaIndex, name: str, council: str | None) -> Read:
+    from regional.importers.population_projection import read_projection
+
+    try:
+        rows, sources, notes = read_projection(path, index, council=council, display_name=name)
+    except DataError as exc:
+        return Read(pd.DataFrame(columns=["area_code", "period_label"]), pd.DataFrame(), _problems_report(exc))
+    report = pd.DataFrame([{"sheet": "", "row": None, "column": "", "value": "", "severity": "warning", "problem": n,
+                            "expected": ""} for n in notes], columns=REPORT_COLUMNS)
+    return Read(rows, sources, report)
+
+
+def _read_planned_provision(path: Path, index: AreaIndex, name: str, council: str | None) -> Read:
+    from regional.importers.planned_provision import read_planned_provision
+
+    try:
+        rows, sources = read_planned_provision(path, index, display_name=name)
+    except DataError as exc:
+        return Read(pd.DataFrame(columns=["area_code", "period_label"]), pd.DataFrame(), _problems_report(exc))
+    return Read(rows, sources, _empty_report())
+
+
+def _held_population_projection(session: Session, prepared: Prepared) -> pd.DataFrame:
+    from regional.importers.population_projection import held
+
+    return held(session, prepared)
+
+
+register(ReturnType(
+    "population_projection", "ONS population projection (children 0-17)", models.PopulationProjection,
+    {"area_code", "age_group", "component", "sex"}, _read_population_projection, _held_population_projection,
+    ["area_code", "period", "source_id"], ["population", "mid_year", "base_year", "matched"],
+    DATA_DIR / "templates" / "population_projection_example.csv", DATA_DIR / "templates" / "population_projection.md"))
+register(ReturnType(
+    "planned_provision", "Planned homes (openings and closures)", models.PlannedProvision,
+    {"council", "opens", "setting_type", "beds", "change"}, _read_planned_provision,
+    _held_by_source_and_period(models.PlannedProvision), ["area_code", "period", "setting_type", "setting_name",
+                                                          "source_id"],
+    ["change", "beds", "stage", "note"],
+    DATA_DIR / "templates" / "planned_provision_example.csv", DATA_DIR / "templates" / "planned_provision.md"))

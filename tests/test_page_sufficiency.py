@@ -108,3 +108,35 @@ def test_a_bad_lever_is_reported_and_nothing_saved(app_test, engine, signed_in):
     at.main.button[0].click().run()
     assert at.error and "column 'beds'" in at.error[0].value
     assert "Page test: bad" not in scenarios.saved(engine)
+
+
+def test_a_loaded_projection_and_planned_home_show_on_the_page(app_test, engine, tmp_path):
+    """A council (Hartlepool: in no group another page test checks) loads an ONS projection and a
+    planned home through the returns path; the page states the projection beside the demand and
+    lists the home beside the supply it moves."""
+    from pathlib import Path
+
+    from regional import returns
+
+    hartlepool = "E06000001"
+    frame = pd.read_csv(Path(__file__).parent / "fixtures" / "population_projection" / "snpp_handmade.csv", dtype=str)
+    frame = frame[frame["AREA_CODE"] == BCP].assign(AREA_CODE=hartlepool)
+    frame.to_csv(tmp_path / "snpp.csv", index=False)
+    returns.submit("population_projection", tmp_path / "snpp.csv", engine, who="test", council=hartlepool)
+    pd.DataFrame([{"council": "Hartlepool", "setting_type": "childrens_home", "setting_name": "Harbour View",
+                   "change": "open", "beds": "4", "opens": "2027-01", "stage": "approved",
+                   "document": "Hartlepool sufficiency plan (test)", "section": "", "published": "", "note": ""}]
+                 ).to_csv(tmp_path / "planned.csv", index=False)
+    returns.submit("planned_provision", tmp_path / "planned.csv", engine, who="test")
+    at = app_test(PAGE)
+    at.query_params["council"] = hartlepool
+    at.run()
+    at.radio(key="suff_scope").set_value("Council of interest").run()
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption)
+    assert "loaded ONS subnational population projection" in captions and "Hartlepool" in captions
+    planned = next(d.value for d in at.dataframe if "home" in d.value.columns and "stage" in d.value.columns)
+    assert planned.iloc[0]["home"] == "Harbour View" and int(planned.iloc[0]["beds"]) == 4
+    basis = next(d.value for d in at.dataframe if "basis" in d.value.columns)
+    homes = basis[basis["placement type"] == "Children's homes (incl. secure)"]["basis"].iloc[0]
+    assert "+4 Harbour View (opens 31 January 2027, approved; counted from 31 March 2027)" in homes

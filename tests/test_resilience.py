@@ -49,11 +49,19 @@ SCRIPT = textwrap.dedent('''
     status = resilience.load_status(engine)
     from streamlit.testing.v1 import AppTest
     page = AppTest.from_file(str(Path(sys.argv[2]) / "overview.py"), default_timeout=60).run()
-    admin = AppTest.from_file(str(Path(sys.argv[2]) / "pages" / "8_Status.py"), default_timeout=60).run()
+    from regional import auth
+    auth.add_user(engine, "admin@region.example", "admin", who="tests")  # the status page is for regional admins
+    sys.path.insert(0, sys.argv[2])
+    import signin
+    admin = AppTest.from_file(str(Path(sys.argv[2]) / "pages" / "8_Status.py"), default_timeout=60)
+    admin.session_state[signin.SESSION_KEY] = "admin@region.example"
+    admin = admin.run()
+    anonymous = AppTest.from_file(str(Path(sys.argv[2]) / "pages" / "8_Status.py"), default_timeout=60).run()
     print("RESULT" + json.dumps({
         "first": first, "second": second, "failures": failures, "show_code": code, "show": out.getvalue(),
         "failure": (status["failure"] or {}).get("detail"), "page_exception": [str(e.value) for e in page.exception],
         "page_metrics": len(page.metric), "admin_errors": [e.value for e in admin.error],
+        "anonymous_errors": [e.value for e in anonymous.error], "anonymous_info": [i.value for i in anonymous.info],
     }))
 ''')
 
@@ -82,7 +90,8 @@ def test_a_bad_file_in_data_keeps_the_last_good_load_serving(tmp_path, breaker, 
     assert fragment in result["failure"]
     assert result["show_code"] == 0 and "E06000058" in result["show"]  # the CLI still answers
     assert result["page_exception"] == [] and result["page_metrics"] > 0  # the Overview still draws
-    assert any(fragment in e for e in result["admin_errors"])  # the status view names the file
+    assert any(fragment in e for e in result["admin_errors"])  # the status view names the file, to an admin
+    assert result["anonymous_errors"] == [] and any("regional admins" in i for i in result["anonymous_info"])
 
 
 @pytest.mark.parametrize("env", [

@@ -143,3 +143,62 @@ def test_rate_held_keeps_the_latest_rate_times_the_population_trend():
     assert "held at its 2025 value" in fc["method"].iloc[0]
     with pytest.raises(ValueError):
         demand.forecast_council(data, [2027], rate="guess")
+
+
+def test_age_band_is_read_at_each_31_march():
+    births = pd.Series(["2021-04-01", "2021-03-31", "2006-01-01", None], index=["a", "b", "c", "d"])
+    bands = demand.age_band(births, date(2022, 3, 31))
+    assert bands.tolist() == ["under 1", "1 to 4", "16 and over", demand.AGE_NOT_KNOWN]
+
+
+def test_transition_rates_by_age_band_count_ageing_leaving_and_entering_by_band():
+    rows = [episode("seed", "2019-06-01", "2019-07-01", "Other")]
+    births = {"seed": "2010-01-01"}
+    # 5 children of 15 in in-house fostering at 31 March 2021: a year later 3 are 16 and still there,
+    # 2 have left care; 4 children of 9 in children's homes: a year later 10, all still there
+    for i in range(5):
+        rows.append(episode(f"t{i}", "2020-06-01", "2021-09-01" if i >= 3 else None))
+        births[f"t{i}"] = "2005-10-01"
+    for i in range(4):
+        rows.append(episode(f"n{i}", "2020-06-01", None, "Residential"))
+        births[f"n{i}"] = "2011-10-01"
+    # 2 babies enter in-house fostering during 2021-22
+    for i in range(2):
+        rows.append(episode(f"b{i}", "2021-10-01", None))
+        births[f"b{i}"] = "2021-08-01"
+    rates = demand.transition_rates(pd.DataFrame(rows), date(2022, 4, 30), births=pd.Series(births))
+    m, sep = rates["matrix"], demand.BAND_SEP
+    teen, older = f"10 to 15{sep}fostering_inhouse", f"16 and over{sep}fostering_inhouse"
+    assert m.loc[teen, older] == pytest.approx(0.6) and m.loc[teen, demand.LEFT] == pytest.approx(0.4)
+    assert m.loc[teen, teen] == 0  # nobody stays 15: the band moves with them
+    assert m.loc[f"5 to 9{sep}childrens_homes", f"10 to 15{sep}childrens_homes"] == pytest.approx(1.0)
+    assert rates["entries"][f"under 1{sep}fostering_inhouse"] == pytest.approx(2.0)
+    proj = demand.project_transitions(rates, [2023])
+    per_type = demand.by_type(proj).set_index("type")["children"]
+    # States nobody was in a year earlier keep their type and age out of their band at 1 / its length a
+    # year (the sector's model): the 3 over-16s half leave at 18 (1.5 stay), the 2 babies all turn 1 and
+    # stay in-house, 2 new babies enter: in-house 1.5 + 2 + 2 = 5.5; homes: the 4 ten-year-olds, of whom
+    # 1/6 would reach 16 (still in a home) = 4
+    assert m.loc[older, demand.LEFT] == pytest.approx(0.5) and m.loc[older, older] == pytest.approx(0.5)
+    assert m.loc[f"under 1{sep}fostering_inhouse", f"1 to 4{sep}fostering_inhouse"] == pytest.approx(1.0)
+    assert per_type["fostering_inhouse"] == pytest.approx(5.5)
+    assert per_type["childrens_homes"] == pytest.approx(4.0)
+    # without ages the same extract gives the all-ages rate, which cannot see who turns 18
+    flat = demand.project_transitions(demand.transition_rates(pd.DataFrame(rows), date(2022, 4, 30)), [2023])
+    assert flat.set_index("type")["children"]["fostering_inhouse"] != pytest.approx(5.5)
+
+
+def test_the_plan_splits_transitions_by_age_band_when_the_extract_keeps_dates_of_birth():
+    from regional.sufficiency import plan
+
+    rows = [episode("seed", "2019-06-01", "2019-07-01", "Other")]
+    rows += [episode(f"f{i}", "2020-06-01", None) for i in range(6)]
+    eps = pd.DataFrame(rows).assign(area_code="A", extract_date=date(2022, 4, 30), synthetic=True, dataset="syn-a")
+    without = plan.transition_frame(eps, [2023])
+    assert without["method"].str.contains("all ages (the extract holds no date of birth)", regex=False).all()
+    assert without["method"].str.startswith("SYNTHETIC extract").all() and without["synthetic"].all()
+    with_dob = plan.transition_frame(eps.assign(dob=pd.Timestamp("2010-05-01")), [2023])
+    assert with_dob["method"].str.contains("by age band", regex=False).all()
+    assert set(with_dob["type"]) <= {*demand.EPISODE_TYPES.values(), "total"}  # summed back to types
+    total = with_dob[with_dob["type"] == "total"]["children"].iloc[0]
+    assert total == pytest.approx(without[without["type"] == "total"]["children"].iloc[0])

@@ -188,3 +188,43 @@ def test_backtest_runs_both_rate_methods_beside_the_naive():
     table = backtest.mape_table(backtest.run(data), ["A"], {"A": "Alpha"}, "G").set_index("area")
     assert table.loc["Alpha", "mape_trend_pct"] == pytest.approx(0, abs=1e-9)
     assert table.loc["Alpha", "mape_held_pct"] > 0 and table.loc["Alpha", "better"] == "trend"
+
+
+def test_backtest_known_population_line_isolates_the_population_error():
+    data = inputs("A")  # rate and population on straight lines
+    data.loc[data["year"] > 2021, "population"] *= 1.2  # the population jumps off its line after 2021
+    data["cic_count"] = (50 + 2 * (data["year"] - 2016)) * data["population"] / 10_000
+    results = backtest.run(data)
+    total = results[results["type"] == "total"].pivot_table(index="year", columns="method", values="ape")
+    assert total[backtest.KNOWN_POPULATION].max() == pytest.approx(0, abs=1e-9)  # rate right, population known
+    assert total["trend"].min() == pytest.approx(100 / 6)  # the population line misses by 1/1.2
+
+
+def test_transition_backtest_scores_a_steady_flow_perfectly_by_every_method():
+    from datetime import date
+
+    rows, births = [], {}
+    for year in range(2016, 2023):  # 10 children enter in-house fostering every April and stay two years
+        for i in range(10):
+            child = f"c{year}-{i}"
+            rows.append({"area_code": "A", "child": child, "decom": pd.Timestamp(f"{year}-04-15"),
+                         "dec": pd.Timestamp(f"{year + 2}-04-10"), "placement_detail": "Fostering: other, in-house"})
+            births[child] = f"{year - 12}-01-01"
+    eps = pd.DataFrame(rows)
+    fit, test = [date(2018, 3, 31), date(2019, 3, 31), date(2020, 3, 31)], [date(2021, 3, 31), date(2022, 3, 31)]
+    res = backtest.transition_run(eps, pd.Series(births), fit, test)
+    total = res[res["type"] == "total"].pivot_table(index="year", columns="method", values="actual")
+    assert (total["transition"] == 20).all()
+    ape = res[res["type"] == "total"].groupby("method")["ape"].max()
+    assert ape["transition"] == pytest.approx(0, abs=1e-9) and ape["transition_age"] == pytest.approx(0, abs=1e-9)
+    assert ape["naive"] == pytest.approx(0, abs=1e-9)  # a steady state: carrying it forward is right too
+
+
+def test_a_type_no_member_supplies_keeps_its_need_and_has_no_gap():
+    demand = pd.DataFrame({"area_code": ["A", "B"], "year": 2028, "type": "supported", "children": [12.0, 8.0],
+                           "low": [10.0, 6.0], "high": [14.0, 9.0]})
+    sup = pd.DataFrame({"area_code": ["A", "B"], "year": 2028, "type": "supported", "places": np.nan,
+                        "households": np.nan, "usable_share": np.nan, "basis": "", "source": "", "status": "not known"})
+    row = gap.group_gap(demand, sup).iloc[0]
+    assert row["children"] == 20 and np.isnan(row["places"]) and np.isnan(row["gap_children"])
+    assert row["status"] == "no member has a supply figure"

@@ -16,6 +16,7 @@ from regional.sufficiency import demand
 CUTOFF = 2021
 TEST_YEARS = [2022, 2023, 2024, 2025]
 LOW_Q, HIGH_Q = 0.10, 0.90
+KNOWN_POPULATION = "trend_known_population"
 
 
 def run(inputs: pd.DataFrame, *, cutoff: int = CUTOFF, test_years: list[int] = TEST_YEARS) -> pd.DataFrame:
@@ -29,6 +30,12 @@ def run(inputs: pd.DataFrame, *, cutoff: int = CUTOFF, test_years: list[int] = T
     cols = ["area_code", "year", "type", "children"]
     parts = [demand.forecast_all(inputs, test_years, cutoff=cutoff, rate=r)[cols].assign(method=r)
              for r in demand.RATE_CHOICES]
+    # The population side alone: the trended rate times the ONS estimates as they turned out, i.e.
+    # what a perfect population projection would have given (no real SNPP file is held to test).
+    known = inputs[inputs["year"].isin(test_years)][["area_code", "year", "population"]].dropna()
+    parts.append(demand.forecast_all(inputs, test_years, cutoff=cutoff, rate="trend",
+                                     projection=known.assign(label="ONS estimates as they turned out"))[cols].assign(
+        method=KNOWN_POPULATION))
     nv = demand.naive_all(inputs, test_years, cutoff=cutoff)
     out = pd.concat([*parts, nv.assign(method="naive")], ignore_index=True)
     out = out.rename(columns={"children": "forecast"})
@@ -50,7 +57,7 @@ def mape_table(results: pd.DataFrame, members: list[str], names: dict[str, str],
     actual, each year), trend against naive, for one type."""
     rows = results[(results["type"] == type_) & results["area_code"].isin(members)]
     per = rows.pivot_table(index="area_code", columns="method", values="ape", aggfunc="mean")
-    methods = [*demand.RATE_CHOICES, "naive"]
+    methods = [*demand.RATE_CHOICES, "naive", KNOWN_POPULATION]
     per = per.reindex(index=members, columns=methods)  # a member without figures stays, untested
     per.insert(0, "area", per.index.map(names))
     summed = rows.groupby(["method", "year"])[["forecast", "actual"]].sum().reset_index()
@@ -61,7 +68,7 @@ def mape_table(results: pd.DataFrame, members: list[str], names: dict[str, str],
         group_row = {"area": f"{group_label} (sum of members)",
                      **{m: float(summed.loc[summed["method"] == m, "ape"].mean()) for m in methods}}
         table = pd.concat([table, pd.DataFrame([group_row])], ignore_index=True)
-    scores = table[methods]
+    scores = table[methods[:-1]]  # the known-population line is a yardstick, not a forecast one could make
     tested = scores.notna().all(axis=1)
     table["better"] = "not tested (figures suppressed or missing)"
     if tested.any():
@@ -104,3 +111,34 @@ def national(store: Store) -> pd.DataFrame:
     """The backtest for every active council (the interval needs the spread across all of them)."""
     codes = store.councils()["code"].tolist()
     return run(demand.published_inputs(store, codes))
+
+
+# --- transition rates (SSDA903 extracts spanning several years) -----------------------------------
+def transition_run(episodes: pd.DataFrame, births: pd.Series, fit: list, test: list) -> pd.DataFrame:
+    """Transition-rate forecasts (by age band, and all ages) from the 31 Marches in ``fit`` against
+    each council's children in care at the 31 Marches in ``test``, beside the naive forecast (the
+    stock at the last fitted 31 March carried forward), in the same run; one row per council,
+    type (and ``total``), year and method, as :func:`run`."""
+    rows = []
+    base = fit[-1]
+    for code, eps in episodes.groupby("area_code"):
+        actual = {t: demand.stock_at(eps, t).value_counts() for t in test}
+        years = [t.year for t in test]
+        forecasts = {"naive": {t.year: demand.stock_at(eps, base).value_counts() for t in test}}
+        for method, b in (("transition_age", births), ("transition", None)):
+            rates = demand.transition_rates(eps, base, births=b, dates=fit)
+            proj = demand.project_transitions(rates, years)
+            proj = demand.by_type(proj) if b is not None else proj
+            forecasts[method] = {y: proj[proj["year"] == y].set_index("type")["children"] for y in years}
+        for method, per_year in forecasts.items():
+            for t in test:
+                got, want = per_year[t.year], actual[t]
+                types = sorted(set(want.index) | set(got.index))
+                for type_ in [*types, "total"]:
+                    f = float(got.sum()) if type_ == "total" else float(got.get(type_, 0.0))
+                    a = float(want.sum()) if type_ == "total" else float(want.get(type_, 0.0))
+                    rows.append({"area_code": code, "type": type_, "year": t.year, "method": method, "forecast": f,
+                                 "actual": a, "horizon": t.year - base.year})
+    out = pd.DataFrame(rows)
+    out["ape"] = ape(out["forecast"], out["actual"])
+    return out

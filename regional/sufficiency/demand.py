@@ -7,6 +7,8 @@ Two methods, each stated beside its figures:
   population projected the same way from ONS's mid-year estimates; split into placement
   types by the council's latest mix (DfE's % of children in care by placement type, LAIT),
   and fostering into the council's own mainstream places filled (Ofsted via LAIT) and the rest.
+  Where the council has loaded an ONS subnational population projection, the population is the
+  latest ONS estimate grown as that projection grows, instead of the estimates' line.
 * **transition rates** (councils whose SSDA903 extract spans two or more years): from the
   children in care at each 31 March, the share who are in each type a year later or have
   left, and the children entering each type a year; the stock is rolled forward a year at a
@@ -111,13 +113,44 @@ def trend_lines(frame: pd.DataFrame, column: str, *, window: int = WINDOW) -> pd
     return pd.DataFrame({"slope": slope, "intercept": intercept})
 
 
+def projected_population(estimates: pd.DataFrame, projection: pd.DataFrame, years: list[int]) -> pd.DataFrame:
+    """Child population from a loaded projection, per council and year (31 March).
+
+    ``estimates``: area_code, year, population (ONS estimates as DfE uses them, to the cutoff);
+    ``projection``: area_code, year, population, label. The latest estimate is grown as the
+    projection grows from that year (a projection made years ago keeps its growth, not its
+    level); where the projection does not reach back to that year, its own figures are used.
+    Years the projection does not give are left out (the caller falls back to the trend).
+    """
+    cols = ["area_code", "year", "population", "how"]
+    if projection is None or projection.empty:
+        return pd.DataFrame(columns=cols)
+    est = estimates.dropna(subset=["population"]).sort_values("year").groupby("area_code").tail(1)
+    est = est.rename(columns={"year": "est_year", "population": "est_population"})[
+        ["area_code", "est_year", "est_population"]]
+    proj = projection[["area_code", "year", "population", "label"]]
+    at_base = proj.rename(columns={"year": "est_year", "population": "proj_base"})[["area_code", "est_year", "proj_base"]]
+    out = proj[proj["year"].isin(years)].merge(est, on="area_code", how="left").merge(
+        at_base, on=["area_code", "est_year"], how="left")
+    grown = (out["proj_base"] > 0).to_numpy()
+    out["how"] = [(f"child population: the ONS estimate for {int(ey)} grown as the {lab} grows ({pb:,.0f} to {pv:,.0f})"
+                   if g else f"child population: the {lab} for {y}")
+                  for g, ey, lab, pb, pv, y in zip(grown, out["est_year"].fillna(0), out["label"], out["proj_base"],
+                                                   out["population"], out["year"])]
+    out["population"] = np.where(grown, out["est_population"] * out["population"] / out["proj_base"],
+                                 out["population"]).astype(float)
+    return out[cols].reset_index(drop=True)
+
+
 def forecast_all(inputs: pd.DataFrame, years: list[int], *, cutoff: int | None = None,
-                 window: int = WINDOW, rate: str = "trend") -> pd.DataFrame:
+                 window: int = WINDOW, rate: str = "trend", projection: pd.DataFrame | None = None) -> pd.DataFrame:
     """Rate x population forecast for every council in ``inputs`` (:func:`published_inputs`).
 
     Uses only years up to ``cutoff`` (default: each council's latest year of children in
     care). One row per council, year and type (the base types and ``total``): children, the
-    projected rate per 10,000 and population, the mix year and the method in words.
+    projected rate per 10,000 and population, the mix year and the method in words. With
+    ``projection`` (:func:`projected_population`'s input) the population of the councils and
+    years it gives comes from it, and the method says so.
     """
     cols = ["area_code", "year", "type", "children", "rate_per_10k", "population", "mix_year", "method"]
     rows = inputs if cutoff is None else inputs[inputs["year"] <= cutoff]
@@ -144,6 +177,14 @@ def forecast_all(inputs: pd.DataFrame, years: list[int], *, cutoff: int | None =
     grid["method"] = [RATE_METHOD.format(how=RATE_CHOICES[rate].format(w=window, cutoff=latest[c]), w=window,
                                          mix=f"{m}" if pd.notna(m) else "(no published)")
                       for c, m in zip(grid["area_code"], grid["mix_year"])]
+    if projection is not None and len(projection):
+        loaded = projected_population(rows[["area_code", "year", "population"]], projection, years)
+        hit = grid[["area_code", "year"]].merge(loaded, on=["area_code", "year"], how="left")
+        use = hit["population"].notna().to_numpy()
+        pop_hat = np.where(use, hit["population"].to_numpy(dtype=float), pop_hat)
+        trend_words = f"child population (ONS trend through the last {window} years)"
+        grid["method"] = [m.replace(trend_words, h) if u else m
+                          for m, h, u in zip(grid["method"], hit["how"].fillna(""), use)]
     out = [grid.assign(type="total", children=rate_hat * pop_hat / 10_000, rate_per_10k=rate_hat, population=pop_hat)]
     for key in BASE_TYPES:
         share = grid["area_code"].map(mix[f"pct_{key}"]).to_numpy(dtype=float) / 100 if len(mix) else np.nan
@@ -201,14 +242,52 @@ EPISODE_TYPES = {"Fostering: other, in-house": "fostering_inhouse", "Fostering: 
 LEFT = "left care"
 
 
-def stock_at(episodes: pd.DataFrame, when: date) -> pd.Series:
-    """Each child in care at ``when`` and their placement type (the episode open that day)."""
+#: Age bands of the sector's demand models (Social Finance's cs-demand-model: under 1, 1-4, 5-9,
+#: 10-15, 16 and over); a child's band is read at each 31 March, so ageing shows in the rates.
+AGE_BANDS = [(0, 1, "under 1"), (1, 5, "1 to 4"), (5, 10, "5 to 9"), (10, 16, "10 to 15"), (16, 99, "16 and over")]
+AGE_NOT_KNOWN = "age not known"
+BAND_SEP = " | "
+
+
+def age_band(births: pd.Series, when: date) -> pd.Series:
+    """Each child's age band at ``when`` from their date of birth (index: child); no date: not known."""
+    when = pd.Timestamp(when)
+    born = pd.to_datetime(births, errors="coerce")
+    before_birthday = (born.dt.month > when.month) | ((born.dt.month == when.month) & (born.dt.day > when.day))
+    age = when.year - born.dt.year - before_birthday.astype(int)  # whole years at ``when``
+    out = pd.Series(AGE_NOT_KNOWN, index=births.index, dtype=object)
+    for low, high, label in AGE_BANDS:
+        out[(age >= low) & (age < high)] = label
+    return out
+
+
+def _band_years(band: str) -> int:
+    low, high = next((lo, hi) for lo, hi, label in AGE_BANDS if label == band)
+    return min(high, 18) - low  # "16 and over": two years to 18, when care ends
+
+
+def _next_band(band: str) -> str | None:
+    """The band a child ages into (the last: leaving care at 18); none for an unknown age."""
+    labels = [label for _, _, label in AGE_BANDS]
+    if band not in labels:
+        return None
+    i = labels.index(band)
+    return labels[i + 1] if i + 1 < len(labels) else LEFT
+
+
+def stock_at(episodes: pd.DataFrame, when: date, births: pd.Series | None = None) -> pd.Series:
+    """Each child in care at ``when`` and their placement type (the episode open that day); with
+    ``births`` (date of birth by child) the state is "age band | type"."""
     when = pd.Timestamp(when)
     decom = pd.to_datetime(episodes["decom"])
     dec = pd.to_datetime(episodes["dec"])
     open_ = episodes[(decom <= when) & (dec.isna() | (dec > when))]
     open_ = open_.assign(_d=decom[open_.index]).sort_values("_d").drop_duplicates("child", keep="last")
-    return open_.set_index("child")["placement_detail"].map(EPISODE_TYPES).fillna("other")
+    types = open_.set_index("child")["placement_detail"].map(EPISODE_TYPES).fillna("other")
+    if births is None:
+        return types
+    bands = age_band(births.reindex(types.index), when)
+    return bands + BAND_SEP + types
 
 
 def snapshot_dates(episodes: pd.DataFrame, extract_date: date, *, pairs: int = 3) -> list[date]:
@@ -223,21 +302,28 @@ def snapshot_dates(episodes: pd.DataFrame, extract_date: date, *, pairs: int = 3
     return dates[-(pairs + 1):]
 
 
-def transition_rates(episodes: pd.DataFrame, extract_date: date, *, pairs: int = 3) -> dict | None:
-    """Transition matrix (type -> type or left care), entries a year by type and the latest stock.
+def transition_rates(episodes: pd.DataFrame, extract_date: date, *, pairs: int = 3,
+                     births: pd.Series | None = None, dates: list[date] | None = None) -> dict | None:
+    """Transition matrix (state -> state or left care), entries a year by state and the latest stock.
 
-    Pooled over up to ``pairs`` consecutive years. None when the extract spans less than two
-    years (fewer than two 31 Marches to compare).
+    A state is a placement type, or with ``births`` (date of birth by child) an age band and a
+    type, as the sector's demand models have it: children entering care, leaving it (turning 18
+    included) and moving between types and bands are counted from one 31 March to the next.
+    Pooled over up to ``pairs`` consecutive years (or the 31 Marches ``dates`` gives). None when
+    the extract spans less than two years (fewer than two 31 Marches to compare).
     """
-    dates = snapshot_dates(episodes, extract_date, pairs=pairs)
+    dates = dates or snapshot_dates(episodes, extract_date, pairs=pairs)
     if len(dates) < 2:
         return None
     types = list(dict.fromkeys(EPISODE_TYPES.values()))
+    if births is not None:
+        bands = [label for _, _, label in AGE_BANDS] + [AGE_NOT_KNOWN]
+        types = [f"{b}{BAND_SEP}{t}" for b in bands for t in types]
     episodes = episodes[["child", "decom", "dec", "placement_detail"]].assign(
         decom=pd.to_datetime(episodes["decom"]), dec=pd.to_datetime(episodes["dec"]))
     moves = pd.DataFrame(0.0, index=types, columns=[*types, LEFT])
     entries = pd.Series(0.0, index=types)
-    stocks = [stock_at(episodes, d) for d in dates]
+    stocks = [stock_at(episodes, d, births) for d in dates]
     for before, after in zip(stocks, stocks[1:]):
         nxt = after.reindex(before.index).fillna(LEFT)
         counts = pd.crosstab(before, nxt)
@@ -246,11 +332,28 @@ def transition_rates(episodes: pd.DataFrame, extract_date: date, *, pairs: int =
         entries = entries.add(new.reindex(types, fill_value=0), fill_value=0)
     out_of = moves.sum(axis=1)
     matrix = moves.div(out_of.where(out_of > 0), axis=0).fillna(0.0)
-    for t in types:  # a type nobody was in: assume children stay (no evidence either way)
+    for t in types:  # a state nobody was in: children stay in the type (no evidence either way) ...
         if out_of[t] == 0:
             matrix.loc[t, t] = 1.0
+            if births is not None:  # ... and age out of the band at 1 / its length a year, as the sector's model does
+                band, type_ = t.split(BAND_SEP)
+                following = _next_band(band)
+                if following is not None:
+                    share = 1 / _band_years(band)
+                    matrix.loc[t, t] = 1 - share
+                    matrix.loc[t, LEFT if following == LEFT else f"{following}{BAND_SEP}{type_}"] = share
     return {"matrix": matrix, "entries": entries / (len(dates) - 1), "stock": stocks[-1].value_counts().reindex(
-        types, fill_value=0).astype(float), "base": dates[-1], "years": len(dates) - 1, "first": dates[0]}
+        types, fill_value=0).astype(float), "base": dates[-1], "years": len(dates) - 1, "first": dates[0],
+        "by_age": births is not None}
+
+
+def by_type(projected: pd.DataFrame) -> pd.DataFrame:
+    """An age-band projection (states "band | type") summed to placement types."""
+    states = projected["type"].str.split(BAND_SEP, regex=False, expand=True)
+    if states.shape[1] < 2:
+        return projected
+    out = projected.assign(age_band=states[0], type=states[1])
+    return out.groupby(["year", "type"], as_index=False, sort=False)["children"].sum()
 
 
 def project_transitions(rates: dict, years: list[int]) -> pd.DataFrame:

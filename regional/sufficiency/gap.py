@@ -57,7 +57,10 @@ def group_gap(demand: pd.DataFrame, supply: pd.DataFrame) -> pd.DataFrame:
             status = "ok" if not missing else f"{missing} member(s) without a supply figure left out"
         places = part["places"].sum() + extra_places if len(part) or len(extra) else np.nan
         supply_children = part["supply_children"].sum() + extra_places * extra_usable
-        rows.append({"area_code": "group", "year": year, "type": type_, "children": part["children"].sum(),
+        need = part["children"].sum()
+        if part.empty and extra.empty:  # nothing to set against: the need is every member's, the gap not known
+            need = members[(members["year"] == year) & (members["type"] == type_)]["children"].sum(min_count=1)
+        rows.append({"area_code": "group", "year": year, "type": type_, "children": need,
                      "low": part["low"].sum(), "high": part["high"].sum(), "places": places,
                      "usable_share": supply_children / places if places else np.nan,
                      "usable_basis": "members' own (all places where not returned)",

@@ -38,6 +38,7 @@ class Plan:
     pph_basis: str
     synthetic_inputs: list[str] = field(default_factory=list)
     rate: str = "trend"
+    planned: pd.DataFrame = field(default_factory=pd.DataFrame)  # councils' planned homes (returns)
 
     @property
     def no_mix(self) -> list[str]:
@@ -77,13 +78,29 @@ def _episodes(store: Store, members: list[str]) -> pd.DataFrame:
     return episodes[episodes["area_code"].isin(members)]
 
 
+def loaded_projection(store: Store, members: list[str]) -> pd.DataFrame:
+    """The ONS population projection each member loaded (the newest base year; of two uploads of
+    the same base, the later), as area_code, year, population, label, source_id."""
+    cols = ["area_code", "year", "population", "label", "source_id"]
+    held = store.table(models.PopulationProjection)
+    held = held[held["area_code"].isin(members)]
+    if held.empty:
+        return pd.DataFrame(columns=cols)
+    held = held.assign(year=pd.to_datetime(held["period"]).dt.year)
+    pick = held.sort_values(["base_year", "id"]).groupby("area_code")[["base_year", "source_id"]].last().reset_index()
+    held = held.merge(pick, on=["area_code", "base_year", "source_id"])
+    held["label"] = [f"ONS {b}-based subnational population projection loaded by the council ({m})"
+                     for b, m in zip(held["base_year"], held["matched"])]
+    return held.sort_values(["area_code", "year"])[cols].reset_index(drop=True)
+
+
 def demand_frame(inputs: pd.DataFrame, members: list[str], years: list[int], ratios: pd.DataFrame,
-                 rate: str = "trend") -> pd.DataFrame:
+                 rate: str = "trend", projection: pd.DataFrame | None = None) -> pd.DataFrame:
     """Rate x population demand for each member, plan types plus total, with 80% intervals."""
     cols = ["area_code", "year", "type", "children", "low", "high", "rate_per_10k", "population", "method", "source",
             "synthetic"]
     inputs = inputs[inputs["area_code"].isin(members)]
-    fc = demand.forecast_all(inputs, years, rate=rate)
+    fc = demand.forecast_all(inputs, years, rate=rate, projection=projection)
     if fc.empty:
         return pd.DataFrame(columns=cols)
     shares = {code: demand.inhouse_share(rows) for code, rows in inputs.groupby("area_code")}
@@ -100,6 +117,10 @@ def demand_frame(inputs: pd.DataFrame, members: list[str], years: list[int], rat
                     else "; in-house share not published, fostering not split") for code, (sh, yr) in shares.items()}
     fc["method"] = fc["method"] + fc["area_code"].map(split) + "; 80% range from the 2021 backtest across all councils"
     fc["source"] = DEMAND_SOURCE
+    if projection is not None and len(projection):
+        projected = fc["method"].str.contains("subnational population projection")
+        fc.loc[projected, "source"] = DEMAND_SOURCE + "; ONS subnational population projection (" + \
+            fc.loc[projected, "area_code"].map(projection.groupby("area_code")["source_id"].first()) + ")"
     fc["synthetic"] = False
     return fc[cols]
 
@@ -109,13 +130,19 @@ def transition_frame(episodes: pd.DataFrame, years: list[int]) -> pd.DataFrame:
     parts = []
     for code, eps in episodes.groupby("area_code"):
         extract = pd.to_datetime(eps["extract_date"]).max()
-        rates = demand.transition_rates(eps, extract.date())
+        births = None
+        if "dob" in eps.columns and eps["dob"].notna().any():  # an extract that keeps dates of birth
+            births = eps.dropna(subset=["dob"]).drop_duplicates("child").set_index("child")["dob"]
+        rates = demand.transition_rates(eps, extract.date(), births=births)
         if rates is None:
             continue
         proj = demand.project_transitions(rates, years)
+        proj = demand.by_type(proj) if births is not None else proj
         synthetic = bool(eps["synthetic"].astype(bool).all())
         span = f"{rates['first']:%d %b %Y} to {rates['base']:%d %b %Y}, {rates['years']} year(s)"
         method = demand.TRANSITION_METHOD.format(span=span, base=rates["base"].year)
+        method += ("; by age band (under 1, 1-4, 5-9, 10-15, 16 and over, as Social Finance's demand model)"
+                   if births is not None else "; all ages (the extract holds no date of birth)")
         if synthetic:
             method = f"{SYNTHETIC_WORD} extract: " + method
         total = proj.groupby("year", as_index=False)["children"].sum().assign(type="total")
@@ -136,7 +163,7 @@ def build_plan(store: Store, members: list[str], *, label: str, horizon: int = D
     years = list(range(latest + 1, max(horizon, latest + 1) + 1))
     results = backtest.national(store) if backtest_results is None else backtest_results
     ratios = backtest.interval_ratios(results, rate)
-    base_demand = demand_frame(inputs, members, years, ratios, rate)
+    base_demand = demand_frame(inputs, members, years, ratios, rate, loaded_projection(store, members))
     episodes = _episodes(store, members)
     trans = transition_frame(episodes, years)
     pph, pph_basis = supply.places_per_household(store, members)
@@ -161,9 +188,12 @@ def build_plan(store: Store, members: list[str], *, label: str, horizon: int = D
     if len(inside) and inside["synthetic"].any():
         synthetic.append("the share of children placed inside the group (synthetic SSDA903 extracts)")
     table = backtest.mape_table(results, members, names, label)
+    planned = store.table(models.PlannedProvision)
+    planned = planned[planned["area_code"].isin(members)].sort_values(["area_code", "period"]).reset_index(drop=True)
     return Plan(label=label, members=members, names=names, horizon=horizon, years=years, scenario=scenario,
                 demand=dem, transition=trans, supply=sup, gap=gaps, unit_costs=unit, cost=cost, inside_group=inside,
-                backtest=table, places_per_household=pph, pph_basis=pph_basis, synthetic_inputs=synthetic, rate=rate)
+                backtest=table, places_per_household=pph, pph_basis=pph_basis, synthetic_inputs=synthetic, rate=rate,
+                planned=planned)
 
 
 def _costs(dem: pd.DataFrame, gaps: pd.DataFrame, unit: pd.DataFrame, spend: pd.DataFrame,
@@ -250,9 +280,21 @@ def export_table(plan: Plan) -> pd.DataFrame:
     add(plan.inside_group, "placed inside the group", "% of own children placed in a member council",
         "pct_inside_group", "%", "placements open at each extract's date; location not known left out",
         "SSDA903 extracts", lambda r: bool(r["synthetic"]))
+    if len(plan.planned):
+        planned = plan.planned.assign(year=pd.to_datetime(plan.planned["period"]).dt.year,
+                                      type=plan.planned["setting_type"].map({"childrens_home": "childrens_homes",
+                                                                             "supported_accommodation": "supported"}),
+                                      signed=np.where(plan.planned["change"] == "close", -plan.planned["beds"],
+                                                      plan.planned["beds"]))
+        add(planned, "planned homes", "beds opening (+) or closing (-)", "signed", "beds",
+            lambda r: (f"{r['change']} {r['setting_name'] or 'a home not yet named'} on {r['period_label']}"
+                       + (f" ({r['stage']})" if r["stage"] else "") + "; counted in local places from the 31 March "
+                       "on or after that date"), lambda r: r["source_id"], False)
     bt = plan.backtest.assign(area_code=plan.backtest["area"], year=None, type="total")
     for col, label in (("mape_trend_pct", "backtest MAPE, rate trended"), ("mape_held_pct", "backtest MAPE, rate held"),
-                       ("mape_naive_pct", "backtest MAPE, naive (last value)")):
+                       ("mape_naive_pct", "backtest MAPE, naive (last value)"),
+                       (f"mape_{backtest.KNOWN_POPULATION}_pct", "backtest MAPE, rate trended x population as it "
+                                                                 "turned out (yardstick)")):
         for rec in bt.to_dict("records"):
             rows.append({"section": "backtest", "area_code": "", "area_name": rec["area"], "year": "2022-2025",
                          "type": "total", "type_label": TYPE_LABELS["total"], "measure": label, "value": rec[col],

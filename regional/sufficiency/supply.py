@@ -9,6 +9,9 @@
   (or 1.5 where no member returns both), labelled as an estimate.
 * **Supported accommodation**: the council's own return (local-provision line or indicator);
   no published national source, so "not known" where a council has not returned it.
+* **Planned homes** (children's homes and supported accommodation): a council's planned-homes
+  return adds each home's beds from the first 31 March on or after its opening date (a closure
+  takes them away); a change dated on or before the base count is already in it.
 Other types (agency and kinship fostering, placed with parents, other) have no local supply
 measure: agency carers and families are not a council's places to plan.
 """
@@ -34,6 +37,46 @@ def project_places(base: float, base_year: int, net_per_year: float, years: list
     return np.maximum(base + net_per_year * steps, 0.0)
 
 
+def planned_changes(store: Store, codes: list[str], setting_type: str) -> pd.DataFrame:
+    """The councils' planned openings and closures of one setting type (planned-homes returns),
+    each with the 31 March from which it counts and its signed beds."""
+    rows = store.table(models.PlannedProvision)
+    rows = rows[(rows["setting_type"] == setting_type) & rows["area_code"].isin(codes)].copy()
+    when = pd.to_datetime(rows["period"])
+    rows["period"] = when
+    rows["from_year"] = np.where(when.dt.month <= 3, when.dt.year, when.dt.year + 1).astype(int)
+    rows["signed_beds"] = np.where(rows["change"] == "close", -rows["beds"], rows["beds"]).astype(float)
+    return rows.sort_values("period")
+
+
+def add_planned(places: np.ndarray, years: list[int], changes: pd.DataFrame, base_date: pd.Timestamp
+                ) -> tuple[np.ndarray, str, list[str]]:
+    """Places with each planned change after ``base_date`` added from its year (never below 0);
+    the words saying which changes counted, and the source ids they came from."""
+    later = changes[changes["period"] > pd.Timestamp(base_date)]
+    if later.empty:
+        return places, "", []
+    years_arr = np.asarray(years)
+    out = np.asarray(places, dtype=float).copy()
+    words = []
+    for rec in later.itertuples():
+        out = out + np.where(years_arr >= rec.from_year, rec.signed_beds, 0.0)
+        name = rec.setting_name or "a home not yet named"
+        stage = f", {rec.stage}" if rec.stage else ""
+        words.append(f"{'+' if rec.change == 'open' else '-'}{rec.beds} {name} ({rec.change}s "
+                     f"{rec.period:%d %B %Y}{stage}; counted from 31 March {rec.from_year})")
+    skipped = len(changes) - len(later)
+    text = "planned homes (council's return): " + "; ".join(words)
+    if skipped:
+        text += f"; {skipped} change(s) dated before the base count, already in it"
+    return np.maximum(out, 0.0), text, sorted(set(later["source_id"]))
+
+
+def _uncounted(planned: pd.DataFrame, code: str) -> str:
+    n = int((planned["area_code"] == code).sum())
+    return f"; {n} planned change(s) returned but not counted: no base figure to add them to" if n else ""
+
+
 def _net_places_per_year(store: Store, codes: list[str]) -> pd.Series:
     changes = store.table(models.OfstedRegisterChange)
     yearly = residential.register_changes(changes, codes)
@@ -53,27 +96,35 @@ def childrens_homes(store: Store, codes: list[str], years: list[int]) -> pd.Data
     register = residential.supply_by_council(store, store.table(models.OfstedProvider)).set_index("area_code")
     net = _net_places_per_year(store, codes)
     returns = _latest_lines(store, codes, "childrens_home")
+    planned = planned_changes(store, codes, "childrens_home")
     rows = []
     for code in codes:
         trend = float(net.get(code, 0.0))
         if code in returns.index and returns.loc[code, "period"] > pd.Timestamp(residential.SNAPSHOT):
             line = returns.loc[code]
-            base, base_year = float(line["beds"]), line["period"].year
+            base, base_year, base_date = float(line["beds"]), line["period"].year, line["period"]
             basis = f"council's local-provision return, {line['period']:%d %B %Y}: {base:.0f} beds"
             source = line["source_id"]
         elif code in register.index and pd.notna(register.loc[code, "places"]):
             base, base_year = float(register.loc[code, "places"]), residential.SNAPSHOT.year
+            base_date = pd.Timestamp(residential.SNAPSHOT)
             basis = f"Ofsted register, {residential.SNAPSHOT_LABEL}: {base:.0f} places"
             source = "ofsted-providers-2023"
         else:
             rows += [dict(area_code=code, year=y, type="childrens_homes", places=np.nan, households=np.nan,
-                          usable_share=np.nan, basis="no register figure", source=NO_SOURCE, status="missing") for y in years]
+                          usable_share=np.nan, basis="no register figure" + _uncounted(planned, code),
+                          source=NO_SOURCE, status="missing") for y in years]
             continue
         own = np.nan
         if code in returns.index and pd.notna(returns.loc[code, "occupied_own"]) and returns.loc[code, "beds"]:
             own = float(returns.loc[code, "occupied_own"]) / float(returns.loc[code, "beds"])
         basis += f"; net {trend:+.1f} places a year (Ofsted joiners and leavers, last {NET_YEARS} years to 2023)"
-        for y, places in zip(years, project_places(base, base_year, trend, years)):
+        projected = project_places(base, base_year, trend, years)
+        projected, words, ids = add_planned(projected, years, planned[planned["area_code"] == code], base_date)
+        if words:
+            basis += "; " + words
+            source = "; ".join([source, *ids])
+        for y, places in zip(years, projected):
             rows.append(dict(area_code=code, year=y, type="childrens_homes", places=places, households=np.nan,
                              usable_share=own, basis=basis, source=source, status="ok"))
     return pd.DataFrame(rows, columns=SUPPLY_COLUMNS)
@@ -138,6 +189,7 @@ def inhouse_fostering(store: Store, codes: list[str], years: list[int],
 
 def supported(store: Store, codes: list[str], years: list[int]) -> pd.DataFrame:
     lines = _latest_lines(store, codes, "supported_accommodation")
+    planned = planned_changes(store, codes, "supported_accommodation")
     returned = store.observations_for("supported_accommodation_beds", codes, source="council").dropna(subset=["value"])
     returned = returned.sort_values("period").groupby("area_code").tail(1).set_index("area_code")
     rows = []
@@ -148,12 +200,18 @@ def supported(store: Store, codes: list[str], years: list[int]) -> pd.DataFrame:
             beds, when, source = float(returned.loc[code, "value"]), returned.loc[code, "period"], returned.loc[code, "source_id"]
         else:
             rows += [dict(area_code=code, year=y, type="supported", places=np.nan, households=np.nan,
-                          usable_share=np.nan, basis="not returned by the council (no published source)",
+                          usable_share=np.nan, basis="not returned by the council (no published source)"
+                          + _uncounted(planned, code),
                           source=NO_SOURCE, status="not known") for y in years]
             continue
         basis = f"council's return, {when:%B %Y}: {beds:.0f} local places, held flat (no trend published)"
-        rows += [dict(area_code=code, year=y, type="supported", places=beds, households=np.nan, usable_share=np.nan,
-                      basis=basis, source=source, status="ok") for y in years]
+        places, words, ids = add_planned(np.full(len(years), beds), years, planned[planned["area_code"] == code],
+                                         pd.Timestamp(when))
+        if words:
+            basis += "; " + words
+            source = "; ".join([source, *ids])
+        rows += [dict(area_code=code, year=y, type="supported", places=float(p), households=np.nan,
+                      usable_share=np.nan, basis=basis, source=source, status="ok") for y, p in zip(years, places)]
     return pd.DataFrame(rows, columns=SUPPLY_COLUMNS)
 
 

@@ -26,6 +26,7 @@ VIEWS: dict[str, ModuleType] = {
 }
 #: Pages with nothing to prepare (text only).
 NO_DATA = {"pages/9_Accessibility.py", "pages/8_Glossary.py",
-           "pages/8_Status.py"}  # the load status, read from the database, not the Store
+           "pages/8_Status.py",  # the load status, read from the database, not the Store
+           "pages/8_Data.py"}  # returns, versions and the audit log: regional.returns, read from the database
 
 __all__ = ["Section", "VIEWS", "NO_DATA", "text_or_blank"]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from regional.importers.local_provision import SETTING_TYPES
 from regional.selection import Selection
 from regional.store import Store
 from regional.sufficiency import DEFAULT_HORIZON, TYPE_LABELS, TYPES, backtest, costs, plan as plans
@@ -61,9 +62,22 @@ def demand_section(plan: Plan) -> Section:
                "a group's range is the sum of its members' (they tend to err together). "
                + ("Scenario applied: " + plan.scenario.name + ". " if plan.scenario else "")
                + ("Placement mix not published (suppressed), so counted in the total only: "
-                  + ", ".join(plan.names.get(c, c) for c in plan.no_mix) + "." if plan.no_mix else ""))
+                  + ", ".join(plan.names.get(c, c) for c in plan.no_mix) + ". " if plan.no_mix else "")
+               + _population_words(plan))
     return Section("demand", "Demand by placement type", grp, table, caption,
                    "DfE children looked after and placement types (LAIT), ONS child population, Ofsted LA foster places")
+
+
+def _population_words(plan: Plan) -> str:
+    """Which members' child population comes from a loaded ONS projection, and the rest's."""
+    projected = plan.demand["method"].str.contains("subnational population projection", regex=False)
+    who = sorted(set(plan.demand.loc[projected, "area_code"]))
+    if not who:
+        return ("Child population: the ONS mid-year estimates on their five-year line (no member has loaded an ONS "
+                "population projection; the Data page takes one).")
+    return ("Child population from the council's loaded ONS subnational population projection (the latest estimate "
+            "grown as the projection grows) for " + ", ".join(plan.names.get(c, c) for c in who)
+            + "; the others: the ONS mid-year estimates on their five-year line.")
 
 
 def gap_section(plan: Plan) -> Section:
@@ -99,6 +113,19 @@ def supply_basis(plan: Plan) -> pd.DataFrame:
     return rows[["council", "placement type", "basis", "source", "status"]].sort_values(["placement type", "council"])
 
 
+def planned_homes(plan: Plan) -> pd.DataFrame:
+    """The members' planned openings and closures, as their planned-homes returns give them."""
+    cols = ["council", "setting", "home", "change", "beds", "date", "stage", "note"]
+    rows = plan.planned
+    if rows.empty:
+        return pd.DataFrame(columns=cols)
+    return pd.DataFrame({"council": rows["area_code"].map(lambda c: plan.names.get(c, c)),
+                         "setting": rows["setting_type"].map(SETTING_TYPES).fillna(rows["setting_type"]),
+                         "home": rows["setting_name"].replace("", "not yet named"), "change": rows["change"],
+                         "beds": rows["beds"], "date": rows["period_label"], "stage": rows["stage"],
+                         "note": rows["note"]})[cols]
+
+
 def council_section(plan: Plan) -> Section:
     """Each member at the horizon: demand, places and gap per supplied type."""
     rows = plan.gap[(plan.gap["area_code"] != "group") & (plan.gap["year"] == plan.horizon)].copy()
@@ -129,8 +156,7 @@ def transition_section(plan: Plan) -> Section:
         "type_label": "placement type", "year": "31 March",
         "children": "transition rates (SYNTHETIC extract)" if synthetic else "transition rates"})
     caption = (("SYNTHETIC: these extracts are generated to match the councils' published totals, not real children. "
-                if synthetic else "") + t["method"].iloc[0].replace("SYNTHETIC extract: ", "") +
-               ". The extracts hold no date of birth, so the rates are not split by age band.")
+                if synthetic else "") + t["method"].iloc[0].replace("SYNTHETIC extract: ", "") + ".")
     return Section("transition", "Transition-rate demand (SSDA903)", both, table, caption,
                    ", ".join(sorted(set(t["source"]))), synthetic)
 
@@ -181,12 +207,16 @@ def backtest_section(plan: Plan) -> Section:
     table = _round(plan.backtest, 1).rename(columns={"area": "council", "mape_trend_pct": "MAPE % (rate trended)",
                                                      "mape_held_pct": "MAPE % (rate held)",
                                                      "mape_naive_pct": "MAPE % (naive: last value)",
+                                                     f"mape_{backtest.KNOWN_POPULATION}_pct":
+                                                         "MAPE % (rate trended, population as it turned out)",
                                                      "better": "closest"})
     caption = ("Children in care forecast from data to 31 March 2021, compared with DfE's published 2022-2025; mean "
                "absolute percentage error over the four years. Rate trended: the rate per 10,000 on its five-year "
                "line; rate held: the 2021 rate; both times the population trend. The naive forecast carries 2021's "
                "count forward, in the same run. The group's row compares the members' summed forecast with their "
-               f"summed actual. This plan uses: rate {plan.rate}.")
+               "summed actual. The last column is a yardstick, not a forecast anyone could have made: the trended "
+               "rate times the population as it turned out, so what is left is the rate's own error. "
+               f"This plan uses: rate {plan.rate}.")
     return Section("backtest", "How well the method forecast 2022-2025", plan.backtest, table, caption, "DfE/LAIT")
 
 
@@ -271,7 +301,10 @@ def prepare(store: Store, selection: Selection, choices: Choices = Choices()) ->
         chart_frame = part.chart
         if part.key == "gap":
             chart_frame = part.chart.assign(type_label=part.chart["type"].map(TYPES))
+            # a type no member has a supply figure for has nothing to draw against: the table says so
+            chart_frame = chart_frame[chart_frame["places"].notna()]
             extra["basis"] = text_or_blank(supply_basis(current))
+            extra["planned"] = text_or_blank(planned_homes(current))
         if part.key == "costs":
             extra["summary"] = cost_summary(current)
         chart = CHARTS.get(part.key)

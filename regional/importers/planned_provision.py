@@ -1,0 +1,122 @@
+"""A council's planned homes: children's homes (and other local provision) it plans to open or
+close, with beds and the date, for the sufficiency plan's supply beside Ofsted's register.
+
+Councils' sufficiency strategies name these ("a new build 5 bedded home ... from early 2024",
+"planning submitted for a 3 bed home"); the local-provision return counts beds on a day that has
+passed, so planned changes have a return of their own. Template: ``data/templates/planned_provision.md``.
+Every row is checked, every problem reported with its row and column; nothing is stored here
+(:mod:`regional.returns` stores, versions and audits).
+"""
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from regional.authorities import AreaIndex
+from regional.errors import DataError
+from regional.importers import values
+from regional.importers.council_return import ReturnInvalid, identity_hash, published_date, read_template, slug
+from regional.importers.local_provision import SETTING_TYPES, setting_key
+
+REQUIRED = ["council", "setting_type", "change", "beds", "opens"]
+OPTIONAL = ["setting_name", "stage", "document", "section", "published", "note"]
+CHANGES = {"open": "open", "opens": "open", "opening": "open", "new": "open", "close": "close", "closes": "close",
+           "closing": "close", "closure": "close"}
+STAGES = ("planned", "approved", "in development", "registered", "")
+ROW_COLUMNS = ["area_code", "period", "period_label", "setting_type", "setting_name", "change", "beds", "stage",
+               "section", "note", "source_id"]
+
+
+def _opens(text: str) -> date:
+    value = text.strip()[:10]
+    if re.fullmatch(r"\d{4}-\d{2}", value):
+        year, month = map(int, value.split("-"))
+        return date(year, month, calendar.monthrange(year, month)[1])
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return date.fromisoformat(value)
+    raise ValueError(f"'{text}' is not a date")
+
+
+def read_planned_provision(path: Path, areas: AreaIndex, *, display_name: str | None = None
+                           ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(rows, sources), or ReturnInvalid listing every problem."""
+    name = display_name or Path(path).name
+    frame = read_template(path, REQUIRED, OPTIONAL, name)
+    problems: list[DataError] = []
+    records = []
+    for position, rec in zip(frame.index, frame.to_dict("records")):
+        try:
+            records.append(_line(rec, int(position) + 2, name, areas))
+        except DataError as exc:
+            problems.append(exc)
+    if problems:
+        raise ReturnInvalid(problems)
+    lines = pd.DataFrame(records)
+    dupes = lines[lines.duplicated(["area_code", "period", "setting_type", "setting_name", "document"], keep=False)]
+    if len(dupes):
+        rows = dupes["row"].tolist()
+        raise DataError(f"rows {', '.join(map(str, rows))} give the same setting and date twice", file=name,
+                        row=rows[-1], column="setting_name", expected="one row per home and date")
+    sources = []
+    for (code, document), part in lines.groupby(["area_code", "document"], sort=False):
+        published = part["published"].replace("", None).dropna()
+        publisher = areas.name_of(code)
+        sources.append({"key": f"{code}|{document}",
+                        "id": f"planned-provision-{slug(publisher)[:40]}-{slug(document)[:60]}-"
+                              f"{identity_hash(code, document)}",
+                        "kind": "council", "publisher": publisher, "title": document,
+                        "edition": f"planned homes return ({name})" + (f"; published {published.iloc[0]}"
+                                                                      if len(published) else ""),
+                        "url": "", "licence": "The council's own figures",
+                        "published": date.fromisoformat(published.iloc[0]) if len(published) else None})
+    sources = pd.DataFrame(sources)
+    keys = dict(zip(sources["key"], sources["id"]))
+    lines["source_id"] = [keys[f"{a}|{d}"] for a, d in zip(lines["area_code"], lines["document"])]
+    return lines[ROW_COLUMNS].reset_index(drop=True), sources.drop(columns="key")
+
+
+def _line(rec: dict, row: int, name: str, areas: AreaIndex) -> dict:
+    def fail(column: str, message: str, expected: str | None = None) -> DataError:
+        return DataError(message, file=name, row=row, column=column, expected=expected)
+
+    texts = {}
+    for column in ("council", "setting_type", "setting_name", "change", "stage", "document", "section", "note"):
+        check = values.check_text if column in values.TEXT_LIMITS else values.check_length
+        try:
+            texts[column] = check(rec[column], column)
+        except ValueError as exc:
+            raise fail(column, str(exc)) from None
+    code = areas.resolve(rec["council"], file=name, row=row, column="council")
+    if areas.areas.loc[areas.areas["code"] == code, "level"].iloc[0] != "la":
+        raise fail("council", f"'{rec['council']}' is not a council", "a council: the home is in its area")
+    setting = setting_key(rec["setting_type"])
+    if setting not in SETTING_TYPES:
+        raise fail("setting_type", f"unknown setting type '{rec['setting_type']}'", ", ".join(SETTING_TYPES))
+    change = CHANGES.get(texts["change"].lower())
+    if change is None:
+        raise fail("change", f"'{texts['change']}' is neither open nor close", "open or close")
+    try:
+        beds = values.whole_count(str(rec["beds"]).replace(",", ""))
+    except ValueError as exc:
+        raise fail("beds", f"{str(exc)[:200]}: not a whole number of beds", "a whole number of beds, 1 or more") from None
+    if beds is None or beds < 1:
+        raise fail("beds", f"'{rec['beds']}' beds", "a whole number of beds, 1 or more")
+    try:
+        opens = _opens(str(rec["opens"]))
+        values.check_period(opens, plan=True)
+    except ValueError as exc:
+        raise fail("opens", str(exc), "the date the beds open or close, YYYY-MM-DD or a month YYYY-MM, "
+                                      + values.period_expectation(plan=True)) from None
+    stage = texts["stage"].lower()
+    if stage not in STAGES:
+        raise fail("stage", f"unknown stage '{texts['stage']}'", "planned, approved, in development, registered, "
+                                                                 "or blank")
+    return {"area_code": code, "period": opens, "period_label": opens.isoformat(), "setting_type": setting,
+            "setting_name": texts["setting_name"], "change": change, "beds": beds, "stage": stage,
+            "section": texts["section"], "note": texts["note"],
+            "document": texts["document"] or f"Planned homes return {name}",
+            "published": published_date(rec, fail), "row": row}
