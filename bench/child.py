@@ -106,80 +106,12 @@ def task_apptest(args: dict) -> dict:
     return {"first_s": first, "warm_s": statistics.median(warm), "peak_mb": peak_rss_mb()}
 
 
-def _national_episodes(n: int) -> tuple["pd.DataFrame", str]:
-    """``n`` synthetic SSDA903 episodes: from regional.synthetic's national-scale generator when it has one,
-    otherwise the calibrated councils' extracts (data/synthetic) repeated, each copy's children renamed."""
-    import pandas as pd
-
-    from regional import synthetic
-
-    for name in ("national_episodes", "generate_national", "national"):
-        fn = getattr(synthetic, name, None)
-        if callable(fn):
-            return fn(n), f"regional.synthetic.{name}"
-    files = sorted(p for p in synthetic.SYNTHETIC_DIR.glob("*.csv") if p.name != "manifest.csv")
-    if not files:
-        raise LookupError("regional.synthetic has no national-scale generator and data/synthetic holds no extract")
-    base = pd.concat([pd.read_csv(p, dtype=str, keep_default_na=False) for p in files], ignore_index=True)
-    copies = -(-n // len(base))
-    frames = [base.assign(CHILD=base["CHILD"] + f"-{i:03d}") for i in range(copies)]
-    episodes = pd.concat(frames, ignore_index=True).iloc[:n]
-    return episodes, (f"no national generator in regional/synthetic.py: the {len(files)} calibrated extracts "
-                      f"({len(base):,} episodes) repeated {copies} times")
-
-
 def task_distance(args: dict) -> dict:
-    """PL_DISTANCE for every episode: the vectorised path against row by row, in the same process."""
-    import math
+    """PL_DISTANCE three ways in the same process (``bench.distance``: vectorised, row by row and the
+    validator's merges), plus the first call and the postcode index's load in fresh interpreters."""
+    from bench import distance as distance_bench
 
-    import numpy as np
-
-    from regional import distance
-
-    t0 = time.perf_counter()
-    episodes, how = _national_episodes(args["episodes"])
-    generate_s = time.perf_counter() - t0
-    home, placement = episodes["HOME_POST"], episodes["PL_POST"]
-
-    t0 = time.perf_counter()
-    first = distance.postcode_distances(home, placement)
-    cold_s = time.perf_counter() - t0  # includes reading the postcode directory's letters once
-    vector_ms, vector_runs = median_ms(lambda: distance.postcode_distances(home, placement), min_runs=3, max_runs=5,
-                                       budget_s=10)
-
-    # Row by row, the baseline: the whole column when it is quick enough, else a sample scaled up.
-    directory, outcodes = distance.postcode_index(), distance.read_outcodes()
-    pairs = list(zip(home.tolist(), placement.tolist()))
-    probe = min(len(pairs), 5_000)
-    t0 = time.perf_counter()
-    scalar = [distance.postcode_distance(h, p, index=directory, outcodes=outcodes) for h, p in pairs[:probe]]
-    probe_s = time.perf_counter() - t0
-    if probe_s / probe * len(pairs) < args.get("scalar_budget_s", 60):
-        t0 = time.perf_counter()
-        scalar = [distance.postcode_distance(h, p, index=directory, outcodes=outcodes) for h, p in pairs]
-        scalar_s, timed = time.perf_counter() - t0, len(pairs)
-    else:
-        scalar_s, timed = probe_s / probe * len(pairs), probe
-    expected = first["pl_distance"].to_numpy()[:timed]
-    got = np.array([np.nan if v is None else v for v in scalar[:timed]], dtype=float)
-    agree = np.isclose(expected, got, atol=0.05, equal_nan=True)
-
-    # The arithmetic alone (grid references already found), vectorised against a Python loop.
-    he, hn = first["home_easting"].to_numpy(), first["home_northing"].to_numpy()
-    pe, pn = first["pl_easting"].to_numpy(), first["pl_northing"].to_numpy()
-    arith_ms, _ = median_ms(lambda: distance.pl_distance_miles(he, hn, pe, pn), min_runs=5, max_runs=20, budget_s=2)
-    as_float = [(None if math.isnan(a) else a, None if math.isnan(b) else b, None if math.isnan(c) else c,
-                 None if math.isnan(d) else d) for a, b, c, d in zip(he.tolist(), hn.tolist(), pe.tolist(), pn.tolist())]
-    t0 = time.perf_counter()
-    for a, b, c, d in as_float:
-        distance.pl_distance_miles_scalar(a, b, c, d)
-    arith_scalar_s = time.perf_counter() - t0
-    return {"episodes": len(episodes), "children": int(episodes["CHILD"].nunique()), "generator": how,
-            "generate_s": generate_s, "cold_s": cold_s, "vector_s": vector_ms / 1000, "vector_runs": vector_runs,
-            "scalar_s": scalar_s, "scalar_rows": timed, "ratio": scalar_s / (vector_ms / 1000),
-            "agree_pct": 100 * float(agree.mean()), "known_pct": 100 * float(np.isfinite(first["pl_distance"]).mean()),
-            "arith_vector_s": arith_ms / 1000, "arith_scalar_s": arith_scalar_s,
-            "arith_ratio": arith_scalar_s / (arith_ms / 1000), "peak_mb": peak_rss_mb()}
+    return distance_bench.measure(args["episodes"])
 
 
 TASKS = {"build": task_build, "load": task_load, "prep": task_prep, "apptest": task_apptest, "distance": task_distance}

@@ -16,7 +16,10 @@ the responsible council). Three implementations, timed in the same process on th
 
 *first call* is timed in a fresh interpreter: from the first call of ``postcode_distances``
 (postcode index read from the cache, nothing loaded before) to its answer; *peak* is that
-process's peak resident memory, i.e. what an import of 150,000 episodes costs.
+process's peak resident memory (``VmHWM``: ``getrusage``'s ``ru_maxrss`` would carry over the
+parent's peak through fork and exec), i.e. what an import of 150,000 episodes costs with
+Python and pandas loaded. The postcode index's load alone is timed in another fresh
+interpreter (``index_load_s``; goal under 0.2 s), reported by ``make bench``.
 Prints exactly one line.
 """
 from __future__ import annotations
@@ -39,14 +42,17 @@ EPISODES = 150_000
 ROW_BUDGET_S = 60.0
 
 
-def _median_s(fn, runs: int = 5) -> float:
+def _median_s(fn, runs: int = 5) -> tuple[float, float]:
+    """Median wall-clock and CPU seconds of ``runs`` warm calls (CPU time varies far less than wall
+    time on a machine others are using)."""
     fn()
-    times = []
+    times, cpu = [], []
     for _ in range(runs):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         fn()
         times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+        cpu.append(time.process_time() - c0)
+    return statistics.median(times), statistics.median(cpu)
 
 
 def vectorised(home: pd.Series, placement: pd.Series, area: np.ndarray) -> pd.DataFrame:
@@ -102,20 +108,39 @@ def validator_style(home: pd.Series, placement: pd.Series, area: np.ndarray, dir
     return frame
 
 
+_PEAK = ("def peak_mb():\n"
+         "    for line in open('/proc/self/status'):\n"
+         "        if line.startswith('VmHWM:'):\n"
+         "            return int(line.split()[1]) / 1024\n"
+         "    import resource\n"
+         "    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n")
+
+
+def _fresh(code: str) -> dict:
+    proc = subprocess.run([sys.executable, "-c", _PEAK + code], cwd=PROJECT_DIR, capture_output=True, text=True,
+                          check=True, env={**os.environ})
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
 def first_call(path: Path) -> dict:
-    """Time the first ``postcode_distances`` call in a fresh interpreter; its peak memory."""
-    code = (
-        "import json, resource, time, pandas as pd\n"
+    """Time the first ``postcode_distances`` call in a fresh interpreter; its peak memory; and, in
+    another fresh interpreter, the postcode index's load alone."""
+    cold = _fresh(
+        "import json, time, pandas as pd\n"
         "from regional import distance\n"
         f"episodes = pd.read_parquet({str(path)!r})\n"
         "t0 = time.perf_counter()\n"
         "distance.postcode_distances(episodes['HOME_POST'], episodes['PL_POST'], "
         "area_code=episodes['AREA'].to_numpy(dtype=object))\n"
         "first = time.perf_counter() - t0\n"
-        "print(json.dumps({'first_s': first, 'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))\n")
-    proc = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_DIR, capture_output=True, text=True, check=True,
-                          env={**os.environ})
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+        "print(json.dumps({'first_s': first, 'peak_mb': peak_mb()}))\n")
+    index = _fresh(
+        "import json, time\n"
+        "from regional import geo\n"
+        "t0 = time.perf_counter()\n"
+        "index = geo.postcode_index()\n"
+        "print(json.dumps({'index_load_s': time.perf_counter() - t0, 'index_rows': len(index.keys)}))\n")
+    return {**cold, **index}
 
 
 def measure(n: int = EPISODES) -> dict:
@@ -130,7 +155,8 @@ def measure(n: int = EPISODES) -> dict:
         episodes[["HOME_POST", "PL_POST", "AREA"]].to_parquet(path)
         cold = first_call(path)
     home, placement = episodes["HOME_POST"], episodes["PL_POST"]
-    vector_s = _median_s(lambda: vectorised(home, placement, area))
+    load_before = os.getloadavg()[0]
+    vector_s, vector_cpu_s = _median_s(lambda: vectorised(home, placement, area))
     ours = vectorised(home, placement, area)
 
     h, p, a = home.tolist(), placement.tolist(), area.tolist()
@@ -139,23 +165,26 @@ def measure(n: int = EPISODES) -> dict:
     rows = row_by_row(h[:probe], p[:probe], a[:probe])
     probe_s = time.perf_counter() - t0
     if probe_s / probe * len(h) < ROW_BUDGET_S:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         rows = row_by_row(h, p, a)
-        row_s, timed = time.perf_counter() - t0, len(h)
+        row_s, row_cpu_s, timed = time.perf_counter() - t0, time.process_time() - c0, len(h)
     else:
-        row_s, timed = probe_s / probe * len(h), probe
+        row_s, row_cpu_s, timed = probe_s / probe * len(h), float("nan"), probe
     row_miles = np.array([np.nan if r[0] is None else r[0] for r in rows], dtype=float)
     agree_rows = np.array_equal(row_miles, ours["pl_distance"].to_numpy()[:timed], equal_nan=True)
 
     directory, lookup = validator_directory()
-    validator_s = _median_s(lambda: validator_style(home, placement, area, directory, lookup), runs=3)
+    validator_s, validator_cpu_s = _median_s(lambda: validator_style(home, placement, area, directory, lookup), runs=3)
     theirs = validator_style(home, placement, area, directory, lookup)
     gb = (ours["distance_precision"] == "postcode").to_numpy() & ~(
         ours["home_outcode"].str.startswith("BT") | ours["pl_outcode"].str.startswith("BT")).to_numpy()
     agree_validator = np.array_equal(ours["pl_distance"].to_numpy()[gb], theirs["PL_DISTANCE"].to_numpy()[gb])
     return {"episodes": len(episodes), "vector_s": vector_s, "row_s": row_s, "row_timed": timed,
             "validator_s": validator_s, "first_s": cold["first_s"], "peak_mb": cold["peak_mb"],
+            "index_load_s": cold["index_load_s"], "index_rows": cold["index_rows"],
             "agree_rows": bool(agree_rows), "agree_validator": bool(agree_validator), "gb_pairs": int(gb.sum()),
+            "vector_cpu_s": vector_cpu_s, "row_cpu_s": row_cpu_s, "validator_cpu_s": validator_cpu_s,
+            "load": (load_before, os.getloadavg()[0]),
             "bench_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 

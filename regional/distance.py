@@ -98,8 +98,9 @@ def postcode_distances(home, placement, *, index: PostcodeIndex | None = None,
                        outcodes: pd.DataFrame | None = None, area_code=None) -> pd.DataFrame:
     """PL_DISTANCE, its precision and band, and both postcodes located, for whole columns.
 
-    The vectorised path every import takes: two ``geo.locate`` calls (Arrow string kernels
-    and ``searchsorted`` on the postcode index), then the arithmetic. With ``area_code``
+    The vectorised path every import takes: two ``geo.locate`` calls (full postcodes read as a
+    byte matrix and coded as integers, the rest by Arrow's string kernels; one sorted
+    ``searchsorted`` on the postcode index), then the arithmetic. With ``area_code``
     (the responsible council per row) ``inside_la`` says whether PL_LA is that council.
     """
     table = None if outcodes is None else outcode_table(outcodes)
@@ -116,8 +117,11 @@ def postcode_distances(home, placement, *, index: PostcodeIndex | None = None,
             columns[prefix + key] = value
     if area_code is not None:
         pl_la = p["la_code"]
-        text = np.asarray(pl_la.categories, dtype=object)[pl_la.codes]
-        inside = (text == np.asarray(area_code, dtype=object)).astype(object)
+        area = np.broadcast_to(np.asarray(area_code, dtype=object), pl_la.codes.shape)
+        area_codes, councils = pd.factorize(area)  # compared as integer codes: a few councils, many rows
+        as_placement = np.append(pl_la.categories.get_indexer(councils), -2)  # -2: a council PL_LA never holds
+        as_placement[as_placement < 0] = -2
+        inside = (pl_la.codes == as_placement[area_codes]).astype(object)  # a missing area (-1) takes the -2
         inside[pl_la.codes == pl_la.categories.get_loc("")] = None  # no placement council: not known
         columns["inside_la"] = inside
     index_ = getattr(home, "index", None)

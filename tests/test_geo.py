@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pyproj import Geod, Transformer
 
 from regional import distance, geo, synthetic
@@ -138,3 +141,44 @@ def test_gb_to_ni_distances_agree_with_the_ellipsoid(every_pair, directory):
     miles = ours["pl_distance"].to_numpy()[cross]
     assert np.max(np.abs(miles - geodesic) / geodesic) < 0.01
     assert np.median(miles) > 150  # the validator's unconverted figures put these pairs ~143 miles too near
+
+
+def _general_path(values: list) -> dict:
+    """What the Arrow string kernels and regular expressions alone say (the path every row took
+    before full postcodes were read as a byte matrix)."""
+    text = geo._arrow_text(pd.Series(values, dtype=object))
+    kind, full, compact, outcode, sector = geo._split_text(text)
+    codes = np.zeros(len(values), dtype=np.int64)
+    codes[full] = geo.encode_postcodes(compact.filter(pa.array(full)))
+    return {"kind": kind.tolist(), "full": full.tolist(), "codes": codes.tolist(),
+            "outcode": outcode.to_pylist(), "sector": sector.to_pylist()}
+
+
+def _split(values: list) -> dict:
+    parsed = geo.split_postcodes(pd.Series(values, dtype=object))
+    return {"kind": parsed.kind_code.tolist(), "full": parsed.full.tolist(), "codes": parsed.codes.tolist(),
+            "outcode": parsed.outcode.to_pylist(), "sector": parsed.sector.to_pylist()}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(
+    st.text(alphabet="ABHNPSTW019 \tabz-ıſÉ\u00a0", min_size=0, max_size=10),
+    st.from_regex(r"\A[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}\Z"),
+    st.from_regex(r"\A[A-Za-z0-9]{1,4}( [0-9A-Z])?\Z"),
+    st.none()), min_size=1, max_size=40))
+def test_byte_matrix_reading_agrees_with_the_regular_expressions(values):
+    """Full postcodes, outcodes and sectors the byte matrix settles, and everything else, come out
+    exactly as the regular expressions say."""
+    assert _split(values) == _general_path(values)
+
+
+def test_byte_matrix_reading_agrees_on_both_samples_and_awkward_spellings(shared_data):
+    values = ["bh8 9ab", "BH8  9AB", "B H8 9AB", "BH8\t9AB", "ſw1a 1aa", "BH8 9ABX", "NPT 0PN", "npt0pn", "A1 1AA",
+              "1A1 1AA", "BH8 9", "BH8", "", None, "BH8 9 AB", "SW1A 1AA", "SW1A1AA", "W1 1AA1"]
+    for folder in ("d2i_fake", "sf_regional"):
+        episodes = pd.read_csv(shared_data / "ssda903_samples" / folder / "episodes.csv", dtype=str,
+                               keep_default_na=False)
+        values += episodes["HOME_POST"].tolist() + episodes["PL_POST"].tolist()
+    assert _split(values) == _general_path(values)
+    by_bytes = geo._full_by_bytes(geo._arrow_text(pd.Series(values, dtype=object)))[0]
+    assert by_bytes.sum() > len(values) // 2  # the byte matrix settled most rows of the real files

@@ -10,15 +10,25 @@ that fail.
 Where the rules come from: DfE's "Children looked after return: validation rules" as the
 sector's validator implements them (Data to Insight, quality-lac-data-beta-validator,
 ``lac_validator/rules/lac2022_23/rule_<code>.py``; the logic is re-written here, the
-message is DfE's). Classes: DfE marks most of these as errors and a few as queries; here a
-query is a ``warning``. No rule refuses a row: a finding is reported and the episode still
-loads (a row is refused only when it cannot be used at all: see ``ssda903.validate_episodes``).
-A blank cell is an empty string here (the validator's NaN).
+message is DfE's). A blank cell is an empty string here (the validator's NaN).
 
-Departure, documented: rule 392c's "postcode invalid" accepts an outcode or sector (the
+Classes (``severity``): the sector's validator gives none (its rule definition is a code,
+message, fields and tables; every finding is listed alike), and DfE's own classification is
+not in any source available to this project offline. Here 392b and 1015 are ``warning``
+(the data may well be right: postcodes can be missing for a reason the return does not hold,
+such as a child formerly UASC, and a council's own provision can lie outside it) and the
+rest ``error``: this project's judgement, not checked against DfE's list. The class labels the
+finding only: no rule refuses a row. A finding is reported and the episode still loads (a
+row is refused only when it cannot be used at all: see ``ssda903.validate_episodes``).
+
+Departures, documented: rule 392c's "postcode invalid" accepts an outcode or sector (the
 platform's synthetic extracts carry only outcodes) and flags what cannot be placed at all.
-Rule 454 (distance range by collection year) is not implemented: its logic is covered by
-164 for the years the platform loads.
+Rule 454 is not implemented: neither form of the sector's validator has it (Data to
+Insight's lac_validator at commit 9271a5f, rule folders lac2022_23 to lac2024_25 and
+``output_data/903_2024_25_rule_info.csv``, has 452 and 453, the previous year's last episode
+against this year's first for PL_LA and PL_DISTANCE, and no 454; Social Finance's
+validator903 1.0.1 neither), and DfE's wording of 454 is not available here, so nothing is
+guessed under its number. The distance range DfE states (0.0 to 999.9) is rule 164 below.
 """
 from __future__ import annotations
 
