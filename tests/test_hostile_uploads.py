@@ -48,6 +48,32 @@ def test_hostile_files_are_refused_quickly_and_change_nothing(loaded_backend, he
     assert hostile.database_hash(loaded_backend) == before_hash
 
 
+def test_every_step_of_an_upload_is_held_to_its_budget(loaded_backend, tmp_path, monkeypatch):
+    """Checking is held to the time budget, storing to the memory budget (not only the reader):
+    with the budget spent, a valid file is refused by name and nothing is committed."""
+    from regional import returns
+
+    path = tmp_path / "episodes.csv"
+    path.write_bytes(hostile.rows_csv(hostile.good_rows("ssda903", 20_000)))
+    admin = returns.Actor("budget-test", "admin")
+    monkeypatch.setenv("REGIONAL_UPLOAD_TIME_BUDGET_S", "0.000001")
+    spent = returns.prepare("ssda903", path, loaded_backend, council="E06000058")
+    assert spent.rows.empty and spent.errors["problem"].str.contains("could not be checked within the 1e-06 s").any()
+    monkeypatch.delenv("REGIONAL_UPLOAD_TIME_BUDGET_S")
+    prepared = returns.prepare("ssda903", path, loaded_backend, council="E06000058")
+    assert len(prepared.rows) == 20_000
+    watch = hostile.CommitWatch(loaded_backend)
+    monkeypatch.setenv("REGIONAL_UPLOAD_MEMORY_MB", "0.001")
+    with pytest.raises(DataError, match="more than the 0.001 MB of memory") as err:
+        returns.submit("ssda903", None, loaded_backend, who=admin, prepared=prepared)
+    assert err.value.file == "episodes.csv"
+    assert not watch.changed()
+    monkeypatch.delenv("REGIONAL_UPLOAD_MEMORY_MB")
+    assert returns.submit("ssda903", None, loaded_backend, who=admin, prepared=prepared).rows == 20_000
+    assert watch.changed()  # the same upload within the budget is stored
+    watch.close()
+
+
 def test_the_commit_watch_sees_a_stored_change_and_not_a_rolled_back_one(loaded_backend, tmp_path):
     """The per-probe check above could fail: a rolled-back write leaves it quiet, a committed one
     (an update in place, or an accepted upload) does not."""
