@@ -147,12 +147,27 @@ def sidebar(store: Store) -> Selection:
                          **({} if "model" in st.session_state else {"index": NEIGHBOUR_MODELS.index(DEFAULT_MODEL)}))
         st.caption("Figures are DfE's published statistics unless marked as a council's own return. "
                    "Suppressed and unpublished figures are shown as such, never as zero.")
+        st.caption(held_returns(data_version(), council, names.get(council, council)))
     _this_run.actor = signin.panel(store.engine, names)
     selection = Selection.from_dict(store, {"group": group, "council": council, "model": model})
     _write_link(link_params(selection), keep=())  # the page adds its own choices (``linked``)
     st.session_state[SHOWN] = (selection.council, selection.council_name)  # for the charts' sentences
     _show_link_notes()
     return selection
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def held_returns(version: str, council: str, name: str) -> str:
+    """The council's returns as every page uses them: the current version of each, or none uploaded."""
+    from regional import returns
+
+    held = returns.catalogue(_engine_or_stop())
+    held = held[held["council_code"] == council]
+    if held.empty:
+        return f"{name}'s own returns: none uploaded; its published documents only ([Data page](/Data))."
+    parts = [f"{returns.REGISTRY[r.return_type].label.lower() if r.return_type in returns.REGISTRY else r.return_type} "
+             f"version {r.version} ({r.loaded_at:%d %b %Y})" for r in held.itertuples()]
+    return f"{name}'s own returns in use: " + "; ".join(parts) + " ([Data page](/Data))."
 
 
 def _write_link(values: dict[str, str], keep: tuple[str, ...] | None = None) -> None:

@@ -9,13 +9,13 @@ import data_upload
 import ui
 from regional.store import Store
 
-DATA_PAGE = "pages/8_Data.py"
+DATA_PAGE = "/Data"  # the page's address (pages/8_Data.py)
 
 
 def _block(store: Store, kind: str, key: str, title: str, about: str) -> None:
     with st.expander(title):
-        st.markdown(about + " Templates, versions and the catalogue of every return are on the Data page.")
-        st.page_link(DATA_PAGE, label="Data: every return, its template and its versions", icon=":material/upload:")
+        st.markdown(about + " Templates, versions and the catalogue of every return are on the "
+                    f"[Data page]({DATA_PAGE}).")
         data_upload.upload_block(store, ui.actor(), kind=kind, key=key)
 
 

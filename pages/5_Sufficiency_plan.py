@@ -79,12 +79,16 @@ with st.form("suff_scenario_form"):
                        "to_type": st.column_config.SelectboxColumn("to_type", options=list(TYPES)),
                        "council": st.column_config.TextColumn("council", help="name or ONS code; blank: whole group")})
     submitted = st.form_submit_button("Save scenario")
-if submitted:
+person = ui.actor()
+if submitted and person is None:
+    st.warning("Sign in (sidebar) to save a scenario: trying the examples and saved scenarios needs no sign-in.")
+elif submitted:
     try:
         checked = scenarios.check_name(name)
         about = scenarios.check_description(description)
         levers = scenarios.levers_from_frame(edited, lambda c: store.index.resolve(c, column="council"))
-        db.save_scenario(store.engine, checked, about, scenarios.Scenario(checked, about, levers).to_json())
+        db.save_scenario(store.engine, checked, about, scenarios.Scenario(checked, about, levers).to_json(),
+                         user=person.who)
         state["_suff_pick"] = checked
         state["_suff_saved"] = f"Saved '{checked}' with {len(levers)} lever(s); it is the scenario shown above."
         st.rerun()

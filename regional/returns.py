@@ -843,4 +843,5 @@ register(ReturnType(
     "ssda903", "SSDA903 episodes extract", models.PlacementEpisodeUpload, {"child", "decom", "place"},
     _read_ssda903, _held_ssda903, ["child", "decom"],
     ["dec", "rne", "ls", "place", "place_provider", "rec", "reason_place_change", "urn", "uasc", "home_outcode",
-     "pl_outcode", "pl_distance"]))
+     "pl_outcode", "pl_distance"],
+    DATA_DIR / "templates" / "ssda903_example.csv", DATA_DIR / "templates" / "ssda903.md"))

@@ -111,3 +111,22 @@ def app_test():
         return AppTest.from_file(str(PROJECT_DIR / path), default_timeout=60)
 
     return make
+
+
+@pytest.fixture
+def signed_in(engine):
+    """Sign an AppTest's session in as a council editor or regional admin: a real row of the users
+    table (``regional.auth``) and the email the sidebar's sign-in keeps in the session."""
+    from regional import auth
+
+    def make(at, role: str, council: str | None = None):
+        import signin
+
+        email = f"{role}.{council or 'region'}@example.org".lower()
+        auth.add_user(engine, email, role, council=council, who="tests")
+        at.session_state[signin.SESSION_KEY] = email
+        return at
+
+    return make
+
+

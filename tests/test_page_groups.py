@@ -7,15 +7,7 @@ import pytest
 PAGE = "pages/7_Groups.py"
 
 
-def signed_in_as(at, role: str | None):
-    """Stand in for the sign-in: the session holds the signed-in user's role and name."""
-    if role:
-        at.session_state["auth_role"] = role
-        at.session_state["auth_user"] = f"{role}@example.org"
-    return at
-
-
-def test_everyone_sees_the_groups_but_only_an_admin_gets_the_form(engine, app_test):
+def test_everyone_sees_the_groups_but_only_an_admin_gets_the_form(engine, app_test, signed_in):
     at = app_test(PAGE).run()
     assert not at.exception, at.exception
     listed = at.dataframe[0].value
@@ -25,17 +17,17 @@ def test_everyone_sees_the_groups_but_only_an_admin_gets_the_form(engine, app_te
     figures = at.dataframe[1].value
     assert {"mean", "median", "pooled rate", "with a figure", "pooled over"} <= set(figures.columns)
     assert any("regional admin" in i.value for i in at.info)
-    assert not at.text_input and not at.button
-    editor = signed_in_as(app_test(PAGE), "editor").run()
-    assert not editor.text_input and any("regional admin" in i.value for i in editor.info)
+    assert not at.main.text_input and not at.main.button
+    editor = signed_in(app_test(PAGE), "editor", "E06000059").run()
+    assert not editor.main.text_input and any("regional admin" in i.value for i in editor.info)
 
 
-def test_an_admin_creates_edits_and_deletes_a_group(engine, app_test):
-    at = signed_in_as(app_test(PAGE), "admin").run()
+def test_an_admin_creates_edits_and_deletes_a_group(engine, app_test, signed_in):
+    at = signed_in(app_test(PAGE), "admin").run()
     assert not at.exception, at.exception
-    at.text_input[0].input("Wessex")
+    at.main.text_input[0].input("Wessex")
     at.multiselect[-1].set_value(["E06000058", "E06000059", "E06000054"])
-    at.button[0].click().run()
+    at.main.button[0].click().run()
     assert not at.exception, at.exception
     assert any("Saved 'Wessex'" in s.value for s in at.success), [e.value for e in at.error]
     listed = at.dataframe[0].value.set_index("label")
@@ -43,7 +35,7 @@ def test_an_admin_creates_edits_and_deletes_a_group(engine, app_test):
     assert at.selectbox(key="groups_edit").value == "user:wessex"
     # a bad edit is refused with what was expected, nothing changed
     at.multiselect[-1].set_value(["E06000058"])
-    at.button[0].click().run()
+    at.main.button[0].click().run()
     assert any("at least two councils" in e.value for e in at.error)
     assert at.dataframe[0].value.set_index("label").loc["Wessex (user group)", "councils"] == 3
     at.checkbox(key="groups_confirm").check().run()

@@ -76,16 +76,21 @@ def test_bcp_alone_with_a_scenario(app_test, store, results):
     assert homes["gap in children (scenario)"] < homes["gap in children (baseline)"]
 
 
-def test_a_scenario_is_saved_from_the_page_and_shown(app_test, engine):
-    at = app_test(PAGE).run()
-    at.text_input[0].input("Page test: more carers")
-    at.text_input[1].input("thirty more households a year")
+def test_a_scenario_is_saved_from_the_page_and_shown(app_test, engine, signed_in):
+    anonymous = app_test(PAGE).run()
+    anonymous.main.text_input[0].input("Page test: nobody")
+    anonymous.main.button[0].click().run()
+    assert any("Sign in (sidebar) to save" in w.value for w in anonymous.warning)
+    assert "Page test: nobody" not in scenarios.saved(engine)
+    at = signed_in(app_test(PAGE), "editor", "E06000058").run()
+    at.main.text_input[0].input("Page test: more carers")
+    at.main.text_input[1].input("thirty more households a year")
     levers = pd.DataFrame([{"kind": "households", "council": "", "from_type": None, "to_type": None, "pct": None,
                             "per_year": 30, "beds": None, "year": 2026}], columns=scenarios.LEVER_COLUMNS)
     # AppTest cannot type into st.data_editor; the form takes the edited table from its state
     at.session_state["suff_levers"] = {"edited_rows": {}, "added_rows": [levers.iloc[0].dropna().to_dict()],
                                        "deleted_rows": []}
-    at.button[0].click().run()
+    at.main.button[0].click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     saved = scenarios.saved(engine)
     assert saved["Page test: more carers"].levers == [scenarios.Lever("households", per_year=30.0, year=2026)]
@@ -95,11 +100,11 @@ def test_a_scenario_is_saved_from_the_page_and_shown(app_test, engine):
     db.delete_scenario(engine, "Page test: more carers")
 
 
-def test_a_bad_lever_is_reported_and_nothing_saved(app_test, engine):
-    at = app_test(PAGE).run()
-    at.text_input[0].input("Page test: bad")
+def test_a_bad_lever_is_reported_and_nothing_saved(app_test, engine, signed_in):
+    at = signed_in(app_test(PAGE), "admin").run()
+    at.main.text_input[0].input("Page test: bad")
     at.session_state["suff_levers"] = {"edited_rows": {}, "added_rows": [{"kind": "new_home", "beds": 0, "year": 2027}],
                                        "deleted_rows": []}
-    at.button[0].click().run()
+    at.main.button[0].click().run()
     assert at.error and "column 'beds'" in at.error[0].value
     assert "Page test: bad" not in scenarios.saved(engine)

@@ -103,7 +103,8 @@ def prepare(store: Store, selection: Selection, choices: Choices = Choices()) ->
     picked = _resolve(store, selection, choices)
     if picked is None:
         sections.append(Section("ap_pick", empty="No council in this group has an action plan held. A council adds "
-                                f"one as a return (template: data/templates/{TEMPLATE.name}).", extra={}))
+                                "one on the [Data page](/Data) as an action-plan return (template: "
+                                f"data/templates/{TEMPLATE.name}).", extra={}))
         return sections
     council, plan, version, rows, vers = (picked[k] for k in ("council", "plan", "version", "rows", "vers"))
     name = store.name(council)
