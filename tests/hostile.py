@@ -289,6 +289,8 @@ def database_hash(engine) -> str:
     with engine.connect() as conn:
         for name in sorted(SQLModel.metadata.tables):
             frame = pd.read_sql(select(SQLModel.metadata.tables[name]), conn)
+            for column in frame.columns[frame.dtypes == object]:  # a version's gzipped rows: bytes, as hex
+                frame[column] = frame[column].map(lambda v: bytes(v).hex() if isinstance(v, (bytes, memoryview)) else v)
             total = int(pd.util.hash_pandas_object(frame.astype(str), index=False).sum()) if len(frame) else 0
             digest.update(f"{name}:{len(frame)}:{total};".encode())
     return digest.hexdigest()
