@@ -15,7 +15,7 @@ import signin
 import ui
 from regional import returns
 from regional.errors import DataError
-from regional.exports import csv_bytes
+from regional.exports import csv_bytes, template_bytes
 from regional.store import Store
 
 AUTO = "recognise"
@@ -165,7 +165,8 @@ def templates_block(key: str = "templates") -> None:
         cols = st.columns(2)
         if kind.template is not None and kind.template.exists():
             cols[0].download_button(f"Template with example rows ({kind.template.suffix[1:].upper()})",
-                                    kind.template.read_bytes(), kind.template.name, key=f"{key}_{kind.id}_example")
+                                    template_bytes(kind.template), kind.template.name,
+                                    key=f"{key}_{kind.id}_example")
         if kind.guide is not None and kind.guide.exists():
             cols[1].download_button("Column guide (Markdown)", kind.guide.read_bytes(), kind.guide.name,
                                     "text/markdown", key=f"{key}_{kind.id}_guide")

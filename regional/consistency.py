@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from regional.errors import DataError
+from regional.indicators import check_known, figure_label, read_data_file
 from regional.observations import PERIOD_NOT_STATED
 from regional.settings import DATA_DIR
 
@@ -43,20 +44,10 @@ def read_rules(path: Path | None = None, indicator_ids: set[str] | None = None) 
     """Read and check the rules file: known kinds and severities, numeric tolerances, known indicators."""
     path = path or RULES_FILE
     name = path.name
-    try:
-        rules = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except FileNotFoundError as exc:
-        raise DataError("rules file not found", file=str(path)) from exc
-    missing = [c for c in RULE_COLUMNS if c not in rules.columns]
-    if missing:
-        raise DataError(f"missing column(s) {', '.join(missing)}", file=name, row=1, expected=", ".join(RULE_COLUMNS))
+    rules = read_data_file(path, RULE_COLUMNS, "rules file")
     for row, rec in enumerate(rules.to_dict("records"), start=2):
-        if rec["kind"] not in KINDS:
-            raise DataError(f"unknown kind '{rec['kind']}'", file=name, row=row, column="kind",
-                            expected=" / ".join(sorted(KINDS)))
-        if (rec["severity"] or "warning") not in SEVERITIES:
-            raise DataError(f"unknown severity '{rec['severity']}'", file=name, row=row, column="severity",
-                            expected="warning / error")
+        check_known(rec["kind"], KINDS, file=name, row=row, column="kind")
+        check_known(rec["severity"] or "warning", SEVERITIES, file=name, row=row, column="severity")
         for column in ("tolerance", "window_days"):
             try:
                 float(rec[column] or 0)
@@ -369,8 +360,6 @@ def data_quality(store, codes: list[str] | None = None, findings: pd.DataFrame |
     both sources, the rule it breaks and what that rule expects. Nothing here is "fixed"."""
     findings = findings if findings is not None else check_store(store, codes)
     rules = read_rules().set_index("id")["description"]
-    from regional.indicators import figure_label
-
     labels = store.indicators.set_index("id")["label"].map(figure_label)
     if findings.empty:
         return pd.DataFrame(columns=["council", "severity", "check", "indicator", "period", "figure", "source",

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
+from pathlib import Path
 
 import pandas as pd
 
@@ -50,20 +52,53 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 
 def xlsx_bytes(frames: dict[str, pd.DataFrame] | pd.DataFrame, sheet: str = "data") -> bytes:
     """An XLSX workbook (one sheet per frame), every text cell written as text and formula-safe."""
-    from openpyxl import Workbook
-
     if isinstance(frames, pd.DataFrame):
         frames = {sheet: frames}
-    book = Workbook(write_only=True)
+    book = Book(styled=False)
     for name, frame in frames.items():
-        ws = book.create_sheet(title=str(name)[:31] or "data")
+        book.sheet(str(name)).frame(frame)
+    return book.to_bytes()
+
+
+class Sheet:
+    """One sheet of a :class:`Book`. Rows go in only through :meth:`append` or :meth:`frame`, which
+    neutralise every text cell; ``ws`` (openpyxl's worksheet) is there for fonts, widths and
+    number formats only, never for values."""
+
+    def __init__(self, ws) -> None:
+        self.ws = ws
+
+    def append(self, cells: Iterable[object]) -> None:
+        self.ws.append([_xlsx_cell(neutralise(v)) for v in cells])
+
+    def frame(self, frame: pd.DataFrame) -> None:
+        """A header row and the frame's rows."""
         safe = safe_frame(frame)
-        ws.append([str(c) for c in safe.columns])
+        self.ws.append([str(c) for c in safe.columns])
         for row in safe.itertuples(index=False):
-            ws.append([_xlsx_cell(v) for v in row])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+            self.ws.append([_xlsx_cell(v) for v in row])
+
+
+class Book:
+    """The one XLSX writer: a formatted workbook (the Scorecard's, the sufficiency plan's) or a plain
+    one (:func:`xlsx_bytes`), its cells formula-safe whoever fills it. ``styled=False`` streams
+    rows (openpyxl's write-only mode: large tables in little memory, no cell formatting)."""
+
+    def __init__(self, *, styled: bool = True) -> None:
+        from openpyxl import Workbook
+
+        self._book = Workbook(write_only=not styled)
+        if styled:
+            self._book.remove(self._book.active)
+
+    def sheet(self, title: str) -> Sheet:
+        """A new sheet; Excel's 31-character limit applies to its title."""
+        return Sheet(self._book.create_sheet(title=title[:31] or "data"))
+
+    def to_bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        self._book.save(buffer)
+        return buffer.getvalue()
 
 
 def _xlsx_cell(value: object) -> object:
@@ -78,6 +113,16 @@ def _xlsx_cell(value: object) -> object:
     return value
 
 
+def template_bytes(path: Path) -> bytes:
+    """A template the project ships (data/templates), byte for byte, once checked to hold no cell a
+    spreadsheet would run: a template is data anyone may edit, and it is offered for download."""
+    data = Path(path).read_bytes()
+    found = xlsx_formula_cells(data) if data[:4] == b"PK\x03\x04" else formula_cells(data)
+    if found:
+        raise ValueError(f"{Path(path).name} holds cells a spreadsheet would run as formulas: {found[:3]}")
+    return data
+
+
 def formula_cells(data: bytes) -> list[str]:
     """Cells of a CSV download that a spreadsheet would treat as a formula (tests and checks)."""
     text = data.decode("utf-8-sig", errors="replace")
@@ -86,6 +131,20 @@ def formula_cells(data: bytes) -> list[str]:
         for cell in record:
             if cell.startswith(FORMULA_STARTS) and not _is_number(cell):
                 found.append(cell)
+    return found
+
+
+def xlsx_formula_cells(data: bytes) -> list[str]:
+    """Cells of an XLSX download that a spreadsheet would treat as a formula (tests and checks)."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data))
+    found = []
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f" or (isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS)):
+                    found.append(f"{ws.title}!{cell.coordinate}: {cell.value}")
     return found
 
 

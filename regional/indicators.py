@@ -41,6 +41,26 @@ STATUS_LABELS = {
 }
 
 
+def read_data_file(path: Path, columns: list[str], what: str) -> pd.DataFrame:
+    """One of the project's data files (the catalogue, the rules): every cell as text, blanks as
+    empty strings; refused, naming the file, when it is absent or lacks a column."""
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except FileNotFoundError as exc:
+        raise DataError(f"{what} not found", file=str(path)) from exc
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise DataError(f"missing column(s) {', '.join(missing)}", file=path.name, row=1, expected=", ".join(columns))
+    return frame
+
+
+def check_known(value: str, allowed: set[str], *, file: str, row: int, column: str) -> None:
+    """A data file's cell must be one of ``allowed`` (a unit, a polarity, a rule's kind ...)."""
+    if value not in allowed:
+        raise DataError(f"unknown {column.replace('_', ' ')} '{value}'", file=file, row=row, column=column,
+                        expected=" / ".join(sorted(allowed)))
+
+
 def read_catalogue(path: Path = CATALOGUE_FILE) -> pd.DataFrame:
     """Read and check the catalogue; an id is unique, a unit, polarity, scope and period type known.
 
@@ -49,14 +69,7 @@ def read_catalogue(path: Path = CATALOGUE_FILE) -> pd.DataFrame:
     measure, else ``council``; without ``period_type`` it is a ``snapshot``.
     """
     name = path.name
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except FileNotFoundError as exc:
-        raise DataError("indicator catalogue not found", file=str(path)) from exc
-    missing = [c for c in CATALOGUE_COLUMNS if c not in frame.columns]
-    if missing:
-        raise DataError(f"missing column(s) {', '.join(missing)}", file=name, row=1,
-                        expected=", ".join(CATALOGUE_COLUMNS))
+    frame = read_data_file(path, CATALOGUE_COLUMNS, "indicator catalogue")
     for column in DEFINITION_COLUMNS:
         if column not in frame.columns:
             frame[column] = ""
@@ -68,9 +81,7 @@ def read_catalogue(path: Path = CATALOGUE_FILE) -> pd.DataFrame:
     checks = (("unit", UNITS), ("polarity", POLARITIES), ("scope", SCOPES), ("period_type", PERIOD_TYPES))
     for i, rec in enumerate(frame.to_dict("records"), start=2):
         for column, allowed in checks:
-            if rec[column] not in allowed:
-                raise DataError(f"unknown {column.replace('_', ' ')} '{rec[column]}'", file=name, row=i, column=column,
-                                expected=" / ".join(sorted(allowed)))
+            check_known(rec[column], allowed, file=name, row=i, column=column)
         if rec["scope"] == "dfe" and not rec["dfe_item"]:
             raise DataError("a dfe indicator must name the DfE or LAIT item it equals", file=name, row=i,
                             column="dfe_item")

@@ -113,28 +113,6 @@ def headline_wide(table: pd.DataFrame) -> pd.DataFrame:
     return wide.reset_index().rename(columns={"area_name": "Area"}).fillna("not held")
 
 
-def council_return_latest(store: Store, codes: list[str]) -> pd.DataFrame:
-    """The newest figure each council has reported itself, per indicator, with its document."""
-    rows = store.observations_for(store.indicators["id"].tolist(), codes, source="council", breakdown="")
-    if rows.empty:
-        return pd.DataFrame(columns=["council", "indicator", "period", "value", "status", "document", "section"])
-    newest = rows.sort_values(["period", "source_id"]).groupby(["area_code", "indicator_id"]).tail(1)
-    meta = store.indicators.set_index("id")
-    from regional.indicators import format_value
-
-    out = pd.DataFrame({
-        "council": newest["area_name"],
-        "indicator": newest["indicator_id"].map(meta["label"]),
-        "period": newest["period_label"],
-        "value": [format_value(v, u, s) for v, u, s in
-                  zip(newest["value"], newest["indicator_id"].map(meta["unit"]), newest["status"])],
-        "status": newest["status"],
-        "document": newest["source_title"],
-        "section": newest["section"],
-    })
-    return out.sort_values(["council", "indicator"]).reset_index(drop=True)
-
-
 # --- Children in care page: rates with and without UASC, rank, quartiles, funnel limits, neighbours, count gap ---
 import math  # noqa: E402
 

@@ -10,14 +10,13 @@ all councils in use today. One long frame feeds the page, the CSV, the XLSX and 
 """
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
-from regional import groups
+from regional import exports, groups
 from regional.authorities import ENGLAND_CODE
 from regional.errors import DataError
 from regional.indicators import UNIT_LABELS, format_value
@@ -334,21 +333,12 @@ def side_by_side(card: pd.DataFrame) -> pd.DataFrame:
 
 
 # --- downloads -------------------------------------------------------------------------------
-def _safe_text(value: object) -> object:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def to_csv(card: pd.DataFrame) -> bytes:
-    """The long scorecard as CSV: every cell's value, period, statistic, comparison and source."""
+    """The long scorecard as CSV (through :mod:`regional.exports`, so no cell can start a formula):
+    every cell's value, period, statistic, comparison and source."""
     out = card.copy()
     out["period"] = pd.to_datetime(out["period"]).dt.strftime("%Y-%m-%d")
-    for column in out.columns:
-        if out[column].dtype == object:
-            out[column] = out[column].map(_safe_text)
-    return out[LONG_COLUMNS].to_csv(index=False, lineterminator="\n").encode("utf-8")
+    return exports.csv_bytes(out[LONG_COLUMNS])
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
@@ -371,27 +361,27 @@ _NUMBER_FORMATS = {"percent": '0.0"%"', "rate_per_10k": "0.0", "count": "#,##0.0
 
 def to_xlsx(card: pd.DataFrame, store: Store, options: Options = Options()) -> bytes:
     """A formatted workbook: one sheet per council (numbers as numbers, each with its period and
-    comparison), and a Notes sheet with the sources, the definitions and how each group is made."""
-    from openpyxl import Workbook
+    comparison), and a Notes sheet with the sources, the definitions and how each group is made.
+    Written by :class:`regional.exports.Book`, so no cell can start a formula."""
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    wb = Workbook()
-    wb.remove(wb.active)
+    book = exports.Book()
     used: set[str] = set()
     bold, head_fill = Font(bold=True), PatternFill("solid", fgColor="DDE6F0")
     for code, rows in card.groupby("council_code", sort=False):
         name = str(rows["council_name"].iloc[0])
-        ws = wb.create_sheet(_sheet_name(name, used))
-        ws.append([_safe_text(f"{name}: scorecard")])
+        sheet = book.sheet(_sheet_name(name, used))
+        ws = sheet.ws
+        sheet.append([f"{name}: scorecard"])
         ws["A1"].font = Font(bold=True, size=14)
-        ws.append([_safe_text(f"Statistical neighbours: DfE {options.model} model. Group figures: "
-                              f"{groups.STATISTIC_LABELS[options.statistic]} unless stated in Notes. "
-                              f"England and region: DfE's published figures. Good+ as at "
-                              f"{(options.good_plus_at or groups.ofsted_ilacs.AS_AT):%d %B %Y}.")])
+        sheet.append([f"Statistical neighbours: DfE {options.model} model. Group figures: "
+                      f"{groups.STATISTIC_LABELS[options.statistic]} unless stated in Notes. "
+                      f"England and region: DfE's published figures. Good+ as at "
+                      f"{(options.good_plus_at or groups.ofsted_ilacs.AS_AT):%d %B %Y}."])
         extra = [c for c in dict.fromkeys(rows["column"]) if c not in COLUMNS]
         extra_labels = dict(zip(rows["column"], rows["column_label"]))
-        ws.append(XLSX_HEADER + [h for c in extra for h in (extra_labels[c], "Period", f"vs {extra_labels[c]}")])
+        sheet.append(XLSX_HEADER + [h for c in extra for h in (extra_labels[c], "Period", f"vs {extra_labels[c]}")])
         for cell in ws[3]:
             cell.font, cell.fill = bold, head_fill
             cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -415,14 +405,14 @@ def to_xlsx(card: pd.DataFrame, store: Store, options: Options = Options()) -> b
                 return str(cells.loc[col, "comparison"] or "") if col in cells.index else ""
 
             quart = cells.loc["council", "quartile"] if "council" in cells.index else ""
-            ws.append([_safe_text(str(measure_rows["measure"].iloc[0])), UNIT_LABELS.get(unit, unit),
-                       val("council"), per("council"), quart or "",
-                       val("council_return"), per("council_return"),
-                       val("england"), per("england"), cmp("england"),
-                       val("region"), per("region"), cmp("region"),
-                       val("neighbours"), per("neighbours"), cmp("neighbours"),
-                       val("good_plus"), per("good_plus"), cmp("good_plus"),
-                       *(x for c in extra for x in (val(c), per(c), cmp(c)))])
+            sheet.append([str(measure_rows["measure"].iloc[0]), UNIT_LABELS.get(unit, unit),
+                          val("council"), per("council"), quart or "",
+                          val("council_return"), per("council_return"),
+                          val("england"), per("england"), cmp("england"),
+                          val("region"), per("region"), cmp("region"),
+                          val("neighbours"), per("neighbours"), cmp("neighbours"),
+                          val("good_plus"), per("good_plus"), cmp("good_plus"),
+                          *(x for c in extra for x in (val(c), per(c), cmp(c)))])
             row_cells = ws[ws.max_row]
             for idx in (2, 5, 7, 10, 13, 16, *(19 + 3 * i for i in range(len(extra)))):  # 0-based value columns
                 row_cells[idx].number_format = _NUMBER_FORMATS.get(unit, "0.0")
@@ -430,64 +420,63 @@ def to_xlsx(card: pd.DataFrame, store: Store, options: Options = Options()) -> b
         for i, w in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = w
         ws.freeze_panes = "B4"
-    _notes_sheet(wb.create_sheet("Notes"), card, store, options)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    _notes_sheet(book.sheet("Notes"), card, store, options)
+    return book.to_bytes()
 
 
-def _notes_sheet(ws, card: pd.DataFrame, store: Store, options: Options) -> None:
+def _notes_sheet(sheet: exports.Sheet, card: pd.DataFrame, store: Store, options: Options) -> None:
     from openpyxl.styles import Font
 
+    ws = sheet.ws
+
     def heading(text: str) -> None:
-        ws.append([])
-        ws.append([text])
+        sheet.append([])
+        sheet.append([text])
         ws.cell(ws.max_row, 1).font = Font(bold=True, size=12)
 
-    ws.append(["Notes: sources, definitions and comparator groups"])
+    sheet.append(["Notes: sources, definitions and comparator groups"])
     ws["A1"].font = Font(bold=True, size=14)
     heading("Definitions")
-    ws.append(["Measure id", "Measure", "Unit", "Polarity", "Definition"])
+    sheet.append(["Measure id", "Measure", "Unit", "Polarity", "Definition"])
     for indicator_id in dict.fromkeys(card["indicator_id"]):
         info = store.indicator(indicator_id)
-        ws.append([indicator_id, _safe_text(str(info["label"])), UNIT_LABELS.get(info["unit"], info["unit"]),
-                   polarity(info["polarity"]).replace("_", " "), _safe_text(str(info["description"]))])
+        sheet.append([indicator_id, str(info["label"]), UNIT_LABELS.get(info["unit"], info["unit"]),
+                      polarity(info["polarity"]).replace("_", " "), str(info["description"])])
     heading("How each column is made")
     for key, label in COLUMNS.items():
-        ws.append([label, _safe_text(_column_definition(key, options))])
+        sheet.append([label, _column_definition(key, options)])
     for gid in options.extra_groups:
         group = groups.named(store, gid)
-        ws.append([_safe_text(group.label), _safe_text(
-            f"The {groups.STATISTIC_LABELS[options.statistic]} over the group's {len(group.members)} councils "
-            f"with a figure in the council's DfE period: "
-            + ", ".join(store.name(c) for c in group.members))])
+        sheet.append([group.label,
+                      f"The {groups.STATISTIC_LABELS[options.statistic]} over the group's {len(group.members)} "
+                      "councils with a figure in the council's DfE period: "
+                      + ", ".join(store.name(c) for c in group.members)])
     heading("Comparator groups")
-    ws.append(["Group", "Councils"])
+    sheet.append(["Group", "Councils"])
     for code in dict.fromkeys(card["council_code"]):
         group = groups.neighbours(store, code, options.model)
-        ws.append([_safe_text(f"{store.name(code)}: {group.label}"),
-                   _safe_text(", ".join(store.name(c) for c in group.members) or group.note)])
+        sheet.append([f"{store.name(code)}: {group.label}",
+                      ", ".join(store.name(c) for c in group.members) or group.note])
     good = groups.good_plus(store, options.good_plus_at)
-    ws.append([_safe_text(f"{good.label} at {good.as_at:%d %B %Y}"), _safe_text(good.note)])
-    ws.append(["Council", "Ofsted ILACS overall effectiveness", "Inspection date", "Published", "Good+"])
+    sheet.append([f"{good.label} at {good.as_at:%d %B %Y}", good.note])
+    sheet.append(["Council", "Ofsted ILACS overall effectiveness", "Inspection date", "Published", "Good+"])
     for r in good.judgements.assign(name=good.judgements["area_code"].map(store.name)).sort_values("name").itertuples():
-        ws.append([_safe_text(r.name), r.overall_effectiveness, _date_text(r.inspection_date),
-                   _date_text(r.publication_date), "yes" if r.good_plus else "no"])
+        sheet.append([r.name, r.overall_effectiveness, _date_text(r.inspection_date),
+                      _date_text(r.publication_date), "yes" if r.good_plus else "no"])
     heading("Cells, by council and measure")
-    ws.append(["Council", "Measure", "Column", "Statistic", "Councils with a figure", "Group size", "Source", "Note"])
+    sheet.append(["Council", "Measure", "Column", "Statistic", "Councils with a figure", "Group size", "Source", "Note"])
     for r in card.itertuples(index=False):
-        ws.append([_safe_text(r.council_name), _safe_text(r.measure), r.column_label, r.statistic,
-                   None if pd.isna(r.n) else int(r.n), None if pd.isna(r.members) else int(r.members),
-                   _safe_text(r.source), _safe_text(r.note)])
+        sheet.append([r.council_name, r.measure, r.column_label, r.statistic,
+                      None if pd.isna(r.n) else int(r.n), None if pd.isna(r.members) else int(r.members),
+                      r.source, r.note])
     heading("Sources")
-    ws.append(["Source", "Publisher", "Edition", "URL", "Licence"])
+    sheet.append(["Source", "Publisher", "Edition", "URL", "Licence"])
     titles = set("; ".join(card["source"].fillna("")).split("; "))
     used = store.sources[store.sources["title"].isin(titles)]
     for s in used.itertuples(index=False):
-        ws.append([_safe_text(str(s.title)), _safe_text(str(s.publisher)), _safe_text(str(s.edition)),
-                   _safe_text(str(s.url)), _safe_text(str(s.licence))])
-    ws.append(["Ofsted, Local authority inspection outcomes (ILACS)", "Ofsted",
-               "judgements as at 31 March 2025 with in-year inspections and history", "", "Open Government Licence v3.0"])
+        sheet.append([str(s.title), str(s.publisher), str(s.edition), str(s.url), str(s.licence)])
+    sheet.append(["Ofsted, Local authority inspection outcomes (ILACS)", "Ofsted",
+                  "judgements as at 31 March 2025 with in-year inspections and history", "", "Open Government Licence v3.0"])
     ws.column_dimensions["A"].width = 40
     ws.column_dimensions["B"].width = 50
     ws.column_dimensions["H"].width = 80

@@ -42,6 +42,41 @@ def postgres_url() -> str:
     return url
 
 
+#: Every database test runs on both: SQLite, and PostgreSQL where TEST_DATABASE_URL names a server.
+BACKENDS = [pytest.param("sqlite", id="sqlite"),
+            pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres)]
+
+
+def _empty_database(backend: str, folder: Path):
+    """An engine on an empty database migrated to head: a new SQLite file in ``folder``, or the
+    PostgreSQL test database emptied (the one place tests empty a PostgreSQL database)."""
+    from regional import db
+
+    if backend == "sqlite":
+        return db.get_engine(f"sqlite:///{folder / 'test.sqlite'}")
+    return fresh_postgres(postgres_url())
+
+
+@pytest.fixture(params=BACKENDS)
+def fresh_backend(request, tmp_path):
+    """An empty database of its own for one test, on SQLite and on PostgreSQL."""
+    engine = _empty_database(request.param, tmp_path)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def loaded_backend(request, tmp_path_factory):
+    """A database of its own for one test module, on SQLite and on PostgreSQL, loaded with the
+    embedded default."""
+    from regional import db
+
+    engine = _empty_database(request.param, tmp_path_factory.mktemp(request.param))
+    db.load_default(engine)
+    yield engine
+    engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     """The real published files; tests that read them skip when ../shared is absent."""

@@ -36,6 +36,27 @@ def test_rules_file_reads_and_names_known_indicators(store):
     assert set(rules["kind"]) == consistency.KINDS  # every kind the issue lists is used
 
 
+@pytest.mark.parametrize("change, column, fragment", [
+    ({"kind": "sum_of"}, "kind", "unknown kind 'sum_of'"),
+    ({"severity": "fatal"}, "severity", "unknown severity 'fatal'"),
+    ({"tolerance": "ten"}, "tolerance", "'ten' is not a number"),
+    ({"target": "not_an_indicator"}, "target", "unknown indicator 'not_an_indicator'"),
+])
+def test_a_bad_rule_is_refused_with_its_row_and_column(tmp_path, store, change, column, fragment):
+    """The rules file goes through the catalogue's own checks (regional.indicators.check_known)."""
+    rules = pd.read_csv(consistency.RULES_FILE, dtype=str, keep_default_na=False)
+    for key, value in change.items():
+        rules.loc[1, key] = value
+    path = tmp_path / "rules.csv"
+    rules.to_csv(path, index=False)
+    with pytest.raises(DataError, match=fragment) as err:
+        read_rules(path, indicator_ids=set(store.indicators["id"]))
+    assert (err.value.row, err.value.column) == (3, column)
+    rules.drop(columns=["window_days"]).to_csv(path, index=False)
+    with pytest.raises(DataError, match="missing column.s. window_days"):
+        read_rules(path)
+
+
 def test_bcp_uasc_share_disagrees_with_its_counts(findings):
     row = _has(findings, "uasc_share", BCP, "pct_uasc", figure=4.2)
     assert len(row) == 1

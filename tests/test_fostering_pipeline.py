@@ -2,7 +2,6 @@
 one-transaction loader (a bad file leaves the database exactly as it was)."""
 from __future__ import annotations
 
-import os
 from datetime import date
 
 import pandas as pd
@@ -11,7 +10,6 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from regional import db, models, returns
-from tests.conftest import fresh_postgres
 from regional.errors import DataError
 from regional.importers import fostering_pipeline as fp
 from regional.importers.council_return import ReturnInvalid
@@ -159,25 +157,6 @@ def test_a_larger_later_stage_is_flagged_not_refused(tmp_path, store):
 
 
 # --- the loader: one transaction, replace the council's period range ----------------------
-def _backends():
-    yield pytest.param("sqlite", id="sqlite")
-    yield pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres)
-
-
-@pytest.fixture(scope="module", params=list(_backends()))
-def loaded_engine(request, tmp_path_factory):
-    if request.param == "sqlite":
-        engine = db.get_engine(f"sqlite:///{tmp_path_factory.mktemp('pipeline') / 'p.sqlite'}")
-    else:
-        url = os.environ.get("TEST_DATABASE_URL")
-        if not url:
-            pytest.skip("no PostgreSQL server: TEST_DATABASE_URL is not set")
-        engine = fresh_postgres(url)
-    db.load_default(engine)
-    yield engine
-    engine.dispose()
-
-
 def _dump(engine) -> dict[str, pd.DataFrame]:
     out = {}
     for table in (models.FosteringPipeline, models.Source, models.LoadRecord):
@@ -193,8 +172,8 @@ def _pipeline(engine, code: str) -> pd.DataFrame:
     return frame.sort_values(["period", "household_type"]).reset_index(drop=True)
 
 
-def test_default_load_holds_the_synthetic_example(loaded_engine):
-    rows = _pipeline(loaded_engine, BCP)
+def test_default_load_holds_the_synthetic_example(loaded_backend):
+    rows = _pipeline(loaded_backend, BCP)
     assert len(rows) == 8 and set(rows["source_id"]) == {fp.SYNTHETIC_SOURCE["id"]}
     kinship = rows[rows["household_type"] == "kinship"]
     assert kinship["enquiries"].isna().all()  # not reported stays NULL, never 0
@@ -205,62 +184,62 @@ def test_default_load_holds_the_synthetic_example(loaded_engine):
     {"council": "Atlantis"},
     {"period": "Q1 2026"},
 ])
-def test_a_bad_file_leaves_the_database_exactly_as_it_was(tmp_path, loaded_engine, bad):
-    before = _dump(loaded_engine)
+def test_a_bad_file_leaves_the_database_exactly_as_it_was(tmp_path, loaded_backend, bad):
+    before = _dump(loaded_backend)
     path = _write(tmp_path, [GOOD, {**GOOD, "period": "2026-Q2"}, {**GOOD, "period": "2025-Q4", **bad}])
     with pytest.raises(DataError):
-        returns.submit("fostering_pipeline", path, loaded_engine, who="tester")
-    after = _dump(loaded_engine)
+        returns.submit("fostering_pipeline", path, loaded_backend, who="tester")
+    after = _dump(loaded_backend)
     for name in before:
         pd.testing.assert_frame_equal(before[name], after[name])
 
 
-def test_a_failure_inside_the_transaction_rolls_back(tmp_path, loaded_engine, monkeypatch):
-    before = _dump(loaded_engine)
+def test_a_failure_inside_the_transaction_rolls_back(tmp_path, loaded_backend, monkeypatch):
+    before = _dump(loaded_backend)
     path = _write(tmp_path, [GOOD])
 
     def broken(session, table, frame):
         raise RuntimeError("disk full")
     monkeypatch.setattr(returns, "_insert", broken)
     with pytest.raises(RuntimeError):
-        returns.submit("fostering_pipeline", path, loaded_engine, who="tester")
-    after = _dump(loaded_engine)
+        returns.submit("fostering_pipeline", path, loaded_backend, who="tester")
+    after = _dump(loaded_backend)
     for name in before:
         pd.testing.assert_frame_equal(before[name], after[name])
 
 
-def test_a_reload_replaces_only_that_councils_periods(tmp_path, loaded_engine):
+def test_a_reload_replaces_only_that_councils_periods(tmp_path, loaded_backend):
     torbay = "E06000027"
     first = _write(tmp_path, [{**GOOD, "period": p} for p in ("2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1")], "first.csv")
-    result = returns.submit("fostering_pipeline", first, loaded_engine, who="tester")
+    result = returns.submit("fostering_pipeline", first, loaded_backend, who="tester")
     assert result.rows == 4
-    assert len(_pipeline(loaded_engine, torbay)) == 4
+    assert len(_pipeline(loaded_backend, torbay)) == 4
     # a corrected return for the last two quarters, now monthly for January and February only
     second = _write(tmp_path, [{**GOOD, "period": "2025-Q4", "approvals": "9"},
                                {**GOOD, "period": "2026-01", "approvals": "1"},
                                {**GOOD, "period": "2026-02", "approvals": "0"}], "second.csv")
-    returns.submit("fostering_pipeline", second, loaded_engine, who="tester")
-    rows = _pipeline(loaded_engine, torbay)
+    returns.submit("fostering_pipeline", second, loaded_backend, who="tester")
+    rows = _pipeline(loaded_backend, torbay)
     assert rows["period_label"].tolist() == ["2025-Q2", "2025-Q3", "2025-Q4", "2026-01", "2026-02"]
     assert rows.set_index("period_label")["approvals"].to_dict() == {"2025-Q2": 2, "2025-Q3": 2, "2025-Q4": 9,
                                                                      "2026-01": 1, "2026-02": 0}
     # other councils (and the synthetic example) are untouched; the load is recorded
-    assert len(_pipeline(loaded_engine, BCP)) == 8
-    records = db.read_table(loaded_engine, models.LoadRecord)
+    assert len(_pipeline(loaded_backend, BCP)) == 8
+    records = db.read_table(loaded_backend, models.LoadRecord)
     assert [d.split(":")[0] for d in records[records["kind"] == "fostering_pipeline"]["detail"].tolist()[-2:]] == \
         ["first.csv", "second.csv"]
-    sources = db.read_table(loaded_engine, models.Source).set_index("id")
+    sources = db.read_table(loaded_backend, models.Source).set_index("id")
     assert sources.loc[fp.pipeline_source_id("Torbay"), "kind"] == "council"
     assert sources.loc[fp.pipeline_source_id("Torbay"), "edition"] == "file second.csv"
 
 
-def test_an_uploaded_return_supersedes_the_synthetic_example_on_the_page(tmp_path, loaded_engine):
+def test_an_uploaded_return_supersedes_the_synthetic_example_on_the_page(tmp_path, loaded_backend):
     from regional.fostering import pipeline_frame
     from regional.store import load_store
 
     path = _write(tmp_path, [{**GOOD, "council": "Dorset", "period": "2026-Q1"}], "dorset_real.csv")
-    returns.submit("fostering_pipeline", path, loaded_engine, who="tester")
-    frame = pipeline_frame(load_store(loaded_engine))
+    returns.submit("fostering_pipeline", path, loaded_backend, who="tester")
+    frame = pipeline_frame(load_store(loaded_backend))
     dorset = frame[frame["area_code"] == DORSET]
     assert len(dorset) == 1 and not dorset["synthetic"].any()
     assert frame[frame["area_code"] == BCP]["synthetic"].all()

@@ -1,6 +1,7 @@
 """Hypothesis throws random bytes, random CSVs and random XLSX workbooks at every upload entry point
-(on a throwaway SQLite database): a DataError or a clean load, never another exception, and after a
-refusal every table holds exactly the rows it held before (no partial write)."""
+(on a throwaway SQLite database), through regional.returns.submit: a DataError or a clean load, never
+another exception, and after a refusal nothing committed and every table holding the rows it held
+before (no partial write)."""
 from __future__ import annotations
 
 import os
@@ -78,14 +79,19 @@ def files(draw, kind: str) -> tuple[str, bytes]:
 
 
 def _check(kind: str, engine, suffix: str, content: bytes) -> None:
+    """Through regional.returns.submit, the Data page's path; a refusal commits nothing at all."""
     before = hostile.table_counts(engine)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"fuzz{suffix}"
-        path.write_bytes(content)
-        try:
-            hostile.upload(kind, path, engine)
-        except DataError:
-            assert hostile.table_counts(engine) == before
+    watch = hostile.CommitWatch(engine)
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"fuzz{suffix}"
+            path.write_bytes(content)
+            try:
+                hostile.upload(kind, path, engine)
+            except DataError:
+                assert not watch.changed() and hostile.table_counts(engine) == before
+    finally:
+        watch.close()
 
 
 #: 40 examples per entry point in CI (derandomised, so a failure repeats); REGIONAL_FUZZ_EXAMPLES=500 for a deeper run.

@@ -3,14 +3,13 @@ mean/median/pooled figures, and user-defined groups that only a regional admin m
 which survive a restart and appear in every page's group selector."""
 from __future__ import annotations
 
-import os
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from sqlalchemy import func, select
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 from regional import db, groups, models
 from regional.errors import DataError
@@ -91,25 +90,14 @@ def _count(engine) -> int:
         return session.execute(select(func.count()).select_from(models.UserGroup)).scalar()
 
 
-def _backends():
-    yield "sqlite"
-    yield "postgresql"
-
-
-@pytest.fixture(params=list(_backends()))
-def restartable_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'groups.sqlite'}"
-        return
-    url = os.environ.get("TEST_DATABASE_URL")
-    if not url:
-        pytest.skip("no PostgreSQL server: TEST_DATABASE_URL is not set")
-    engine = db.get_engine(url)
-    SQLModel.metadata.drop_all(engine)
-    SQLModel.metadata.create_all(engine)
-    engine.dispose()
+@pytest.fixture
+def restartable_url(fresh_backend):
+    """The URL of an empty database of its own (SQLite, then PostgreSQL), its engine let go so the
+    test can start and restart the app on it as new processes would."""
+    url = fresh_backend.url.render_as_string(hide_password=False)
+    fresh_backend.dispose()
     db.get_engine.cache_clear()
-    yield url
+    return url
 
 
 def test_a_user_group_survives_a_restart_and_a_reload_of_the_default(restartable_url):

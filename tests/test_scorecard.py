@@ -12,7 +12,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from regional import scorecard
+from regional import exports, scorecard
 from tests.conftest import PROJECT_DIR
 
 PAGE = "pages/6_Scorecard.py"
@@ -182,9 +182,21 @@ def test_csv_is_the_long_card(card):
     assert set(back["column"]) == set(scorecard.COLUMNS)
 
 
-def test_text_a_spreadsheet_would_run_is_neutralised():
-    assert scorecard._safe_text("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
-    assert scorecard._safe_text("Dorset") == "Dorset"
+def test_text_a_spreadsheet_would_run_is_neutralised(card, store):
+    """Both downloads are written by regional.exports: hostile text in a measure, a source or a
+    note reaches them as plain text, never as a formula."""
+    hostile = card.copy()
+    hostile.loc[hostile.index[0], "measure"] = '=HYPERLINK("http://evil.example/","x")'
+    hostile.loc[hostile.index[1], "source"] = "+cmd|' /C calc'!A0"
+    hostile.loc[hostile.index[2], "note"] = "@SUM(1+1)"
+    data = scorecard.to_csv(hostile)
+    assert exports.formula_cells(data) == []
+    assert "'=HYPERLINK(" in data.decode("utf-8-sig")
+    book = scorecard.to_xlsx(hostile, store)
+    assert exports.xlsx_formula_cells(book) == []
+    cells = [c.value for ws in openpyxl.load_workbook(io.BytesIO(book)).worksheets for row in ws.iter_rows()
+             for c in row]
+    assert "'+cmd|' /C calc'!A0" in cells and "'@SUM(1+1)" in cells
 
 
 def test_polarity_reads_both_spellings_and_compare_never_relies_on_colour():

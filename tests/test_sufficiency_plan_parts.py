@@ -170,17 +170,15 @@ def test_scenarios_are_saved_edited_and_survive_a_reload(engine):
     assert db.delete_scenario(engine, s.name) and s.name not in scenarios.saved(engine)
 
 
-from tests.test_db import fresh_engine  # noqa: E402,F401  (SQLite and, where a server runs, PostgreSQL)
-
-
-def test_scenario_names_are_unique_on_both_backends(fresh_engine):  # noqa: F811
-    db.save_scenario(fresh_engine, "Plan B", "one", "[]", user="a")
-    db.save_scenario(fresh_engine, "Plan B", "two", Scenario("Plan B", levers=[Lever("new_home", beds=3)]).to_json(),
+def test_scenario_names_are_unique_on_both_backends(fresh_backend):
+    """On an empty database of its own, SQLite and PostgreSQL (conftest's fresh_backend)."""
+    db.save_scenario(fresh_backend, "Plan B", "one", "[]", user="a")
+    db.save_scenario(fresh_backend, "Plan B", "two", Scenario("Plan B", levers=[Lever("new_home", beds=3)]).to_json(),
                      user="b")
-    rows = db.read_table(fresh_engine, models.SufficiencyScenario)
+    rows = db.read_table(fresh_backend, models.SufficiencyScenario)
     assert len(rows) == 1 and rows["description"].iloc[0] == "two" and rows["created_by"].iloc[0] == "a"
     assert rows["updated_by"].iloc[0] == "b"
-    assert scenarios.saved(fresh_engine)["Plan B"].levers == [Lever("new_home", beds=3)]
+    assert scenarios.saved(fresh_backend)["Plan B"].levers == [Lever("new_home", beds=3)]
 
 
 def test_backtest_runs_both_rate_methods_beside_the_naive():

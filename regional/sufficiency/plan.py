@@ -326,46 +326,32 @@ def resolve_members(store: Store, group: str) -> tuple[list[str], str]:
     return [code], store.name(code)
 
 
-_RISKY = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe_text(value):
-    """Text a spreadsheet would run as a formula is written as text (a leading apostrophe)."""
-    if isinstance(value, str) and value.startswith(_RISKY):
-        return "'" + value
-    return value
-
-
 def file_table(plan: Plan) -> pd.DataFrame:
-    """What a download or ``regional plan`` writes: the headline row, then every figure; text a
-    spreadsheet would run as a formula is made plain text."""
+    """What a download or ``regional plan`` writes: the headline row, then every figure (written
+    through :mod:`regional.exports`, which makes text a spreadsheet would run plain text)."""
     table = export_table(plan)
     head = pd.DataFrame([{"section": "headline", "area_code": "group", "area_name": plan.label, "measure": "headline",
                           "method": plan.headline(), "synthetic": bool(plan.synthetic_inputs),
                           "scenario": plan.scenario.name if plan.scenario else "baseline"}], columns=EXPORT_COLUMNS)
-    table = pd.concat([head, table], ignore_index=True)
-    text_cols = [c for c in table.columns if table[c].dtype == object or pd.api.types.is_string_dtype(table[c])]
-    table[text_cols] = table[text_cols].map(_safe_text)
-    return table
+    return pd.concat([head, table], ignore_index=True)
 
 
 def write_file(plan: Plan, path) -> int:
     """The plan to CSV or XLSX (by the file's suffix): every figure with its method; rows written."""
     from pathlib import Path
 
+    from regional import exports
     from regional.errors import DataError
 
     path = Path(path)
     table = file_table(plan)
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        table.to_csv(path, index=False, lineterminator="\n")
+        path.write_bytes(exports.csv_bytes(table))
     elif suffix == ".xlsx":
         methods = table.drop_duplicates(["section", "measure", "method"])[["section", "measure", "method", "source",
                                                                           "synthetic"]]
-        with pd.ExcelWriter(path, engine="openpyxl") as xl:
-            table.to_excel(xl, sheet_name="Plan", index=False)
-            methods.to_excel(xl, sheet_name="Methods", index=False)
+        path.write_bytes(exports.xlsx_bytes({"Plan": table, "Methods": methods}))
     else:
         raise DataError(f"unknown file type '{path.suffix}'", file=path.name, column="--out", expected=".csv or .xlsx")
     return len(table)
