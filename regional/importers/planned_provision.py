@@ -64,13 +64,7 @@ def _line(rec: dict, row: int, name: str, areas: AreaIndex) -> dict:
     def fail(column: str, message: str, expected: str | None = None) -> DataError:
         return DataError(message, file=name, row=row, column=column, expected=expected)
 
-    texts = {}
-    for column in ("council", "setting_type", "setting_name", "change", "stage", "document", "section", "note"):
-        check = values.check_text if column in values.TEXT_LIMITS else values.check_length
-        try:
-            texts[column] = check(rec[column], column)
-        except ValueError as exc:
-            raise fail(column, str(exc)) from None
+    texts = values.checked_texts(rec, ("council", "setting_type", "setting_name", "change", "stage", "document", "section", "note"), fail)
     code = areas.resolve(rec["council"], file=name, row=row, column="council")
     if areas.areas.loc[areas.areas["code"] == code, "level"].iloc[0] != "la":
         raise fail("council", f"'{rec['council']}' is not a council", "a council: the home is in its area")

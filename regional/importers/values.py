@@ -101,6 +101,19 @@ def check_text(text: object, column: str, limit: int | None = None) -> str:
     return value
 
 
+def checked_texts(rec: dict, columns, fail) -> dict[str, str]:
+    """Each text cell checked (limits by column from TEXT_LIMITS, else the general length);
+    ``fail(column, message)`` makes the error that names the file and row."""
+    out = {}
+    for column in columns:
+        check = check_text if column in TEXT_LIMITS else check_length
+        try:
+            out[column] = check(rec[column], column)
+        except ValueError as exc:
+            raise fail(column, str(exc)) from None
+    return out
+
+
 def check_period(end: date, *, plan: bool = False, today: date | None = None) -> None:
     """A period ending neither implausibly long ago nor in the future beyond the tolerance
     (``plan``: a target or forecast, which may look ahead up to PLAN_HORIZON_YEARS)."""
