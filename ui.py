@@ -17,6 +17,7 @@ from regional.authorities import NEIGHBOUR_MODELS
 from regional.errors import DataError
 from regional.exports import csv_bytes
 from regional.links import link_params, page_choice, selection_from_link
+from regional.maps import SerialisedDeck
 from regional.selection import (DEFAULT_COUNCIL, DEFAULT_MODEL, DEFAULT_RCC_ID, Selection, council_pool,
                                 group_labels, group_options)
 from regional.store import Store, load_store
@@ -110,12 +111,17 @@ def dataframe(frame: pd.DataFrame, **kwargs) -> None:
     """``st.dataframe`` plus a static copy of the table that only prints: the scrolling grid is a canvas,
     which prints as much as fits on screen and no more."""
     st.dataframe(frame, **kwargs)
+    st.html(_print_copy(frame, kwargs.get("hide_index") is False))
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def _print_copy(frame: pd.DataFrame, index: bool) -> str:
+    """The printed copy's HTML, made once per table (it was a fifth of a warm page's server time)."""
     shown = frame.head(PRINT_ROWS)
     more = (f"<p>Printed: the first {PRINT_ROWS:,} of {len(frame):,} rows; the page and its CSV have them all.</p>"
             if len(frame) > PRINT_ROWS else "")
-    table = shown.astype(object).where(shown.notna(), "").to_html(index=kwargs.get("hide_index") is False,
-                                                                  classes="rcb-print-table", border=0)
-    st.html(f'<div class="rcb-print-only">{table}{more}</div>')
+    table = shown.astype(object).where(shown.notna(), "").to_html(index=index, classes="rcb-print-table", border=0)
+    return f'<div class="rcb-print-only">{table}{more}</div>'
 
 
 def sidebar(store: Store) -> Selection:
@@ -273,9 +279,24 @@ def prepare(page: str, sel: Selection, choices=None) -> dict[str, Section]:
     return sections
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _map_spec(page: str, version: str, selection_key: tuple[str, str, str], choices: tuple, key: str
+              ) -> tuple[str, dict | bool | None]:
+    """A section's map as compact JSON and its tooltip, same keys as :func:`_spec`: built and
+    serialised once, not on every rerun of every session."""
+    section = next(s for s in _prepared(page, version, selection_key, choices) if s.key == key)
+    deck = SerialisedDeck.of(section.build_chart())
+    return deck.to_json(), deck._tooltip
+
+
 def _chart(section: Section) -> dict:
     cache = section.extra.get("_cache")
     return _spec(*cache, section.key) if cache else chart_spec(section.build_chart())
+
+
+def _map(section: Section) -> SerialisedDeck:
+    cache = section.extra.get("_cache")
+    return SerialisedDeck(*_map_spec(*cache, section.key)) if cache else SerialisedDeck.of(section.build_chart())
 
 
 # --- drawing a section ----------------------------------------------------------------
@@ -301,7 +322,7 @@ def show(section: Section, *, title: bool = True, height: int | None = None) -> 
         summary = chart_summary(section, *st.session_state.get(SHOWN, (None, "")))
         with chart_tab:
             if section.is_map:
-                st.pydeck_chart(section.build_chart(), height=height or 560, key=f"map_{section.key}")
+                st.pydeck_chart(_map(section), height=height or 560, key=f"map_{section.key}")
             else:  # the sentence is the chart's accessible name (aria-label) as well as words on the page
                 st.vega_lite_chart({**_chart(section), "description": summary}, width="stretch")
             st.caption(f"In words: {summary.removeprefix('Chart: ')}")
