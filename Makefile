@@ -13,8 +13,9 @@ $(VENV)/.installed: requirements.txt
 
 install: $(VENV)/.installed
 
-## Install, load the embedded default data on first start, and serve the app.
+## Install, build the postcode index once (var/cache), load the embedded default data on first start, serve.
 run: install
+	$(PY) -m regional postcode-index
 	$(PY) -m streamlit run app.py --server.port $(PORT)
 
 ## Install what the tests need (Python packages; Chromium and PostgreSQL from Debian when we may) and run them.

@@ -495,6 +495,14 @@ def clear_caches() -> None:
     _default_outcode_table.cache_clear()
 
 
+def index_ready() -> bool:
+    """Whether this installation's cached index exists and reads (a half-written file does not)."""
+    try:
+        return index_path().exists() and load_postcode_index_file(index_path()).version == package_version()
+    except (OSError, ValueError, KeyError):
+        return False
+
+
 def build_index_step(out_dir: Path | None = None) -> dict[str, int]:
     """build-data's step: (re)build the postcode index in the cache; rows written."""
     index = build_postcode_index()
