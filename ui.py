@@ -260,43 +260,35 @@ def _prepared(page: str, version: str, selection_key: tuple[str, str, str], choi
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _spec(page: str, version: str, selection_key: tuple[str, str, str], choices: tuple, key: str) -> dict:
-    """A section's chart as a Vega-Lite spec (plain data, never the Altair object), same keys plus the section."""
-    section = next(s for s in _prepared(page, version, selection_key, choices) if s.key == key)
-    return chart_spec(section.build_chart())
-
-
-def prepare(page: str, sel: Selection, choices=None) -> dict[str, Section]:
-    """The page's sections by key. Frames and chart specs are cached on the data version, the
-    selection and the choices; a section remembers where it came from so :func:`show` finds its spec."""
-    view = VIEWS[page]
-    choices = choices if choices is not None else view.Choices()
-    items = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in asdict(choices).items())
-    version = data_version()
-    sections = {s.key: s for s in _prepared(page, version, sel.key, items)}
-    for section in sections.values():
-        section.extra["_cache"] = (page, version, sel.key, items)
-    return sections
+def _spec(chart_key: str, _section: Section) -> dict:
+    """A section's chart as a Vega-Lite spec (plain data, never the Altair object), kept by what it
+    is drawn from (:meth:`Section.chart_key`): a control that changes one chart rebuilds only that one."""
+    return chart_spec(_section.build_chart())
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _map_spec(page: str, version: str, selection_key: tuple[str, str, str], choices: tuple, key: str
-              ) -> tuple[str, dict | bool | None]:
-    """A section's map as compact JSON and its tooltip, same keys as :func:`_spec`: built and
-    serialised once, not on every rerun of every session."""
-    section = next(s for s in _prepared(page, version, selection_key, choices) if s.key == key)
-    deck = SerialisedDeck.of(section.build_chart())
+def _map_spec(chart_key: str, _section: Section) -> tuple[str, dict | bool | None]:
+    """A section's map as compact JSON and its tooltip, kept like :func:`_spec`: built and serialised
+    once, not on every rerun of every session."""
+    deck = SerialisedDeck.of(_section.build_chart())
     return deck.to_json(), deck._tooltip
 
 
+def prepare(page: str, sel: Selection, choices=None) -> dict[str, Section]:
+    """The page's sections by key, cached on the data version, the selection and the choices (chart
+    specs are cached by what they draw: see :func:`_spec`)."""
+    view = VIEWS[page]
+    choices = choices if choices is not None else view.Choices()
+    items = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in asdict(choices).items())
+    return {s.key: s for s in _prepared(page, data_version(), sel.key, items)}
+
+
 def _chart(section: Section) -> dict:
-    cache = section.extra.get("_cache")
-    return _spec(*cache, section.key) if cache else chart_spec(section.build_chart())
+    return _spec(section.chart_key(), section)
 
 
 def _map(section: Section) -> SerialisedDeck:
-    cache = section.extra.get("_cache")
-    return SerialisedDeck(*_map_spec(*cache, section.key)) if cache else SerialisedDeck.of(section.build_chart())
+    return SerialisedDeck(*_map_spec(section.chart_key(), section))
 
 
 # --- drawing a section ----------------------------------------------------------------
