@@ -8,6 +8,7 @@ sentence a person can act on, never a traceback.
 """
 from __future__ import annotations
 
+import logging
 import threading
 
 from sqlalchemy import Engine, select
@@ -55,8 +56,8 @@ def warm_up() -> None:
         import regional.views  # noqa: F401  (pandas, Altair and every view, imported once per process)
 
         ready_engine()
-    except Exception:  # noqa: BLE001  the page says what is wrong; a warm-up never stops the server
-        pass
+    except Exception as exc:  # noqa: BLE001  the page says what is wrong; a warm-up never stops the server
+        logging.getLogger(__name__).warning("warm-up did not load the data: %s", exc)
 
 
 def _safe_url(url: str) -> str:

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
+from regional.models import LoadRecord
+
 from _browser_support import (CHART, LOAD_TIMEOUT_MS, MAIN, VIEWPORT, app_environment, main_page, open_page,
                               streamlit_app, wait_for_drawn)
 
@@ -21,9 +23,9 @@ def _loads(env: dict[str, str]) -> int:
     engine = create_engine(env["DATABASE_URL"])
     try:
         with engine.connect() as conn:
-            if "load_record" not in inspect(conn).get_table_names():
+            if LoadRecord.__tablename__ not in inspect(conn).get_table_names():
                 return 0
-            return conn.execute(text("SELECT count(*) FROM load_record WHERE kind = 'default'")).scalar()
+            return conn.execute(text(f"SELECT count(*) FROM {LoadRecord.__tablename__} WHERE kind = 'default'")).scalar()
     finally:
         engine.dispose()
 
