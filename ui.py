@@ -83,7 +83,8 @@ def _engine_or_stop():
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _store(version: str) -> Store:
-    return load_store(_engine_or_stop())
+    engine = _engine_or_stop()
+    return resilience.warm_store(version) or load_store(engine)  # serve.py may have read it as the server started
 
 
 def data_version() -> str:

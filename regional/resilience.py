@@ -48,16 +48,42 @@ def ready_engine(url: str | None = None) -> Engine:
     return engine
 
 
-def warm_up() -> None:
-    """What the server does as it starts (serve.py): import the library and load the embedded data,
-    so the first visitor does not wait for either. Any failure is left for that visitor's page to
-    report in words (``ui._engine_or_stop``)."""
-    try:
-        import regional.views  # noqa: F401  (pandas, Altair and every view, imported once per process)
+_WARM: dict[str, object] = {}  # data version -> the Store the warm-up read, for the first page to take
+_WARMING = threading.Event()  # set while a warm-up runs
+_DONE = threading.Event()  # set when one has finished
 
-        ready_engine()
+
+def warm_up() -> None:
+    """What the server does as it starts (serve.py): import the library, load the embedded data, read
+    it into a Store and prepare the Overview on it once (its indexes and kept frames), so the first
+    visitor waits for none of it. Any failure is left for that visitor's page to report in words
+    (``ui._engine_or_stop``)."""
+    _WARMING.set()
+    try:
+        from regional import db
+        from regional.selection import Selection
+        from regional.store import load_store
+        from regional.views import overview  # pandas, Altair and the views, imported once per process
+
+        engine = ready_engine()
+        version = db.data_version(engine)
+        store = load_store(engine)
+        overview.prepare(store, Selection.from_dict(store, {}))
+        _WARM.clear()
+        _WARM[version] = store
     except Exception as exc:  # noqa: BLE001  the page says what is wrong; a warm-up never stops the server
         logging.getLogger(__name__).warning("warm-up did not load the data: %s", exc)
+    finally:
+        _DONE.set()
+        _WARMING.clear()
+
+
+def warm_store(version: str, wait_s: float = 60):
+    """The Store the warm-up read for this data version (once: the caller keeps it), else None. A page
+    arriving while the warm-up still reads waits for it rather than reading the same data alongside."""
+    if _WARMING.is_set():
+        _DONE.wait(wait_s)
+    return _WARM.pop(version, None)
 
 
 def _safe_url(url: str) -> str:

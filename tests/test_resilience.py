@@ -106,3 +106,21 @@ def test_unusable_storage_is_a_sentence_not_a_traceback(env):
     assert proc.returncode == 3
     assert "Traceback" not in proc.stderr
     assert "cannot be" in proc.stderr and "DATABASE_URL" in proc.stderr
+
+
+def test_the_warm_up_loads_and_hands_its_store_to_the_first_page_once(tmp_path, monkeypatch):
+    """serve.py's start-up hook: the data is loaded and read before anyone visits; the first page
+    takes that Store (same data version), and a later page reads its own."""
+    from regional import db, resilience
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'warm.sqlite'}")
+    monkeypatch.setenv("REGIONAL_PSEUDONYM_KEY", "test-only-key")
+    resilience.warm_up()
+    engine = resilience.ready_engine()
+    version = db.data_version(engine)
+    store = resilience.warm_store(version)
+    assert store is not None and "E06000058" in set(store.areas["code"])
+    assert len(store.observations) > 10_000
+    assert store._memo  # the Overview was prepared on it: its kept frames are there for the first visitor
+    assert resilience.warm_store(version) is None  # handed over once
+    assert resilience.warm_store("another version") is None
