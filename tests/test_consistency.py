@@ -216,3 +216,29 @@ def test_quoted_england_figures_are_checked_against_dfes_and_agree(store):
     assert {"cic_rate_per_10k", "pct_uasc", "cic_ceased_rate_per_10k"} <= set(quoted["indicator"])
     assert (quoted["figure"] == quoted["other_figure"]).all()
     assert check_observations(store.observations, cross).empty
+
+
+def test_skipping_rows_no_rule_reads_changes_no_finding(store):
+    """check_observations looks only at the indicators its rules name (and, for rules on every
+    indicator, those councils report): the same findings as running every rule over every row."""
+    rules = read_rules(indicator_ids=set(store.indicators["id"]))
+    obs = store.observations
+    kept = consistency._looked_at(obs, rules)
+    assert len(kept) < len(obs)  # some published rows are read by no rule
+    fig = consistency._figures(obs)  # the whole load, as before
+    everything = []
+    for rule in (r for _, r in rules.iterrows()):
+        kind = rule["kind"]
+        if kind == "parts_of_whole":
+            everything += consistency._parts_of_whole(fig, rule)
+        elif kind in ("percentage_of", "rate"):
+            everything += consistency._ratio(fig, rule, 100.0 if kind == "percentage_of" else 10_000.0)
+        elif kind == "cross_source":
+            everything += consistency._cross_source(fig, rule)
+        elif kind == "cross_document":
+            everything += consistency._cross_document(obs, rule)
+    assert everything  # the default data has findings to compare
+    got = check_observations(obs, rules)
+    key = ["rule", "council_code", "indicator", "breakdown", "period", "figure", "source"]
+    before = consistency._frame(everything)[key].astype(str).sort_values(key).reset_index(drop=True)
+    pd.testing.assert_frame_equal(got[key].astype(str).sort_values(key).reset_index(drop=True), before)
