@@ -101,6 +101,21 @@ def _cpu_seconds() -> float:
     return sum(int(fields[i]) for i in (0, 1, 2, 5, 6)) / os.sysconf("SC_CLK_TCK")
 
 
+def _chromium_cpu() -> float:
+    """CPU seconds used by every Chromium process now running, with the children each has reaped
+    (renderers of closed tabs), from /proc."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            name, rest = stat.read_text().split(") ", 1)
+        except OSError:
+            continue
+        if "chrom" in name.rsplit("(", 1)[-1]:
+            fields = rest.split()
+            total += sum(int(fields[i]) for i in (11, 12, 13, 14))
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def _process_cpu(pid: int | None) -> float:
     """CPU seconds one process has used (user + system), or -1 when unknown."""
     try:
@@ -287,16 +302,19 @@ async def measure(base_url: str, *, rounds: int = 3, sessions: int = 10, switche
             return out
         for think in (0.0, THINK_S):
             cpu_before, server_before, t0 = _cpu_seconds(), _process_cpu(server_pid), time.perf_counter()
+            chromium_before = _chromium_cpu()
             results = await asyncio.gather(*(user(n, think) for n in range(sessions)))
             wall = time.perf_counter() - t0
             machine, server = _cpu_seconds() - cpu_before, _process_cpu(server_pid) - server_before
+            chromium = _chromium_cpu() - chromium_before
             every = sorted(t for times in results for t in times)
             p95 = every[min(len(every) - 1, int(round(0.95 * (len(every) - 1))))]
             failed = sum(t == float("inf") for t in every)
             how = ("one after another, no pause" if not think else
                    f"each reading a page {think * 0.5:.1f}-{think * 1.5:.1f} s before the next")
-            cpu = (f"; CPU busy {machine:.0f} of {wall * CPUS:.0f} core-seconds, the Streamlit server "
-                   f"{server:.0f} of them, Chromium and the rest {machine - server:.0f}" if server >= 0 else "")
+            cpu = (f"; CPU busy {machine:.0f} of {wall * CPUS:.0f} core-seconds: the Streamlit server "
+                   f"{server:.0f}, Chromium {chromium:.0f}, anything else {machine - server - chromium:.0f}"
+                   if server >= 0 else "")
             out.append(Timing(f"{sessions} sessions at once switching pages ({how}): 95th percentile", [p95],
                               note=f"{len(every)} page switches in {wall:.0f} s; median "
                                    f"{statistics.median(every):.2f} s, slowest finished "
