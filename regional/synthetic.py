@@ -358,8 +358,8 @@ def birth_months(council: Council, episodes: pd.DataFrame, seed: int = SEED) -> 
         shares = AGE_AT_EXTRACT["uasc" if (eps["UASC"] == "Y").any() else "other"]
         # born (first of the month) on or before the first episode, and under 18 at the extract date
         allowed = months[(months <= first) & (months > extract - pd.DateOffset(years=18))]
-        options = [(allowed[(allowed > extract - pd.DateOffset(years=hi)) & (allowed <= extract - pd.DateOffset(years=lo))],
-                    share) for lo, hi, share in shares]
+        options = [(allowed[(allowed > extract - pd.DateOffset(years=hi))
+                            & (allowed <= extract - pd.DateOffset(years=lo))], share) for lo, hi, share in shares]
         options = [(m, w) for m, w in options if len(m)] or [(allowed, 1.0)]
         weights = np.array([w for _, w in options])
         pool = options[int(rng.choice(len(options), p=weights / weights.sum()))][0]

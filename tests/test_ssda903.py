@@ -267,3 +267,49 @@ def test_open_at_a_date():
     at = ssda903.open_at(episodes, date(2025, 3, 31))
     assert sorted(zip(at["child"], at["decom"])) == [("a", date(2025, 3, 31))]  # b ended that day; c not begun
     assert len(ssda903.open_at(episodes, date(2025, 3, 30))) == 2
+
+
+def _every_text_in(engine) -> str:
+    """Every cell of every table as text, gzipped blobs (a version's rows) unpacked, and the SQLite
+    file's own bytes: where a stored date of birth could hide."""
+    import gzip
+
+    from sqlalchemy import select as select_
+    from sqlmodel import SQLModel
+
+    parts = []
+    with engine.connect() as conn:
+        for name, table in SQLModel.metadata.tables.items():
+            for row in conn.execute(select_(table)):
+                for value in row:
+                    if isinstance(value, (bytes, memoryview)):
+                        raw = bytes(value)
+                        value = gzip.decompress(raw).decode("utf-8", "replace") if raw[:2] == b"\x1f\x8b" else raw.hex()
+                    parts.append(str(value))
+    parts.append(open(engine.url.database, "rb").read().decode("latin-1"))
+    return "\n".join(parts)
+
+
+def test_month_of_birth_is_stored_never_the_day(tmp_path, index, loaded_template):
+    """The header's DOB (DfE's dd/mm/yyyy) through the Data page's path keeps only its month: the
+    stored value is the first of the month and the day is nowhere in the database. No header row
+    (A3) or a DOB that is not a date (A2: reported by the header check) leaves it empty and the
+    episode still loads."""
+    engine = _fresh(loaded_template, tmp_path, "months.sqlite")
+    episodes = write(tmp_path / "episodes.csv", good_rows())
+    header = tmp_path / "header.csv"
+    header.write_text("CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nA1,1,17/07/2012,WBRI,,,\nA2,2,31/02/2011,WBRI,,,\n")
+    prepared = returns.prepare("ssda903", [episodes, header], engine, council="E06000058",
+                               display_name=["episodes.csv", "header.csv"])
+    assert prepared.errors.empty
+    assert set(prepared.detail.table_report["column"]) == {"DOB"}  # A2's DOB reported, not its episode refused
+    returns.submit("ssda903", None, engine, who="tester", prepared=prepared)
+    stored = db.read_table(engine, models.PlacementEpisodeUpload).sort_values("decom").reset_index(drop=True)
+    assert len(stored) == 3
+    months = pd.to_datetime(stored["birth_month"])
+    assert months.iloc[0] == pd.Timestamp("2012-07-01") and months.dropna().dt.day.eq(1).all()
+    assert months.iloc[1:].isna().all()
+    text = _every_text_in(engine)
+    assert "2012-07-01" in text  # the month is there (stored and in the version's rows) ...
+    for day in ("17/07/2012", "2012-07-17", "17-07-2012", "20120717", "31/02/2011"):
+        assert day not in text  # ... the day nowhere

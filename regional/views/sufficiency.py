@@ -157,7 +157,8 @@ def transition_section(plan: Plan) -> Section:
     both["council"] = both["area_code"].map(lambda c: plan.names.get(c, c))
     both["type_label"] = np.where(both["age_band"] == plans.ALL_AGES, both["type"].map(TYPE_LABELS), plans.ALL_TYPES)
     synthetic = bool(t["synthetic"].any())
-    table = _round(both[["council", "age_band", "type_label", "year", "children", "rate x population"]]).rename(columns={
+    columns = ["council", "age_band", "type_label", "year", "children", "rate x population"]
+    table = _round(both[columns]).rename(columns={
         "age_band": "age band", "type_label": "placement type", "year": "31 March",
         "children": "transition rates (SYNTHETIC extract)" if synthetic else "transition rates"})
     methods = t.drop_duplicates("area_code")
