@@ -313,3 +313,34 @@ def test_month_of_birth_is_stored_never_the_day(tmp_path, index, loaded_template
     assert "2012-07-01" in text  # the month is there (stored and in the version's rows) ...
     for day in ("17/07/2012", "2012-07-17", "17-07-2012", "20120717", "31/02/2011"):
         assert day not in text  # ... the day nowhere
+
+
+def test_an_uploaded_extract_with_months_runs_the_plan_by_age_band(tmp_path, loaded_template):
+    """A council's own multi-year extract with its header, through regional.returns: it replaces the
+    synthetic one in the plan, whose transition demand is then by age band and not synthetic."""
+    from regional.store import load_store
+    from regional.sufficiency import plan
+
+    engine = _fresh(loaded_template, tmp_path, "plan.sqlite")
+    rows, header = [], ["CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB"]
+    for i in range(40):  # in care from 2022 to the extract (31 March 2026): ages 3 to 16 at the start
+        child = f"P{i:02d}"
+        rows.append([child, "01/06/2022", "S", "C2", "N1", "U4" if i % 2 else "K2", "PR1" if i % 2 else "PR4",
+                     "", "", "", "BH1 1AA", "BH1 1AE", ""])
+        header.append(f"{child},1,{10 + i % 18:02d}/{1 + i % 12:02d}/{2006 + i % 14},WBRI,,,")
+    rows[0][7:10] = ["31/03/2026", "E11", ""]  # one leaves care on the extract's date (its latest date)
+    episodes = write(tmp_path / "episodes.csv", rows)
+    (tmp_path / "header.csv").write_text("\n".join(header) + "\n")
+    prepared = returns.prepare("ssda903", [episodes, tmp_path / "header.csv"], engine, council="E06000058",
+                               display_name=["episodes.csv", "header.csv"])
+    returns.submit("ssda903", None, engine, who="tester", prepared=prepared)
+    built = plan.build_plan(load_store(engine), ["E06000058"], label="BCP", horizon=2028,
+                            backtest_results=pd.DataFrame(columns=["area_code", "type", "method", "year", "horizon",
+                                                                   "forecast", "actual", "ape"]))
+    by_age = built.transition_by_age
+    assert len(by_age) and not by_age["synthetic"].any()
+    assert not built.transition["method"].str.contains("SYNTHETIC").any()
+    assert built.transition["method"].str.contains("by age band", regex=False).all()
+    assert by_age["age_band"].isin(["under 1", "1 to 4", "5 to 9", "10 to 15", "16 and over"]).all()
+    totals = built.transition_by_type[built.transition_by_type["type"] == "total"].set_index("year")["children"]
+    assert by_age.groupby("year")["children"].sum().to_dict() == pytest.approx(totals.to_dict())

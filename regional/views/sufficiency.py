@@ -156,6 +156,10 @@ def transition_section(plan: Plan) -> Section:
                      ignore_index=True)
     both["council"] = both["area_code"].map(lambda c: plan.names.get(c, c))
     both["type_label"] = np.where(both["age_band"] == plans.ALL_AGES, both["type"].map(TYPE_LABELS), plans.ALL_TYPES)
+    # each council and year: its age bands (youngest first), then its placement types
+    bands = {label: i for i, label in enumerate(by_age["age_band"].drop_duplicates())}
+    both["_order"] = both["age_band"].map(bands).fillna(len(bands))
+    both = both.sort_values(["council", "year", "_order"], kind="stable").drop(columns="_order").reset_index(drop=True)
     synthetic = bool(t["synthetic"].any())
     columns = ["council", "age_band", "type_label", "year", "children", "rate x population"]
     table = _round(both[columns]).rename(columns={
