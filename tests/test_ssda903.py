@@ -344,3 +344,24 @@ def test_an_uploaded_extract_with_months_runs_the_plan_by_age_band(tmp_path, loa
     assert by_age["age_band"].isin(["under 1", "1 to 4", "5 to 9", "10 to 15", "16 and over"]).all()
     totals = built.transition_by_type[built.transition_by_type["type"] == "total"].set_index("year")["children"]
     assert by_age.groupby("year")["children"].sum().to_dict() == pytest.approx(totals.to_dict())
+
+
+def test_months_never_show_in_a_preview_so_adding_only_a_header_is_unchanged(tmp_path, loaded_template):
+    """The month is not one of the figures a preview or version comparison shows (anyone can open the
+    Versions tab), so episodes sent again only to add the header are 'identical'; withdrawing the
+    earlier version and sending both files stores the months (as the template guide says)."""
+    engine = _fresh(loaded_template, tmp_path, "again.sqlite")
+    episodes = write(tmp_path / "episodes.csv", good_rows())
+    header = tmp_path / "header.csv"
+    header.write_text("CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nA1,1,17/07/2012,WBRI,,,\n")
+    first = returns.submit("ssda903", episodes, engine, who="tester", council="E06000058")
+    both = returns.prepare("ssda903", [episodes, header], engine, council="E06000058",
+                           display_name=["episodes.csv", "header.csv"])
+    assert "2012" not in returns.preview(both, engine).to_string()
+    again = returns.submit("ssda903", None, engine, who="tester", prepared=both)
+    assert again.unchanged
+    assert db.read_table(engine, models.PlacementEpisodeUpload)["birth_month"].isna().all()
+    returns.withdraw(first.version, engine, who="tester")
+    returns.submit("ssda903", None, engine, who="tester", prepared=both)
+    stored = db.read_table(engine, models.PlacementEpisodeUpload)
+    assert pd.to_datetime(stored["birth_month"]).dropna().tolist() == [pd.Timestamp("2012-07-01")]

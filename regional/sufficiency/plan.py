@@ -16,6 +16,8 @@ SUPPLIED = ["childrens_homes", "fostering_inhouse", "supported"]
 DEMAND_SOURCE = ("DfE children looked after at 31 March (cic_count; LAIT before 2021), DfE/LAIT % by placement type, "
                  "Ofsted LA foster places filled (LAIT), ONS child population 0-17")
 SYNTHETIC_WORD = "SYNTHETIC"
+#: Transition-rate rows: by placement type for all ages, or by age band for all types.
+ALL_AGES, ALL_TYPES = "all ages", "all types"
 
 
 @dataclass
@@ -133,10 +135,6 @@ def demand_frame(inputs: pd.DataFrame, members: list[str], years: list[int], rat
             fc.loc[projected, "area_code"].map(projection.groupby("area_code")["source_id"].first()) + ")"
     fc["synthetic"] = False
     return fc[cols]
-
-
-ALL_AGES = "all ages"
-ALL_TYPES = "all types"
 
 
 def transition_frame(episodes: pd.DataFrame, years: list[int]) -> pd.DataFrame:
