@@ -13,9 +13,10 @@ $(VENV)/.installed: requirements.txt
 
 install: $(VENV)/.installed
 
-## Install, load the embedded default data on first start, and serve the app.
+## Install, build the postcode index once (var/cache), serve (serve.py loads the embedded data as the server starts).
 run: install
-	$(PY) -m streamlit run app.py --server.port $(PORT)
+	$(PY) -m regional postcode-index
+	$(PY) -m streamlit run serve.py --server.port $(PORT)
 
 ## Install what the tests need (Python packages; Chromium and PostgreSQL from Debian when we may) and run them.
 test: install

@@ -17,6 +17,7 @@ from regional.authorities import NEIGHBOUR_MODELS
 from regional.errors import DataError
 from regional.exports import csv_bytes
 from regional.links import link_params, page_choice, selection_from_link
+from regional.maps import SerialisedDeck
 from regional.selection import (DEFAULT_COUNCIL, DEFAULT_MODEL, DEFAULT_RCC_ID, Selection, council_pool,
                                 group_labels, group_options)
 from regional.store import Store, load_store
@@ -110,12 +111,17 @@ def dataframe(frame: pd.DataFrame, **kwargs) -> None:
     """``st.dataframe`` plus a static copy of the table that only prints: the scrolling grid is a canvas,
     which prints as much as fits on screen and no more."""
     st.dataframe(frame, **kwargs)
+    st.html(_print_copy(frame, kwargs.get("hide_index") is False))
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def _print_copy(frame: pd.DataFrame, index: bool) -> str:
+    """The printed copy's HTML, made once per table (it was a fifth of a warm page's server time)."""
     shown = frame.head(PRINT_ROWS)
     more = (f"<p>Printed: the first {PRINT_ROWS:,} of {len(frame):,} rows; the page and its CSV have them all.</p>"
             if len(frame) > PRINT_ROWS else "")
-    table = shown.astype(object).where(shown.notna(), "").to_html(index=kwargs.get("hide_index") is False,
-                                                                  classes="rcb-print-table", border=0)
-    st.html(f'<div class="rcb-print-only">{table}{more}</div>')
+    table = shown.astype(object).where(shown.notna(), "").to_html(index=index, classes="rcb-print-table", border=0)
+    return f'<div class="rcb-print-only">{table}{more}</div>'
 
 
 def sidebar(store: Store) -> Selection:
@@ -254,28 +260,35 @@ def _prepared(page: str, version: str, selection_key: tuple[str, str, str], choi
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _spec(page: str, version: str, selection_key: tuple[str, str, str], choices: tuple, key: str) -> dict:
-    """A section's chart as a Vega-Lite spec (plain data, never the Altair object), same keys plus the section."""
-    section = next(s for s in _prepared(page, version, selection_key, choices) if s.key == key)
-    return chart_spec(section.build_chart())
+def _spec(chart_key: str, _section: Section) -> dict:
+    """A section's chart as a Vega-Lite spec (plain data, never the Altair object), kept by what it
+    is drawn from (:meth:`Section.chart_key`): a control that changes one chart rebuilds only that one."""
+    return chart_spec(_section.build_chart())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _map_spec(chart_key: str, _section: Section) -> tuple[str, dict | bool | None]:
+    """A section's map as compact JSON and its tooltip, kept like :func:`_spec`: built and serialised
+    once, not on every rerun of every session."""
+    deck = SerialisedDeck.of(_section.build_chart())
+    return deck.to_json(), deck._tooltip
 
 
 def prepare(page: str, sel: Selection, choices=None) -> dict[str, Section]:
-    """The page's sections by key. Frames and chart specs are cached on the data version, the
-    selection and the choices; a section remembers where it came from so :func:`show` finds its spec."""
+    """The page's sections by key, cached on the data version, the selection and the choices (chart
+    specs are cached by what they draw: see :func:`_spec`)."""
     view = VIEWS[page]
     choices = choices if choices is not None else view.Choices()
     items = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in asdict(choices).items())
-    version = data_version()
-    sections = {s.key: s for s in _prepared(page, version, sel.key, items)}
-    for section in sections.values():
-        section.extra["_cache"] = (page, version, sel.key, items)
-    return sections
+    return {s.key: s for s in _prepared(page, data_version(), sel.key, items)}
 
 
 def _chart(section: Section) -> dict:
-    cache = section.extra.get("_cache")
-    return _spec(*cache, section.key) if cache else chart_spec(section.build_chart())
+    return _spec(section.chart_key(), section)
+
+
+def _map(section: Section) -> SerialisedDeck:
+    return SerialisedDeck(*_map_spec(section.chart_key(), section))
 
 
 # --- drawing a section ----------------------------------------------------------------
@@ -301,7 +314,7 @@ def show(section: Section, *, title: bool = True, height: int | None = None) -> 
         summary = chart_summary(section, *st.session_state.get(SHOWN, (None, "")))
         with chart_tab:
             if section.is_map:
-                st.pydeck_chart(section.build_chart(), height=height or 560, key=f"map_{section.key}")
+                st.pydeck_chart(_map(section), height=height or 560, key=f"map_{section.key}")
             else:  # the sentence is the chart's accessible name (aria-label) as well as words on the page
                 st.vega_lite_chart({**_chart(section), "description": summary}, width="stretch")
             st.caption(f"In words: {summary.removeprefix('Chart: ')}")

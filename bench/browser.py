@@ -2,11 +2,17 @@
 Playwright), as a user meets it. A fresh Streamlit server on a free loopback port with an empty
 SQLite file, then:
 
-- first load: the first visit to an empty database (the embedded data is loaded), goal < 5 s;
+- first load: the first visit to an empty database, the moment the server answers, goal < 5 s: as
+  `make run` serves it (postcode index built once into var/cache; `serve.py` loads the embedded data
+  while the server starts), and again as a bare `streamlit run app.py` (index built and data loaded
+  when the first visitor arrives);
 - every page, warm: from clicking its link in the navigation until its title, charts and maps are
   drawn and the script has finished, goal < 2 s;
 - widget changes: a control on each page and the sidebar's council, until redrawn, goal < 1 s;
-- 10 browser sessions at once, each switching through the pages, 95th percentile < 3 s.
+- 10 browser sessions at once, each switching through the pages, 95th percentile < 3 s: once with
+  no pause between switches, once with each user reading a page for a while (REGIONAL_BENCH_THINK,
+  mean 5 s). The ten Chromium tabs share the machine's cores with the server, so the row says how
+  much of the busy CPU time was the server's.
 
 "Interactive" is Streamlit's own script state (``data-test-script-state="notRunning"``, connected,
 no status widget, nothing stale) and every visible chart and map drawn: the same wait as the
@@ -16,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -72,13 +79,49 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(tmp: Path) -> tuple[subprocess.Popen, str]:
-    """`streamlit run app.py` on a free loopback port against an empty SQLite file."""
+def _install_index(env: dict) -> None:
+    """What `make run` does before starting: build the postcode index into the (fresh) var dir.
+    A checkout older than the `postcode-index` command gets a copy of this project's cached index."""
+    done = subprocess.run([sys.executable, "-m", "regional", "postcode-index"], cwd=APP_DIR, env=env,
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        cache = Path(env["REGIONAL_VAR_DIR"]) / "cache"
+        cache.mkdir(parents=True, exist_ok=True)
+        for path in (PROJECT_DIR / "var" / "cache").glob("postcode_index_*.npz"):
+            shutil.copy(path, cache / path.name)
+
+
+THINK_S = float(os.environ.get("REGIONAL_BENCH_THINK", 5))  # mean pause between page switches, second round
+CPUS = os.cpu_count() or 1
+
+
+def _cpu_seconds() -> float:
+    """Busy CPU time of the whole machine so far (user + nice + system + irq + softirq, /proc/stat)."""
+    fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    return sum(int(fields[i]) for i in (0, 1, 2, 5, 6)) / os.sysconf("SC_CLK_TCK")
+
+
+def _process_cpu(pid: int | None) -> float:
+    """CPU seconds one process has used (user + system), or -1 when unknown."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, TypeError, IndexError, ValueError):
+        return -1.0
+
+
+def start_server(tmp: Path, *, installed: bool = True) -> tuple[subprocess.Popen, str]:
+    """The app on a free loopback port against an empty SQLite file. ``installed``: as `make run` serves
+    it (postcode index built first, `streamlit run serve.py`, which loads the data as the server
+    starts); else a bare `streamlit run app.py` with no index."""
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite'}", "REGIONAL_VAR_DIR": str(tmp / "var"),
            "REGIONAL_PSEUDONYM_KEY": os.environ.get("REGIONAL_PSEUDONYM_KEY", "bench-only-key")}
+    if installed:
+        _install_index(env)
+    script = "serve.py" if installed and (APP_DIR / "serve.py").exists() else "app.py"  # what make run serves
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1", "--server.port",
+        [sys.executable, "-m", "streamlit", "run", script, "--server.address", "127.0.0.1", "--server.port",
          str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none", "--server.runOnSave", "false"],
         cwd=APP_DIR, env=env, stdout=(tmp / "server.log").open("w"), stderr=subprocess.STDOUT,
@@ -145,13 +188,13 @@ async def _change(page, page_id: str) -> float | None:
         target = main.locator('[data-testid="stCheckbox"]').filter(has_text=label).locator("label").first
     elif kind == "form":  # change a control inside a form, then time from pressing its button
         radio = main.locator('[data-testid="stRadio"]').filter(has=page.get_by_text(label, exact=True)).first
-        options = await radio.locator("label").all_inner_texts()
+        options = await radio.locator("label:has(input)").all_inner_texts()  # not the widget's own label
         checked = await radio.locator("input:checked").evaluate("e => e.closest('label').innerText")
         await radio.get_by_text(next(o for o in options if o != checked), exact=True).click()
         target = main.get_by_role("button", name=option, exact=True)
     else:
         radio = main.locator('[data-testid="stRadio"]').filter(has=page.get_by_text(label, exact=True)).first
-        options = await radio.locator("label").all_inner_texts()
+        options = await radio.locator("label:has(input)").all_inner_texts()  # not the widget's own label
         checked = await radio.locator("input:checked").evaluate("e => e.closest('label').innerText")
         if option is None or option == checked:  # change it: the other option from the one chosen now
             option = next(o for o in options if o != checked)
@@ -174,7 +217,8 @@ async def _sidebar_council(page, name: str) -> float:
     return await interactive(page, started, expect_run=True)
 
 
-async def measure(base_url: str, *, rounds: int = 3, sessions: int = 10, switches: int = 1) -> list[Timing]:
+async def measure(base_url: str, *, rounds: int = 3, sessions: int = 10, switches: int = 1,
+                  server_pid: int | None = None) -> list[Timing]:
     from playwright.async_api import async_playwright
 
     pages = _titles()
@@ -185,7 +229,8 @@ async def measure(base_url: str, *, rounds: int = 3, sessions: int = 10, switche
         started = time.perf_counter()
         await page.goto(f"{base_url}/", wait_until="domcontentloaded")
         first = await interactive(page, started, expect_run=False, timeout_s=180)
-        out.append(Timing("first load: Overview on an empty database (loads the embedded data)", [first]))
+        out.append(Timing("first load: Overview on an empty database, served as `make run` does (the server "
+                          "loads the embedded data as it starts)", [first]))
         print(f"bench browser: first load {first:.2f} s", flush=True)
         # every page twice round before timing: the first visit of each page fills its caches (cold)
         cold = {}
@@ -220,7 +265,7 @@ async def measure(base_url: str, *, rounds: int = 3, sessions: int = 10, switche
         out.append(council)
         await page.close()
 
-        async def user(n: int) -> list[float]:
+        async def user(n: int, think: float) -> list[float]:
             context = await browser.new_context(viewport=VIEWPORT)
             tab = await context.new_page()
             await tab.goto(f"{base_url}/", wait_until="domcontentloaded")
@@ -229,6 +274,7 @@ async def measure(base_url: str, *, rounds: int = 3, sessions: int = 10, switche
             order = pages[n % len(pages):] + pages[:n % len(pages)]
             for _ in range(switches):
                 for _, title in order:
+                    await asyncio.sleep(think * (0.5 + (n * 7919 + len(times) * 104729) % 1000 / 1000))
                     try:
                         times.append(await _nav_click(tab, title))
                     except Exception:  # not interactive within the timeout: counted as such
@@ -239,17 +285,24 @@ async def measure(base_url: str, *, rounds: int = 3, sessions: int = 10, switche
         if not sessions:
             await browser.close()
             return out
-        t0 = time.perf_counter()
-        results = await asyncio.gather(*(user(n) for n in range(sessions)))
-        every = sorted(t for times in results for t in times)
-        p95 = every[min(len(every) - 1, int(round(0.95 * (len(every) - 1))))]
-        failed = sum(t == float("inf") for t in every)
-        out.append(Timing(f"{sessions} sessions at once switching pages: 95th percentile", [p95],
-                          note=f"{len(every)} page switches in {time.perf_counter() - t0:.0f} s; median "
-                               f"{statistics.median(every):.2f} s, slowest finished "
-                               f"{max([t for t in every if t != float('inf')], default=float('nan')):.2f} s"
-                               + (f"; {failed} not interactive within 45 s" if failed else "")))
-        print(f"bench browser: {out[-1].what}: {p95:.2f} s ({out[-1].note})", flush=True)
+        for think in (0.0, THINK_S):
+            cpu_before, server_before, t0 = _cpu_seconds(), _process_cpu(server_pid), time.perf_counter()
+            results = await asyncio.gather(*(user(n, think) for n in range(sessions)))
+            wall = time.perf_counter() - t0
+            machine, server = _cpu_seconds() - cpu_before, _process_cpu(server_pid) - server_before
+            every = sorted(t for times in results for t in times)
+            p95 = every[min(len(every) - 1, int(round(0.95 * (len(every) - 1))))]
+            failed = sum(t == float("inf") for t in every)
+            how = ("one after another, no pause" if not think else
+                   f"each reading a page {think * 0.5:.1f}-{think * 1.5:.1f} s before the next")
+            cpu = (f"; CPU busy {machine:.0f} of {wall * CPUS:.0f} core-seconds, the Streamlit server "
+                   f"{server:.0f} of them, Chromium and the rest {machine - server:.0f}" if server >= 0 else "")
+            out.append(Timing(f"{sessions} sessions at once switching pages ({how}): 95th percentile", [p95],
+                              note=f"{len(every)} page switches in {wall:.0f} s; median "
+                                   f"{statistics.median(every):.2f} s, slowest finished "
+                                   f"{max([t for t in every if t != float('inf')], default=float('nan')):.2f} s"
+                                   + (f"; {failed} not interactive within 45 s" if failed else "") + cpu))
+            print(f"bench browser: {out[-1].what}: {p95:.2f} s ({out[-1].note})", flush=True)
         await browser.close()
     return out
 
@@ -282,13 +335,18 @@ def main() -> int:
         proc, url = start_server(Path(tmp))
         try:
             timings = asyncio.run(measure(url, rounds=int(os.environ.get("REGIONAL_BENCH_ROUNDS", 3)),
-                                          sessions=int(os.environ.get("REGIONAL_BENCH_SESSIONS", 10))))
+                                          sessions=int(os.environ.get("REGIONAL_BENCH_SESSIONS", 10)),
+                                          server_pid=proc.pid))
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            _stop(proc)
+    with tempfile.TemporaryDirectory(prefix="regional-bench-browser-") as tmp:
+        proc, url = start_server(Path(tmp), installed=False)
+        try:
+            bare = asyncio.run(first_load(url))
+            timings.insert(1, Timing("first load, bare `streamlit run app.py` (no postcode index yet, data "
+                                     "loaded when the first visitor arrives)", [bare]))
+        finally:
+            _stop(proc)
     text = render(timings, load_before, " / ".join(f"{x:.1f}" for x in os.getloadavg()))
     print(text)
     if APP_DIR != PROJECT_DIR:
@@ -297,6 +355,28 @@ def main() -> int:
     write_results(text)
     print(f"bench browser: written to {RESULTS}")
     return 0
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+async def first_load(base_url: str) -> float:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        page = await browser.new_page(viewport=VIEWPORT)
+        started = time.perf_counter()
+        await page.goto(f"{base_url}/", wait_until="domcontentloaded")
+        seconds = await interactive(page, started, expect_run=False, timeout_s=180)
+        await browser.close()
+    print(f"bench browser: first load without the install step {seconds:.2f} s", flush=True)
+    return seconds
 
 
 def write_results(table: str) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 from datetime import datetime, timezone
+from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -26,8 +27,13 @@ from regional.errors import DataError
 from regional.returns import ROLES, Actor
 
 _HASHER = PasswordHasher()
-#: Verified against when the email is unknown, so a wrong email costs as long as a wrong password.
-_DUMMY_HASH = _HASHER.hash("not a password anyone has")
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """Verified against when there is no such user, so a wrong email costs as long as a wrong
+    password. Made on first sign-in, not on import (hashing takes 0.2 s of every start)."""
+    return _HASHER.hash("not a password anyone has")
 
 
 def reading_requires_sign_in() -> bool:
@@ -96,7 +102,7 @@ def authenticate(engine: Engine, email: str, password: str) -> Actor | None:
     """The local account's Actor if the password is right, else None (never says which was wrong)."""
     user = _user(engine, email)
     try:
-        _HASHER.verify(user.password_hash if user is not None and user.password_hash else _DUMMY_HASH, password)
+        _HASHER.verify(user.password_hash if user is not None and user.password_hash else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return None
     if user is None or not user.password_hash:

@@ -90,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     build = sub.add_parser("build-data", help="derive data/extract from the raw published files")
     build.add_argument("--source", type=Path, default=None, help="folder holding dfe/, lait/ ... (../shared/data)")
     sub.add_parser("load", help="(re)load the embedded default into the database")
+    sub.add_parser("postcode-index", help="build the postcode index in var/cache if it is missing (make run does "
+                                          "this once, so the first start does not)")
     # --- scorecard (issue 16) ---
     card = sub.add_parser("scorecard", help="a council's (or every group member's) scorecard as CSV or XLSX")
     who = card.add_mutually_exclusive_group(required=True)
@@ -181,6 +183,16 @@ def _run(args: argparse.Namespace) -> int:
         counts = build_data(args.source or SHARED_DATA_DIR)
         for name, rows in counts.items():
             print(f"{name}: {rows:,} rows")
+        return 0
+    if args.command == "postcode-index":
+        from regional import geo
+
+        path = geo.index_path()
+        if geo.index_ready():
+            print(f"postcode index already built: {path}")
+            return 0
+        counts = geo.build_index_step()
+        print(f"postcode index built: {path} ({next(iter(counts.values())):,} postcodes)")
         return 0
     if args.command == "load":
         from regional import db

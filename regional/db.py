@@ -230,10 +230,25 @@ def records(frame: pd.DataFrame) -> list[dict]:
     return [dict(zip(names, row)) for row in zip(*columns)] if names else [{} for _ in range(len(frame))]
 
 
+def insert_rows(session: Session, table, rows: list[dict]) -> None:
+    """One Core ``executemany`` per call (the ORM's bulk insert sent a statement per run of rows
+    with the same non-null columns: 6,500 statements for the default load). As the ORM did, a None
+    where the column has a default stores the default, and keys that are not columns are ignored."""
+    if not rows:
+        return
+    columns = table.__table__.columns
+    keys = [k for k in rows[0] if k in columns]
+    defaults = {k: columns[k].default.arg for k in keys
+                if columns[k].default is not None and columns[k].default.is_scalar}
+    if len(keys) != len(rows[0]) or defaults:
+        rows = [{k: (defaults[k] if r[k] is None and k in defaults else r[k]) for k in keys} for r in rows]
+    session.execute(table.__table__.insert(), rows)
+
+
 def _insert(session: Session, table, frame: pd.DataFrame) -> None:
     rows = records(frame)
     for start in range(0, len(rows), _BATCH):
-        session.execute(insert(table), rows[start:start + _BATCH])
+        insert_rows(session, table, rows[start:start + _BATCH])
 
 
 def read_extract_observations() -> pd.DataFrame:

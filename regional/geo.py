@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import zipfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -422,6 +423,10 @@ def package_version() -> str:
     return version(POSTCODE_PACKAGE)
 
 
+#: What a truncated or foreign index file raises on reading (np.load of a cut .npz: BadZipFile).
+UNREADABLE = (OSError, ValueError, KeyError, zipfile.BadZipFile)
+
+
 def index_path(version: str | None = None) -> Path:
     """Where the index is cached: var/cache (outside data/, never committed), one file per package version."""
     return Path(settings.VAR_DIR) / "cache" / f"postcode_index_{version or package_version()}.npz"
@@ -479,7 +484,7 @@ def postcode_index() -> PostcodeIndex:
     if path.exists():
         try:
             return load_postcode_index_file(path)
-        except (OSError, ValueError, KeyError):
+        except UNREADABLE:
             pass  # a half-written or stale file: build it again below
     index = build_postcode_index()
     try:
@@ -493,6 +498,14 @@ def clear_caches() -> None:
     """Forget every cached extract and index (after build-data rewrote them)."""
     postcode_index.cache_clear()
     _default_outcode_table.cache_clear()
+
+
+def index_ready() -> bool:
+    """Whether this installation's cached index exists and reads (a half-written file does not)."""
+    try:
+        return index_path().exists() and load_postcode_index_file(index_path()).version == package_version()
+    except UNREADABLE:
+        return False
 
 
 def build_index_step(out_dir: Path | None = None) -> dict[str, int]:

@@ -4,6 +4,7 @@ makes no request outside the machine."""
 from __future__ import annotations
 
 import copy
+import json
 import math
 
 import pandas as pd
@@ -17,6 +18,34 @@ NO_DATA = (235, 235, 235)
 OUTLINE = (120, 120, 120)
 MEMBER_OUTLINE = (0, 0, 0)  # group members: black and thicker than the grey of other councils
 HIGHLIGHT_OUTLINE = (213, 94, 0)
+
+
+def to_compact_json(deck: pdk.Deck) -> str:
+    """The map as JSON without pydeck's two-space indentation, which made the council map 1.2 MB
+    on every rerun instead of 250 kB. Table data in layers becomes records first (pydeck cannot
+    serialise pandas 3 frames, which is why Streamlit converts them too)."""
+    from pydeck.bindings.json_tools import default_serialize
+
+    for layer in deck.layers:
+        if isinstance(getattr(layer, "data", None), pd.DataFrame):
+            layer.data = layer.data.to_dict("records")
+    return json.dumps(deck, sort_keys=True, default=default_serialize, separators=(",", ":"))
+
+
+class SerialisedDeck(pdk.Deck):
+    """A map already turned into JSON (plain data, cacheable across sessions): ``st.pydeck_chart``
+    takes it like any Deck and sends the stored text, with the original's tooltip."""
+
+    def __init__(self, spec: str, tooltip: dict | bool | None = None) -> None:
+        super().__init__(layers=[], map_provider=None, tooltip=tooltip if tooltip is not None else True)
+        self._spec = spec
+
+    def to_json(self) -> str:
+        return self._spec
+
+    @classmethod
+    def of(cls, deck: pdk.Deck) -> "SerialisedDeck":
+        return cls(to_compact_json(deck), getattr(deck, "_tooltip", None))
 
 
 def class_breaks(values: pd.Series, steps: int = len(CLASSES)) -> list[float]:

@@ -8,6 +8,9 @@ sentence a person can act on, never a traceback.
 """
 from __future__ import annotations
 
+import logging
+import threading
+
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
@@ -21,9 +24,13 @@ class StorageUnavailable(RuntimeError):
     """The database cannot be opened or written: the message says which and what to do."""
 
 
+_READY = threading.Lock()  # one loader per process: a start-up warm-up and a first visitor never load twice
+
+
 def ready_engine(url: str | None = None) -> Engine:
     """The engine, with the embedded default loaded (or the last good load kept); storage
-    problems as :class:`StorageUnavailable`."""
+    problems as :class:`StorageUnavailable`. A second caller while a load runs waits for it,
+    then finds the data loaded."""
     from regional import db
     from regional.settings import database_url
 
@@ -31,13 +38,26 @@ def ready_engine(url: str | None = None) -> Engine:
     try:
         url = url or database_url()  # resolved here: get_engine caches per URL argument
         shown = _safe_url(url)
-        engine = db.get_engine(url)
-        db.ensure_loaded(engine)
+        with _READY:
+            engine = db.get_engine(url)
+            db.ensure_loaded(engine)
     except StorageUnavailable:
         raise
     except (SQLAlchemyError, OSError) as exc:
         raise StorageUnavailable(describe_storage_error(exc, shown)) from None
     return engine
+
+
+def warm_up() -> None:
+    """What the server does as it starts (serve.py): import the library and load the embedded data,
+    so the first visitor does not wait for either. Any failure is left for that visitor's page to
+    report in words (``ui._engine_or_stop``)."""
+    try:
+        import regional.views  # noqa: F401  (pandas, Altair and every view, imported once per process)
+
+        ready_engine()
+    except Exception as exc:  # noqa: BLE001  the page says what is wrong; a warm-up never stops the server
+        logging.getLogger(__name__).warning("warm-up did not load the data: %s", exc)
 
 
 def _safe_url(url: str) -> str:

@@ -543,8 +543,7 @@ def _insert(session: Session, table, frame: pd.DataFrame) -> None:
     """Rows inserted a slice at a time (each slice made into driver rows only when it is sent)."""
     for start in range(0, len(frame), _SLICE):
         rows = _coerced(table, frame.iloc[start:start + _SLICE])
-        if rows:
-            session.execute(insert(table), rows)
+        db.insert_rows(session, table, rows)
         checkpoint()
 
 

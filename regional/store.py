@@ -5,9 +5,13 @@ per chart; the page caches the Store keyed on :func:`regional.db.data_version`.
 """
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
@@ -18,6 +22,8 @@ from regional.errors import DataError
 from regional.indicators import with_definitions
 from regional.observations import PERIOD_NOT_STATED
 
+#: How many frames :meth:`Store.memo` keeps per Store (most are a few hundred rows).
+MEMO_KEPT = 512
 #: When two sources give the same council/indicator/period, the first listed wins.
 SOURCE_PRIORITY = {"dfe": 0, "lait": 1, "ofsted": 2, "ons": 3, "council": 4, "synthetic": 5}
 
@@ -34,6 +40,8 @@ class Store:
     engine: Engine | None = None
     index: AreaIndex = field(init=False)
     _tables: dict = field(init=False, default_factory=dict)
+    _memo: OrderedDict = field(init=False, default_factory=OrderedDict, repr=False)
+    _lock: threading.Lock = field(init=False, default_factory=threading.Lock, repr=False)
 
     def __post_init__(self) -> None:
         self.index = AreaIndex(self.areas)
@@ -88,8 +96,10 @@ class Store:
         unknown = set(ids) - self._indicator_ids
         if unknown:
             self.indicator(sorted(unknown)[0])  # raises the catalogue's error for it
-        obs = self.council_observations if source == "council" else self.observations
-        rows = obs[obs["indicator_id"].isin(ids)]
+        obs, where = ((self.council_observations, self._council_rows) if source == "council"
+                      else (self.observations, self._rows))
+        found = [where[i] for i in dict.fromkeys(ids) if i in where]
+        rows = obs.iloc[np.sort(np.concatenate(found)) if found else []]  # the frame's order, as a mask gave
         if codes is not None:
             rows = rows[rows["area_code"].isin(codes)]
         if breakdown is not None:
@@ -101,6 +111,16 @@ class Store:
         elif source != "all":
             raise DataError(f"unknown source '{source}'", expected="dfe, council or all")
         return rows
+
+    @cached_property
+    def _rows(self) -> dict[str, np.ndarray]:
+        """Row positions per indicator: a page asks for a few indicators dozens of times a run, and
+        masking hundreds of thousands of rows each time was a sixth of a page's preparation."""
+        return self.observations.groupby("indicator_id", sort=False).indices
+
+    @cached_property
+    def _council_rows(self) -> dict[str, np.ndarray]:
+        return self.council_observations.groupby("indicator_id", sort=False).indices
 
     @cached_property
     def council_observations(self) -> pd.DataFrame:
@@ -123,9 +143,30 @@ class Store:
         With ``published_only`` the figures are DfE's (LAIT fills years DfE's file lacks);
         otherwise council returns fill periods the published data does not have.
         """
-        rows = self.observations_for(indicator_id, codes, source="dfe" if published_only else "all")
-        rows = rows.sort_values(["area_code", "indicator_id", "period", "source_rank"])
-        return rows.drop_duplicates(["area_code", "indicator_id", "period"], keep="first")
+        def build() -> pd.DataFrame:
+            rows = self.observations_for(indicator_id, codes, source="dfe" if published_only else "all")
+            rows = rows.sort_values(["area_code", "indicator_id", "period", "source_rank"])
+            return rows.drop_duplicates(["area_code", "indicator_id", "period"], keep="first")
+
+        return self.memo(("preferred", indicator_id if isinstance(indicator_id, str) else tuple(indicator_id),
+                          None if codes is None else tuple(codes), published_only), build)
+
+    def memo(self, key: tuple, build: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        """``build()``'s frame, kept with this Store (so with this data version) under ``key``, which must
+        name everything the frame depends on besides the Store. Sessions share it: pages ask the same
+        questions on every rerun. A shallow copy is returned (copy-on-write), so a caller adding or
+        changing a column never changes the kept frame."""
+        with self._lock:
+            found = self._memo.get(key)
+            if found is not None:
+                self._memo.move_to_end(key)
+        if found is None:
+            found = build()  # outside the lock: two sessions may both build it once, never wait on each other
+            with self._lock:
+                self._memo[key] = found
+                while len(self._memo) > MEMO_KEPT:
+                    self._memo.popitem(last=False)
+        return found.copy(deep=False)
 
 
 def load_store(engine: Engine) -> Store:

@@ -66,3 +66,28 @@ def test_indicators_lists_catalogue(engine):
 def test_errors_are_clear_and_exit_2(engine, args, fragment):
     result = run(*args)
     assert result.returncode == 2 and fragment in result.stderr and "Traceback" not in result.stderr
+
+
+def test_postcode_index_is_built_once_by_the_install_step(tmp_path):
+    """`make run` calls it before serving: the first run builds the index into var/cache, the next
+    finds it and leaves it alone, and a half-written file does not count as built."""
+    env = {**os.environ, "REGIONAL_VAR_DIR": str(tmp_path)}
+
+    def index(*args):
+        return subprocess.run([sys.executable, "-m", "regional", "postcode-index"], cwd=PROJECT_DIR,
+                              capture_output=True, text=True, env=env, timeout=300)
+
+    first = index()
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("postcode index built:")
+    built = next((tmp_path / "cache").glob("postcode_index_*.npz"))
+    stamp = built.stat().st_mtime_ns
+    second = index()
+    assert second.returncode == 0 and second.stdout.startswith("postcode index already built:")
+    assert built.stat().st_mtime_ns == stamp
+    built.write_bytes(built.read_bytes()[:1000])  # a build that died half-way
+    check = subprocess.run([sys.executable, "-c", "from regional import geo; print(geo.index_ready())"],
+                           cwd=PROJECT_DIR, capture_output=True, text=True, env=env, timeout=120)
+    assert check.stdout.strip() == "False", check.stderr
+    third = index()  # and the install step builds it again, as the app would on first use
+    assert third.returncode == 0 and third.stdout.startswith("postcode index built:"), third.stderr

@@ -1,7 +1,11 @@
 """The map colour classes: quantiles, so an outlier cannot wash out every other council."""
+import json
+
 import pandas as pd
 
-from regional.maps import CLASSES, NO_DATA, choropleth_features, class_breaks, legend_table, ramp_colour
+from regional.geo import read_boundaries
+from regional.maps import (CLASSES, NO_DATA, SerialisedDeck, choropleth, choropleth_features, class_breaks,
+                           legend_table, ramp_colour)
 
 
 def test_outlier_does_not_put_everyone_in_the_bottom_class():
@@ -35,3 +39,19 @@ def test_tooltip_says_suppressed_not_zero():
     features = choropleth_features(boundaries, values, value_label="% over 20 miles", unit_suffix="%")["features"]
     assert features[0]["properties"]["tooltip"] == "Isles of Scilly: % over 20 miles suppressed"
     assert "28%" in features[1]["properties"]["tooltip"]
+
+
+def test_a_serialised_map_is_the_same_map_a_fifth_of_the_size():
+    """pydeck indents its JSON by two spaces; the page sends the same map without that, once built."""
+    boundaries = read_boundaries()
+    codes = [f["properties"]["code"] for f in boundaries["features"]]
+    values = pd.DataFrame({"code": codes, "value": [float(i % 7) if i % 5 else None for i in range(len(codes))]})
+    deck = choropleth(boundaries, values, value_label="places", members=codes[:3], highlight=codes[0])
+    indented = deck.to_json()
+    sent = SerialisedDeck.of(deck)
+    text = sent.to_json()
+    assert json.loads(text) == json.loads(indented)
+    assert "\n" not in text and len(text) < len(indented) / 4
+    assert sent._tooltip == {"text": "{tooltip}"} == deck._tooltip
+    again = SerialisedDeck(text, sent._tooltip)  # rebuilt from the cached text, as ui.show does
+    assert again.to_json() == text and again._tooltip == sent._tooltip

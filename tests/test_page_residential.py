@@ -53,7 +53,10 @@ def test_page_for_bcp_in_the_south_west(app_test, store):
 
 def test_map_colours_every_council_and_explains_gaps(app_test):
     at = app_test(PAGE).run()
-    deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    sent = at.get("deck_gl_json_chart")[0].proto
+    deck = json.loads(sent.json)
+    assert "\n" not in sent.json  # compact: pydeck's indented JSON was five times the size
+    assert json.loads(sent.tooltip) == {"text": "{tooltip}"}
     assert deck.get("mapProvider") in (None, "") or "mapStyle" not in deck  # no outside tiles
     features = deck["layers"][0]["data"]["features"]
     tips = {f["properties"]["code"]: f["properties"]["tooltip"] for f in features}

@@ -104,3 +104,23 @@ def test_net_change_all_types_adds_reported_transfers_only() -> None:
     out = net_change_all_types(net).iloc[0]
     assert out["net_change"] == 3 and out["net_change_incl_transfers"] == 3 + 1 - 2
     assert out["household_type"] == "all types"
+
+
+def test_chart_key_follows_what_the_chart_draws_not_the_choices(store):
+    """Two choices that leave a section's chart as it was give the same key (its cached spec is
+    reused); a choice that changes the chart's frame or arguments gives a new one."""
+    from regional.selection import Selection
+    from regional.views import children_in_care as view
+
+    sel = Selection.from_dict(store, {})
+    base = [s for s in view.prepare(store, sel, view.Choices()) if s.chart]
+    other = [s for s in view.prepare(store, sel, view.Choices(trend_show="Number of children")) if s.chart]
+    assert len(base) == len(other) >= 4
+    changed = [a.key for a, b in zip(base, other) if a.chart_key() != b.chart_key()]
+    assert [k.split("_")[1] for k in changed] == ["trend"]
+    again = [s for s in view.prepare(store, sel, view.Choices()) if s.chart]
+    assert [s.chart_key() for s in base] == [s.chart_key() for s in again]
+    rank = next(s for s in base if s.key.startswith("cic_rank"))
+    column = rank.frame.select_dtypes("number").columns[0]
+    rank.frame = rank.frame.assign(**{column: rank.frame[column] + 1})
+    assert rank.chart_key() != next(s for s in again if s.key == rank.key).chart_key()

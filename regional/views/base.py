@@ -3,11 +3,11 @@ note and whether it is synthetic. One preparation feeds both the chart and its t
 data-preparation modules do), so the page, the benchmarks and the meeting pack cannot drift."""
 from __future__ import annotations
 
+import hashlib
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable
-
-import threading
 
 import pandas as pd
 
@@ -40,6 +40,15 @@ class Section:
     def is_map(self) -> bool:
         return bool(self.chart and self.chart.startswith("maps."))
 
+    def chart_key(self) -> str:
+        """A digest of everything the chart is built from (builder, frame, arguments): two sections
+        with the same key draw the same chart, whichever page choice made them, so a cache keyed on
+        it rebuilds only the charts a control really changed."""
+        digest = hashlib.sha1((self.chart or "").encode())
+        _feed(digest, self.frame)
+        _feed(digest, self.chart_args)
+        return digest.hexdigest()
+
     def build_chart(self):
         """The Altair chart or pydeck deck for this section (maps get the council boundaries first)."""
         if not self.chart:
@@ -57,6 +66,28 @@ class Section:
         if self.is_map:
             return builder(boundaries(), self.frame, **self.chart_args)
         return builder(self.frame, **self.chart_args)
+
+
+def _feed(digest, value) -> None:
+    """Add a value to a digest by content: frames by their cells, index, columns and types."""
+    if isinstance(value, (pd.DataFrame, pd.Series)):
+        frame = value.to_frame() if isinstance(value, pd.Series) else value
+        digest.update(repr((type(value).__name__, frame.shape, list(frame.columns),
+                            [str(t) for t in frame.dtypes])).encode())
+        try:
+            digest.update(pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes())
+        except TypeError:  # cells pandas cannot hash (lists): their text instead
+            digest.update(value.to_json(date_format="iso", default_handler=repr).encode())
+    elif isinstance(value, dict):
+        for k in sorted(value, key=repr):
+            digest.update(repr(k).encode())
+            _feed(digest, value[k])
+    elif isinstance(value, (list, tuple)):
+        digest.update(f"{type(value).__name__}{len(value)}".encode())
+        for item in value:
+            _feed(digest, item)
+    else:
+        digest.update(f"{type(value).__name__}:{value!r}".encode())
 
 
 _ALTAIR_GLOBALS = threading.Lock()  # Altair's theme and data transformer are process-wide settings

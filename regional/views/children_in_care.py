@@ -39,7 +39,7 @@ class Choices:
 
 def figures(store: Store, measure: str) -> pd.DataFrame:
     """Every area's figures for a measure (the expensive part; the page caches sections, bench times it)."""
-    return metrics.cic_figures(store, None, measure)
+    return store.memo(("cic_figures", measure), lambda: metrics.cic_figures(store, None, measure))
 
 
 def years(store: Store, measure: str) -> list[int]:

@@ -44,9 +44,9 @@ def _members(selection: Selection) -> list[str]:
 
 def prepare(store: Store, selection: Selection, choices: Choices = Choices()) -> list[Section]:
     members = _members(selection)
-    pipeline_all = fostering.pipeline_frame(store)
+    pipeline_all = store.memo(("fostering_pipeline",), lambda: fostering.pipeline_frame(store))
     pipeline = pipeline_all[pipeline_all["area_code"].isin(members)]
-    util = fostering.utilisation(store)
+    util = store.memo(("fostering_utilisation",), lambda: fostering.utilisation(store))
     own = council_figures_section(store, members, key="fostering_council_figures", topics=["Fostering"],
                                   title="The councils' own fostering figures, beside DfE's")
     return [*_households(store, selection, members, pipeline), own, *_utilisation(selection, members, util, choices),
@@ -238,10 +238,17 @@ def _pipeline(store: Store, members: list[str], pipeline: pd.DataFrame, choices:
     return out
 
 
+def _group_forecast(store: Store, members: list[str], pipeline_all: pd.DataFrame) -> pd.DataFrame:
+    """Every member on its defaults: the same whatever the page's choices, so kept with the Store
+    (it was half of the page's preparation on every change of a control)."""
+    return store.memo(("fostering_group_forecast", tuple(members)), lambda: fostering.group_forecast(
+        store, members, pipeline_all, fostering.households(store, members)))
+
+
 def forecast_options(store: Store, selection: Selection) -> list[str]:
     """Councils the forecast can be made for: members with DfE fostering figures (else every member)."""
     members = _members(selection)
-    held = set(fostering.utilisation(store)["area_code"])
+    held = set(store.memo(("fostering_utilisation",), lambda: fostering.utilisation(store))["area_code"])
     return [c for c in members if c in held] or members
 
 
@@ -329,7 +336,6 @@ def _forecast(store: Store, sel: Selection, members: list[str], util: pd.DataFra
                 caption="An estimate: DfE publishes the share in foster care as a whole percentage, so each year's count "
                         "is good to about half a percent of children in care."),
         Section("fostering_forecast_group", "Every member council on its default assumptions", level=3,
-                table=text_or_blank(fostering.group_forecast(store, members, pipeline_all,
-                                                             fostering.households(store, members)).drop(
-                    columns="area_code")), file_name="fostering_forecast_group.csv"),
+                table=text_or_blank(_group_forecast(store, members, pipeline_all).drop(columns="area_code")),
+                file_name="fostering_forecast_group.csv"),
     ]

@@ -89,15 +89,16 @@ def app_environment(folder: Path) -> dict[str, str]:
 
 @contextmanager
 def streamlit_app(env: dict[str, str], log_name: str, extra_args: tuple[str, ...] = (),
-                  port: int | None = None) -> Iterator[str]:
-    """`streamlit run app.py`, headless on loopback (``port`` or a free one), with ``env``; yields its base
-    URL and stops it (its whole process group) at the end. Its output goes to artifacts/``log_name``."""
+                  port: int | None = None, script: str = "serve.py") -> Iterator[str]:
+    """`streamlit run serve.py` (as `make run` serves the app; ``script="app.py"`` for the bare pages),
+    headless on loopback (``port`` or a free one), with ``env``; yields its base URL and stops it (its
+    whole process group) at the end. Its output goes to artifacts/``log_name``."""
     port = port or free_port()
     log_path = PROJECT_DIR / "artifacts" / log_name
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log = log_path.open("w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
+        [sys.executable, "-m", "streamlit", "run", script, "--server.address", "127.0.0.1",
          "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none", "--server.runOnSave", "false", *extra_args],
         cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
