@@ -102,8 +102,9 @@ def _report(prepared, change, names: dict[str, str], key: str) -> None:
         d2.metric("Short breaks (V3/V4)", f"{detail.summary.get('short_breaks', 0):,}")
         d3.metric("UASC episodes (no distance)", f"{detail.summary.get('uasc_episodes', 0):,}")
         d4.metric("Distance not known", f"{detail.summary.get('distance_not_known', 0):,}")
-        st.caption("On storing, CHILD is replaced by a keyed hash and full postcodes are dropped (outcode and sector "
-                   "are kept); DfE's distance fields are derived.")
+        st.caption("On storing, CHILD is replaced by a keyed hash, full postcodes are dropped (outcode and sector "
+                   "are kept) and a date of birth (header table) is kept as its month only; DfE's distance fields "
+                   "are derived.")
     if len(prepared.report):
         st.markdown("**Validation report**: every problem with its sheet, row, column, value and what was expected.")
         ui.dataframe(prepared.report.head(2000), hide_index=True, key=f"{key}_report")

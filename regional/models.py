@@ -223,7 +223,8 @@ class LocalProvision(SQLModel, table=True):
 # --- Placement distance: SSDA903 episodes (issue 6) ---------------------------------------
 class PlacementEpisodeFields(SQLModel):
     """One SSDA903 episode after privacy on load: CHILD pseudonymised, postcodes reduced to
-    outcode/sector and an outcode-centroid map point, DfE's derived distance fields kept."""
+    outcode/sector and an outcode-centroid map point, date of birth reduced to its month, DfE's
+    derived distance fields kept."""
 
     area_code: str = Field(index=True, max_length=12)  # responsible council (ONS code)
     child: str = Field(index=True)  # keyed hash of council and CHILD (synthetic ids as they are)
@@ -238,6 +239,9 @@ class PlacementEpisodeFields(SQLModel):
     reason_place_change: str = ""
     urn: str = ""
     uasc: bool = False
+    # month of birth only: the first day of the month (2012-07-01), never the day (see regional/privacy.py);
+    # the age bands of the sufficiency plan's transition rates read it; none when the return had no header/DOB
+    birth_month: Optional[date] = None
     short_break: bool = False  # legal status V3/V4: respite, left out of distance and counts as DfE does
     collection_year: str = ""  # "2025-26": the return the episode was last reported in
     home_outcode: str = ""

@@ -7,6 +7,24 @@ anything else that summarises SSDA903 episodes must all suppress the same way, a
 rule must hold when one council is chosen or the view is narrowed to unaccompanied
 children, where a count of 1 is one child. The only exception is an editor signed in
 for a council looking at that council's own children (:func:`suppression_applies`).
+
+Privacy on load (``regional.importers.ssda903``) decides what of a child's record is stored at
+all: CHILD as a keyed hash, postcodes as outcode and sector, and the date of birth as its
+**month only** (``birth_month``, the first day of the month: 2012-07-01, never the day). The
+decision, taken for issue 18 (the sufficiency plan's transition rates by age band), and why:
+
+- *Needed*: the sector's demand models (Social Finance's cs-demand-model) project children in care
+  by age band (under 1, 1-4, 5-9, 10-15, 16 and over) because ageing drives moving on and leaving
+  care at 18; without an age the transition rates can only run for all ages.
+- *Enough*: the bands are read at 31 March, the last day of its month, so the month gives exactly
+  the age in whole years the day would (a test checks every day from 2004 to 2023).
+- *Usual*: month and year is the precision of date of birth in pseudonymised NHS and ONS research
+  extracts (the day is what makes a birth date identifying), and the stored episode already holds
+  no more of where a child lives than outcode and sector.
+- *Never shown*: no page, download, export or meeting pack reads the month; the plan only counts
+  children in age bands (a test scans the source for every reader, another every page's download).
+  An episode without a month (an upload without the header table, or stored before this
+  decision) has none, and the plan says its extract runs all ages.
 """
 from __future__ import annotations
 

@@ -12,6 +12,24 @@ geography and targets give the same files, byte for byte.
 Where a published figure leaves room (B&NES does not band 3 of its 49 children in
 residential care; Dorset's figures are from one snapshot but cannot all hold at once),
 the choice made is written next to the cell and in data/synthetic/README.md.
+
+Months of birth (a header table beside each extract, DOB as 01/MM/YYYY: only the month is
+ever stored, see :mod:`regional.privacy`) are drawn after the episodes from a random stream
+of their own, so the episodes, and every placement-distance figure, are the same as before
+they existed. Each child's age at the extract date is drawn from :data:`AGE_AT_EXTRACT`,
+within what the child's own episodes allow: born (first of the month) on or before the
+first episode started, and under 18 at the extract date, so under 18 at every episode start.
+Calibration: no table of children looked after by age is among the project's sources
+(``../shared/data``: DfE's ``cla_number_and_rate_per_10k_children.csv`` has totals only and
+LAIT's data set no age item), so the shares are those the one council publishing an age split
+gives for the same snapshot as its extract: Dorset's Placement Sufficiency Strategy 2024-2027
+(children in care at the end of October 2023): 281 of 465 (60%) teenagers (read as 13 to
+17), "over 100" aged 5 to 12, and 80% of its unaccompanied children aged 16 or 17. Its 66
+unaccompanied children are all teenagers here, which leaves 215 of the other 399 (54%) aged
+13 to 17; the split of the under-5s (a quarter of them under 1) and of the teenagers (half
+16 or 17) is this project's assumption. Applied to BCP and B&NES too, which publish no age
+split. A child whose episodes rule out the drawn age band (a baby in care three years) gets
+one of the bands they allow, so the extracts come out a little older than the shares.
 """
 from __future__ import annotations
 
@@ -221,6 +239,11 @@ BNES = Council(
 
 COUNCILS = (BCP, DORSET, BNES)
 
+#: Age at the extract date (whole years, from, to) -> share; calibrated as the module says.
+AGE_AT_EXTRACT = {"other": [(0, 1, .05), (1, 5, .15), (5, 13, .26), (13, 16, .27), (16, 18, .27)],
+                  "uasc": [(13, 16, .20), (16, 18, .80)]}
+HEADER_COLUMNS = ["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"]
+
 
 def _pick(rng: np.random.Generator, options: list[tuple[str, str, float]]) -> tuple[str, str]:
     weights = np.array([w for *_, w in options])
@@ -323,17 +346,44 @@ def _episodes(rng, council: Council, child: str, cell: Cell, home: str, placemen
     return rows
 
 
+def birth_months(council: Council, episodes: pd.DataFrame, seed: int = SEED) -> pd.DataFrame:
+    """The header table (one row per child, DOB the first of a month as dd/mm/yyyy) for a council's
+    generated episodes; its own random stream, so the episodes are untouched by it."""
+    rng = np.random.default_rng([seed, int(council.code[1:]), 18])
+    extract = pd.Timestamp(council.extract_date)
+    months = pd.period_range(extract - pd.DateOffset(years=18), extract, freq="M").to_timestamp()
+    rows = []
+    for child, eps in episodes.groupby("CHILD", sort=True):
+        first = pd.to_datetime(eps["DECOM"]).min()
+        shares = AGE_AT_EXTRACT["uasc" if (eps["UASC"] == "Y").any() else "other"]
+        # born (first of the month) on or before the first episode, and under 18 at the extract date
+        allowed = months[(months <= first) & (months > extract - pd.DateOffset(years=18))]
+        options = [(allowed[(allowed > extract - pd.DateOffset(years=hi))
+                            & (allowed <= extract - pd.DateOffset(years=lo))], share) for lo, hi, share in shares]
+        options = [(m, w) for m, w in options if len(m)] or [(allowed, 1.0)]
+        weights = np.array([w for _, w in options])
+        pool = options[int(rng.choice(len(options), p=weights / weights.sum()))][0]
+        born = pool[int(rng.integers(len(pool)))]
+        rows.append([child, "", f"{born:%d/%m/%Y}", "", "", "", ""])
+    return pd.DataFrame(rows, columns=HEADER_COLUMNS)
+
+
 def write_extracts(out_dir: Path = SYNTHETIC_DIR, outcodes: pd.DataFrame | None = None) -> dict[str, int]:
-    """Write every council's extract and the manifest the default load reads; rows per file."""
+    """Write every council's extract, its header table (months of birth) and the manifest the
+    default load reads; rows per file."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     counts, manifest = {}, []
     for council in COUNCILS:
         frame = generate(council, outcodes)
-        name = f"{council.key}.csv"
+        name, header = f"{council.key}.csv", f"{council.key}_header.csv"
         frame.to_csv(out_dir / name, index=False, lineterminator="\n")
+        births = birth_months(council, frame)
+        births.to_csv(out_dir / header, index=False, lineterminator="\n")
         counts[f"synthetic/{name}"] = len(frame)
-        manifest.append({"file": name, "area_code": council.code, "extract_date": council.extract_date.isoformat(),
+        counts[f"synthetic/{header}"] = len(births)
+        manifest.append({"file": name, "header": header, "area_code": council.code,
+                         "extract_date": council.extract_date.isoformat(),
                          "source_id": f"synthetic-ssda903-{council.key}",
                          "title": f"Synthetic SSDA903 placements for {council.name}, calibrated to its published figures",
                          "basis": council.published["where"]})

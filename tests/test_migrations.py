@@ -83,6 +83,13 @@ def _check_after_upgrade(engine, release: str) -> None:
         pd.testing.assert_frame_equal(after[name], frame, check_dtype=False, obj=name)
     columns = {c["name"] for c in inspect(engine).get_columns("placement_episode_upload")}
     assert "source_row" not in columns and "version_id" in columns
+    # episodes uploaded before months of birth were kept: none (the plan says "all ages" for them);
+    # the reloaded embedded default has its synthetic months
+    with engine.connect() as conn:
+        held = conn.execute(text("select count(*), count(birth_month) from placement_episode_upload")).one()
+        default = conn.execute(text("select count(*), count(birth_month) from placement_episode")).one()
+    assert held[0] > 0 and held[1] == 0
+    assert default[0] > 0 and default[1] == default[0]
     # the release's truncated source id had swallowed Dorset's 2024-2027 strategy; with full document
     # identities the default reload brings its rows back beside the upload of the 2027-2030 strategy
     with engine.connect() as conn:

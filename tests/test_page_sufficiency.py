@@ -39,7 +39,7 @@ def test_south_west_plan(app_test, store, results):
     assert _metric(at, "Children in care") == f"{dem['children'].sum():,.0f}"
     headers = [h.value for h in at.header]
     for title in ("Demand by placement type", "Local supply and the gap", "Each council at 31 March 2028",
-                  "Transition-rate demand (SSDA903)", "Unit costs (RO3 2024-25)",
+                  "Transition-rate demand (SSDA903), by age band", "Unit costs (RO3 2024-25)",
                   "How well the method forecast 2022-2025", "Create or edit a scenario"):
         assert title in headers
     charts = at.get("vega_lite_chart")
@@ -74,6 +74,29 @@ def test_bcp_alone_with_a_scenario(app_test, store, results):
     assert "Scenario: A new 4-bed home in 2027." in at.warning[0].value
     homes = comp.set_index("placement type").loc["Children's homes (incl. secure)"]
     assert homes["gap in children (scenario)"] < homes["gap in children (baseline)"]
+
+
+def test_bcp_transition_demand_by_age_band(app_test, store, results):
+    """BCP's synthetic extract carries months of birth: the transition section is by age band,
+    labelled synthetic, and its bands are the plan's and add up to its all-ages total."""
+    at = app_test(PAGE).run()
+    at.radio(key="suff_scope").set_value("Council of interest").run()
+    assert not at.exception
+    assert "Transition-rate demand (SSDA903), by age band" in [h.value for h in at.header]
+    table = next(d.value for d in at.dataframe if "transition rates (SYNTHETIC extract)" in d.value.columns)
+    bands = table[table["age band"] != plan.ALL_AGES]
+    assert set(bands["age band"]) == {"under 1", "1 to 4", "5 to 9", "10 to 15", "16 and over"}
+    assert (bands["placement type"] == plan.ALL_TYPES).all() and set(bands["council"]) == {
+        "Bournemouth, Christchurch and Poole"}
+    expected = plan.build_plan(store, [BCP], label="Bournemouth, Christchurch and Poole", backtest_results=results)
+    by_age = expected.transition_by_age.set_index(["year", "age_band"])["children"]
+    shown = bands.set_index(["31 March", "age band"])["transition rates (SYNTHETIC extract)"]
+    assert shown.to_dict() == pytest.approx(by_age.round(0).to_dict())
+    total = expected.transition_by_type
+    total = total[(total["type"] == "total")].set_index("year")["children"]
+    assert by_age.groupby(level="year").sum().to_dict() == pytest.approx(total.to_dict())
+    captions = " ".join(c.value for c in at.caption)
+    assert "SYNTHETIC" in captions and "by age band" in captions and "from the month of birth" in captions
 
 
 def test_a_scenario_is_saved_from_the_page_and_shown(app_test, engine, signed_in):

@@ -51,3 +51,20 @@ def test_no_arc_of_fewer_than_five_children(store):
         assert (flows["children"] >= 5).all()
     raw = distance.arc_flows(uasc, suppress=False)
     assert privacy.small_counts_shown(raw) > 0  # the test would notice if suppression did nothing
+
+
+def test_months_of_birth_are_read_only_where_they_are_stored_or_banded():
+    """``birth_month`` (the month of birth kept from an SSDA903 header, regional.privacy) is named only
+    where it is stored, loaded or turned into age bands: no view, page, download, export or meeting
+    pack reads it, so none can show it."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    allowed = {"regional/models.py", "regional/importers/ssda903_derive.py", "regional/sufficiency/plan.py",
+               "regional/migrations/versions/0006_birth_month.py"}
+    files = [*root.glob("*.py"), *(root / "pages").glob("*.py"), *(root / "regional").rglob("*.py"),
+             *(root / "bench").glob("*.py")]
+    use = re.compile(r"""["']birth_month["']|\.birth_month\b|\bbirth_month\s*[:=]""")  # code, not prose
+    readers = {str(f.relative_to(root)) for f in files if use.search(f.read_text(encoding="utf-8"))}
+    assert readers == allowed

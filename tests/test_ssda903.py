@@ -267,3 +267,101 @@ def test_open_at_a_date():
     at = ssda903.open_at(episodes, date(2025, 3, 31))
     assert sorted(zip(at["child"], at["decom"])) == [("a", date(2025, 3, 31))]  # b ended that day; c not begun
     assert len(ssda903.open_at(episodes, date(2025, 3, 30))) == 2
+
+
+def _every_text_in(engine) -> str:
+    """Every cell of every table as text, gzipped blobs (a version's rows) unpacked, and the SQLite
+    file's own bytes: where a stored date of birth could hide."""
+    import gzip
+
+    from sqlalchemy import select as select_
+    from sqlmodel import SQLModel
+
+    parts = []
+    with engine.connect() as conn:
+        for name, table in SQLModel.metadata.tables.items():
+            for row in conn.execute(select_(table)):
+                for value in row:
+                    if isinstance(value, (bytes, memoryview)):
+                        raw = bytes(value)
+                        value = gzip.decompress(raw).decode("utf-8", "replace") if raw[:2] == b"\x1f\x8b" else raw.hex()
+                    parts.append(str(value))
+    parts.append(open(engine.url.database, "rb").read().decode("latin-1"))
+    return "\n".join(parts)
+
+
+def test_month_of_birth_is_stored_never_the_day(tmp_path, index, loaded_template):
+    """The header's DOB (DfE's dd/mm/yyyy) through the Data page's path keeps only its month: the
+    stored value is the first of the month and the day is nowhere in the database. No header row
+    (A3) or a DOB that is not a date (A2: reported by the header check) leaves it empty and the
+    episode still loads."""
+    engine = _fresh(loaded_template, tmp_path, "months.sqlite")
+    episodes = write(tmp_path / "episodes.csv", good_rows())
+    header = tmp_path / "header.csv"
+    header.write_text("CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nA1,1,17/07/2012,WBRI,,,\nA2,2,31/02/2011,WBRI,,,\n")
+    prepared = returns.prepare("ssda903", [episodes, header], engine, council="E06000058",
+                               display_name=["episodes.csv", "header.csv"])
+    assert prepared.errors.empty
+    assert set(prepared.detail.table_report["column"]) == {"DOB"}  # A2's DOB reported, not its episode refused
+    returns.submit("ssda903", None, engine, who="tester", prepared=prepared)
+    stored = db.read_table(engine, models.PlacementEpisodeUpload).sort_values("decom").reset_index(drop=True)
+    assert len(stored) == 3
+    months = pd.to_datetime(stored["birth_month"])
+    assert months.iloc[0] == pd.Timestamp("2012-07-01") and months.dropna().dt.day.eq(1).all()
+    assert months.iloc[1:].isna().all()
+    text = _every_text_in(engine)
+    assert "2012-07-01" in text  # the month is there (stored and in the version's rows) ...
+    for day in ("17/07/2012", "2012-07-17", "17-07-2012", "20120717", "31/02/2011"):
+        assert day not in text  # ... the day nowhere
+
+
+def test_an_uploaded_extract_with_months_runs_the_plan_by_age_band(tmp_path, loaded_template):
+    """A council's own multi-year extract with its header, through regional.returns: it replaces the
+    synthetic one in the plan, whose transition demand is then by age band and not synthetic."""
+    from regional.store import load_store
+    from regional.sufficiency import plan
+
+    engine = _fresh(loaded_template, tmp_path, "plan.sqlite")
+    rows, header = [], ["CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB"]
+    for i in range(40):  # in care from 2022 to the extract (31 March 2026): ages 3 to 16 at the start
+        child = f"P{i:02d}"
+        rows.append([child, "01/06/2022", "S", "C2", "N1", "U4" if i % 2 else "K2", "PR1" if i % 2 else "PR4",
+                     "", "", "", "BH1 1AA", "BH1 1AE", ""])
+        header.append(f"{child},1,{10 + i % 18:02d}/{1 + i % 12:02d}/{2006 + i % 14},WBRI,,,")
+    rows[0][7:10] = ["31/03/2026", "E11", ""]  # one leaves care on the extract's date (its latest date)
+    episodes = write(tmp_path / "episodes.csv", rows)
+    (tmp_path / "header.csv").write_text("\n".join(header) + "\n")
+    prepared = returns.prepare("ssda903", [episodes, tmp_path / "header.csv"], engine, council="E06000058",
+                               display_name=["episodes.csv", "header.csv"])
+    returns.submit("ssda903", None, engine, who="tester", prepared=prepared)
+    built = plan.build_plan(load_store(engine), ["E06000058"], label="BCP", horizon=2028,
+                            backtest_results=pd.DataFrame(columns=["area_code", "type", "method", "year", "horizon",
+                                                                   "forecast", "actual", "ape"]))
+    by_age = built.transition_by_age
+    assert len(by_age) and not by_age["synthetic"].any()
+    assert not built.transition["method"].str.contains("SYNTHETIC").any()
+    assert built.transition["method"].str.contains("by age band", regex=False).all()
+    assert by_age["age_band"].isin(["under 1", "1 to 4", "5 to 9", "10 to 15", "16 and over"]).all()
+    totals = built.transition_by_type[built.transition_by_type["type"] == "total"].set_index("year")["children"]
+    assert by_age.groupby("year")["children"].sum().to_dict() == pytest.approx(totals.to_dict())
+
+
+def test_months_never_show_in_a_preview_so_adding_only_a_header_is_unchanged(tmp_path, loaded_template):
+    """The month is not one of the figures a preview or version comparison shows (anyone can open the
+    Versions tab), so episodes sent again only to add the header are 'identical'; withdrawing the
+    earlier version and sending both files stores the months (as the template guide says)."""
+    engine = _fresh(loaded_template, tmp_path, "again.sqlite")
+    episodes = write(tmp_path / "episodes.csv", good_rows())
+    header = tmp_path / "header.csv"
+    header.write_text("CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nA1,1,17/07/2012,WBRI,,,\n")
+    first = returns.submit("ssda903", episodes, engine, who="tester", council="E06000058")
+    both = returns.prepare("ssda903", [episodes, header], engine, council="E06000058",
+                           display_name=["episodes.csv", "header.csv"])
+    assert "2012" not in returns.preview(both, engine).to_string()
+    again = returns.submit("ssda903", None, engine, who="tester", prepared=both)
+    assert again.unchanged
+    assert db.read_table(engine, models.PlacementEpisodeUpload)["birth_month"].isna().all()
+    returns.withdraw(first.version, engine, who="tester")
+    returns.submit("ssda903", None, engine, who="tester", prepared=both)
+    stored = db.read_table(engine, models.PlacementEpisodeUpload)
+    assert pd.to_datetime(stored["birth_month"]).dropna().tolist() == [pd.Timestamp("2012-07-01")]

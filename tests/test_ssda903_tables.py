@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import xml.etree.ElementTree as ET
+from datetime import date
 
 import pandas as pd
 import pytest
@@ -77,8 +78,14 @@ def test_xml_and_csv_of_the_same_return_import_the_same(shared_data, tmp_path, i
     a = ssda903.import_return([xml], index, council="E06000059")
     b = ssda903.import_return(paths, index, council="E06000059")
     columns = ["child", "decom", "dec", "place", "ls", "uasc", "short_break", "pl_distance", "distance_precision",
-               "pl_la", "distance_band"]
+               "pl_la", "distance_band", "birth_month"]
     pd.testing.assert_frame_equal(a.episodes[columns], b.episodes[columns])
+    # the header's DOB, in either form, kept as its month: the first child's, read from the XML itself
+    first = ET.parse(xml).getroot().find("CHILD/HEADER")
+    born = pd.Timestamp(first.find("DOB").text)
+    mine = a.episodes.loc[a.episodes["source_row"] == 1, "birth_month"].iloc[0]
+    assert mine == date(born.year, born.month, 1) and born.day != 1
+    assert pd.to_datetime(a.episodes["birth_month"]).dt.day.eq(1).all()
     assert a.findings[["rule", "child", "episode_start"]].equals(b.findings[["rule", "child", "episode_start"]])
     assert a.episodes["uasc"].sum() > 0
 
@@ -98,6 +105,16 @@ def test_sf_regional_tables_and_per_table_summary(shared_data, index):
         with_postcodes = sum(1 for r in csv.DictReader(handle) if r["LS"] in ("V3", "V4") and (r["HOME_POST"] or r["PL_POST"]))
     assert with_postcodes == 574  # short breaks that carried postcodes (rule 398)
     assert result.episodes.loc[result.episodes["short_break"], "pl_distance"].isna().all()
+    # months of birth joined by council and CHILD (three councils share one CHILD numbering)
+    raw = pd.read_csv(folder / "episodes.csv", dtype=str, keep_default_na=False)
+    header = pd.read_csv(folder / "header.csv", dtype=str).drop_duplicates(["LA", "CHILD"], keep="last")
+    dob = pd.to_datetime(header.set_index(["LA", "CHILD"])["DOB"])
+    rows = raw.iloc[result.episodes["source_row"].to_numpy() - 2]
+    expected = dob.reindex(pd.MultiIndex.from_frame(rows[["LA", "CHILD"]])).dt.to_period("M").dt.to_timestamp()
+    stored = pd.to_datetime(result.episodes["birth_month"])
+    assert stored.notna().sum() > 1000
+    assert (stored.to_numpy() == expected.to_numpy())[expected.notna().to_numpy()].all()
+    assert stored.isna().to_numpy().tolist() == expected.isna().to_numpy().tolist()
 
 
 def test_bad_tables_are_refused_row_by_row_and_hostile_xml_is_refused(tmp_path):

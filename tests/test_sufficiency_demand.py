@@ -151,7 +151,8 @@ def test_age_band_is_read_at_each_31_march():
     assert bands.tolist() == ["under 1", "1 to 4", "16 and over", demand.AGE_NOT_KNOWN]
 
 
-def test_transition_rates_by_age_band_count_ageing_leaving_and_entering_by_band():
+def aged_extract() -> tuple[list[dict], dict[str, str]]:
+    """Episodes and months of birth with known transitions by age band (worked out below)."""
     rows = [episode("seed", "2019-06-01", "2019-07-01", "Other")]
     births = {"seed": "2010-01-01"}
     # 5 children of 15 in in-house fostering at 31 March 2021: a year later 3 are 16 and still there,
@@ -166,6 +167,11 @@ def test_transition_rates_by_age_band_count_ageing_leaving_and_entering_by_band(
     for i in range(2):
         rows.append(episode(f"b{i}", "2021-10-01", None))
         births[f"b{i}"] = "2021-08-01"
+    return rows, births
+
+
+def test_transition_rates_by_age_band_count_ageing_leaving_and_entering_by_band():
+    rows, births = aged_extract()
     rates = demand.transition_rates(pd.DataFrame(rows), date(2022, 4, 30), births=pd.Series(births))
     m, sep = rates["matrix"], demand.BAND_SEP
     teen, older = f"10 to 15{sep}fostering_inhouse", f"16 and over{sep}fostering_inhouse"
@@ -195,10 +201,43 @@ def test_the_plan_splits_transitions_by_age_band_when_the_extract_keeps_dates_of
     rows += [episode(f"f{i}", "2020-06-01", None) for i in range(6)]
     eps = pd.DataFrame(rows).assign(area_code="A", extract_date=date(2022, 4, 30), synthetic=True, dataset="syn-a")
     without = plan.transition_frame(eps, [2023])
-    assert without["method"].str.contains("all ages (the extract holds no date of birth)", regex=False).all()
+    assert without["method"].str.contains("all ages (the extract holds no month of birth)", regex=False).all()
     assert without["method"].str.startswith("SYNTHETIC extract").all() and without["synthetic"].all()
-    with_dob = plan.transition_frame(eps.assign(dob=pd.Timestamp("2010-05-01")), [2023])
+    with_dob = plan.transition_frame(eps.assign(birth_month=pd.Timestamp("2010-05-01")), [2023])
     assert with_dob["method"].str.contains("by age band", regex=False).all()
     assert set(with_dob["type"]) <= {*demand.EPISODE_TYPES.values(), "total"}  # summed back to types
     total = with_dob[with_dob["type"] == "total"]["children"].iloc[0]
     assert total == pytest.approx(without[without["type"] == "total"]["children"].iloc[0])
+
+
+def test_the_plan_gives_known_counts_by_age_band_from_months_of_birth():
+    """The extract above through the plan: at 31 March 2023 the 2 babies are 1 to 4 and 2 new ones
+    enter under 1; of the 4 ten-year-olds in homes 1/6 reach 16 (3.33 stay 10 to 15); the 3
+    sixteen-year-olds half leave at 18 (1.5) and join the 0.67 from homes in 16 and over."""
+    from regional.sufficiency import plan
+
+    rows, births = aged_extract()
+    eps = pd.DataFrame(rows).assign(area_code="A", extract_date=date(2022, 4, 30), synthetic=False, dataset="upload")
+    eps["birth_month"] = eps["child"].map(births).map(date.fromisoformat)
+    frame = plan.transition_frame(eps, [2023])
+    bands = frame[frame["age_band"] != plan.ALL_AGES].set_index("age_band")["children"]
+    assert list(bands.index) == ["under 1", "1 to 4", "5 to 9", "10 to 15", "16 and over"]  # none 'not known'
+    assert bands.to_dict() == pytest.approx({"under 1": 2, "1 to 4": 2, "5 to 9": 0, "10 to 15": 4 * 5 / 6,
+                                             "16 and over": 1.5 + 4 / 6})
+    by_type = frame[(frame["age_band"] == plan.ALL_AGES) & (frame["type"] != "total")].set_index("type")["children"]
+    assert bands.sum() == pytest.approx(by_type.sum()) == pytest.approx(9.5)
+    assert (frame.loc[frame["age_band"] != plan.ALL_AGES, "type"] == "total").all()
+    # a child without a month of birth is counted as 'age not known', and the method says how many
+    eps.loc[eps["child"] == "n0", "birth_month"] = None
+    frame = plan.transition_frame(eps, [2023])
+    assert "1 children with none" in frame["method"].iloc[0]
+    assert frame.set_index("age_band").loc[demand.AGE_NOT_KNOWN, "children"] == pytest.approx(1.0)
+
+
+def test_month_of_birth_gives_the_same_age_band_at_31_march_as_the_day():
+    """Why month precision loses nothing here: the plan reads ages at 31 March, the month's last
+    day, so a birthday anywhere in March has passed; any other month is wholly before or after."""
+    days = pd.Series(pd.date_range("2004-01-01", "2023-03-31", freq="D"))
+    months = days.dt.to_period("M").dt.to_timestamp()
+    for year in (2021, 2022, 2023):
+        assert demand.age_band(days, date(year, 3, 31)).equals(demand.age_band(months, date(year, 3, 31)))

@@ -57,8 +57,45 @@ def test_generation_is_deterministic_and_matches_the_committed_files(tmp_path):
     assert first.equals(synthetic.generate(synthetic.BCP))
     assert not first.equals(synthetic.generate(synthetic.BCP, seed=1))
     synthetic.write_extracts(tmp_path)
-    for name in ["bcp.csv", "dorset.csv", "bnes.csv", "manifest.csv"]:
+    for name in ["bcp.csv", "dorset.csv", "bnes.csv", "manifest.csv", "bcp_header.csv", "dorset_header.csv",
+                 "bnes_header.csv"]:
         assert filecmp.cmp(tmp_path / name, synthetic.SYNTHETIC_DIR / name, shallow=False), name
+
+
+def test_months_of_birth_fit_the_episodes_and_leave_the_episodes_as_they_were(tmp_path, at_extract_date):
+    """Every child born (first of the month) on or before their first episode, under 18 at every
+    episode start and at the extract date; drawing the months takes nothing from the episodes'
+    random stream (the committed episode files, and so every distance figure, did not change)."""
+    episodes = ssda903.default_rows(AreaIndex(db.read_areas()), None)[models.PlacementEpisode]
+    assert episodes["birth_month"].notna().all()
+    born = pd.to_datetime(episodes["birth_month"])
+    assert born.dt.day.eq(1).all()
+    decom = pd.to_datetime(episodes["decom"])
+    first = decom.groupby(episodes["child"]).transform("min")
+    assert (born <= first).all()
+    assert (decom < born + pd.DateOffset(years=18)).all()
+    extract = pd.to_datetime(episodes["extract_date"])
+    assert (extract < born + pd.DateOffset(years=18)).all()
+    assert born.groupby(episodes["child"]).nunique().eq(1).all()  # one month per child
+    for council in synthetic.COUNCILS:
+        again = synthetic.birth_months(council, synthetic.generate(council))
+        assert again.equals(pd.read_csv(synthetic.SYNTHETIC_DIR / f"{council.key}_header.csv", dtype=str,
+                                        keep_default_na=False))
+
+
+def test_dorset_ages_match_its_published_age_split(at_extract_date):
+    """Dorset's strategy (end of October 2023, the extract's date): 281 of 465 (60%) teenagers,
+    "over 100" aged 5 to 12, 80% of unaccompanied children aged 16 or 17."""
+    dorset = at_extract_date["dorset"].drop_duplicates("child")
+    when = pd.Timestamp(synthetic.DORSET.extract_date)
+    born = pd.to_datetime(dorset["birth_month"])
+    age = when.year - born.dt.year - ((born.dt.month > when.month)).astype(int)
+    assert len(dorset) == 465
+    assert abs(pct(age >= 13) - 60) <= 3
+    assert ((age >= 5) & (age <= 12)).sum() > 100
+    uasc = dorset["uasc"].astype(bool)
+    assert abs(pct(age[uasc] >= 16) - 80) <= 10
+    assert (age[uasc] >= 13).all()
 
 
 def test_extracts_are_compact_outcode_level_and_pseudonymous():

@@ -17,6 +17,9 @@ years' returns and the latest return's version is kept. UASC comes from the UASC
 Privacy on load: CHILD is pseudonymised; full postcodes are not stored, only the outcode
 and sector of home and placement, the outcode centroid the map draws, and the derived
 fields (PL_DISTANCE, its precision, PL_LA, inside/outside the council, band, category).
+The header table's DOB is kept as its month only (``birth_month``, the first of the month:
+why, in :mod:`regional.privacy`); no header row or no readable DOB leaves it empty, and the
+row still loads (a DOB that is not a date is reported by the header table's check).
 """
 from __future__ import annotations
 
@@ -62,6 +65,30 @@ def parse_dates(text: pd.Series) -> pd.Series:
     iso = pd.to_datetime(t.str[:10].where(t.str.match(r"^\d{4}-\d{2}-\d{2}")), format="%Y-%m-%d", errors="coerce")
     uk = pd.to_datetime(t.where(t.str.match(r"^\d{1,2}/\d{1,2}/\d{4}$")), format="%d/%m/%Y", errors="coerce")
     return iso.fillna(uk)
+
+
+def month_of_birth(dob: pd.Series) -> pd.Series:
+    """Dates of birth (text, dd/mm/yyyy or ISO) reduced to the first of their month; NaT when not a date.
+    The day is dropped here, before anything is derived or stored (:mod:`regional.privacy`)."""
+    parsed = parse_dates(dob)
+    return parsed.dt.to_period("M").dt.to_timestamp()
+
+
+def birth_months(tables: ReturnTables, episodes: pd.DataFrame) -> pd.Series:
+    """Each episode's month of birth from the return's header table, by CHILD (and LA where both
+    tables carry one, as a multi-council extract does); the latest year's header row when a
+    multi-year extract repeats it. No header, no row or no readable DOB: NaT."""
+    none = pd.Series(pd.NaT, index=episodes.index, dtype="datetime64[ns]")
+    header = tables.table("header") if "header" in tables.tables else None
+    if header is None or header.empty or "DOB" not in header:
+        return none
+    header = header.assign(_month=month_of_birth(header["DOB"])).dropna(subset=["_month"])
+    if "YEAR" in header:
+        header = header.assign(_y=pd.to_numeric(header["YEAR"], errors="coerce")).sort_values("_y", kind="stable")
+    key = ["CHILD"] + (["LA"] if "LA" in header and "LA" in episodes else [])
+    months = header.drop_duplicates(key, keep="last").set_index(key)["_month"]
+    found = pd.MultiIndex.from_frame(episodes[key]) if len(key) > 1 else pd.Index(episodes["CHILD"])
+    return pd.Series(months.reindex(found).to_numpy(), index=episodes.index, dtype="datetime64[ns]")
 
 
 # --- validation -------------------------------------------------------------------------
@@ -272,6 +299,8 @@ def import_tables(tables: ReturnTables, index: AreaIndex, *, council: str | None
         uasc_children = uasc_children_of_return(tables)
     frame, report, summary = validate_episodes(raw.reset_index(drop=True), index, file=name, council=council,
                                                extract_date=extract_date, uasc_children=uasc_children)
+    months = birth_months(tables, frame)
+    frame["_birth_month"] = months.dt.date.astype(object).where(months.notna(), None)
     valid = frame[frame["ok"]]
     dataset = dataset or f"upload:{name}"
     episodes, rule_frame = derive_placements(valid, dataset=dataset, synthetic=synthetic,
@@ -336,7 +365,7 @@ def _findings_report(findings: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFram
 def read_manifest(folder: Path = SYNTHETIC_DIR) -> pd.DataFrame:
     path = Path(folder) / MANIFEST_FILE
     if not path.exists():
-        return pd.DataFrame(columns=["file", "area_code", "extract_date", "source_id", "title", "basis"])
+        return pd.DataFrame(columns=["file", "header", "area_code", "extract_date", "source_id", "title", "basis"])
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
@@ -347,15 +376,18 @@ def default_rows(index: AreaIndex, catalogue: pd.DataFrame) -> dict:
         return {}
     frames, sources = [], []
     for rec in manifest.itertuples(index=False):
-        result = import_episodes(SYNTHETIC_DIR / rec.file, index, extract_date=date.fromisoformat(rec.extract_date),
-                                 pseudonymise_children=False, synthetic=True, dataset=rec.source_id)
+        files = [rec.file] + ([rec.header] if getattr(rec, "header", "") else [])  # header: months of birth
+        result = import_return([SYNTHETIC_DIR / f for f in files], index, display_names=files,
+                               extract_date=date.fromisoformat(rec.extract_date), pseudonymise_children=False,
+                               synthetic=True, dataset=rec.source_id)
         if result.has_errors:
             first = result.errors.iloc[0]
             raise DataError(f"embedded synthetic extract is invalid: {first['problem']}", file=rec.file,
                             row=int(first["row"]), column=first["column"])
         frames.append(result.episodes.drop(columns=ROW_COLUMN))
         sources.append({"id": rec.source_id, "kind": "synthetic", "publisher": "Regional Care Benchmark (synthetic)",
-                        "title": rec.title, "edition": f"extract date {rec.extract_date}; file data/synthetic/{rec.file}",
+                        "title": rec.title, "edition": f"extract date {rec.extract_date}; file "
+                        + " and ".join(f"data/synthetic/{f}" for f in files),
                         "url": "", "licence": "Synthetic data generated by regional/synthetic.py; calibrated to "
                         "the council's published figures", "published": None})
     return {models.PlacementEpisode: pd.concat(frames, ignore_index=True), models.Source: pd.DataFrame(sources)}

@@ -23,7 +23,7 @@ from regional.importers.ssda903_spec import placement_categories, short_break_st
 
 #: Columns stored per episode (both the embedded and the uploaded table).
 STORED_COLUMNS = ["area_code", "child", "decom", "dec", "rne", "ls", "cin", "place", "place_provider", "rec",
-                  "reason_place_change", "urn", "uasc", "short_break", "collection_year", "home_outcode",
+                  "reason_place_change", "urn", "uasc", "birth_month", "short_break", "collection_year", "home_outcode",
                   "home_sector", "pl_outcode", "pl_sector", "home_lat", "home_lon", "pl_lat", "pl_lon", "pl_distance",
                   "distance_precision", "pl_la", "pl_la_name", "pl_la_method", "inside_la", "distance_band",
                   "placement_category", "placement_detail", "foster_type", "provider_type", "dataset",
@@ -56,7 +56,8 @@ def derive_placements(valid: pd.DataFrame, *, dataset: str, synthetic: bool, ext
         "decom": valid["_decom"].dt.date, "dec": valid["_dec"].dt.date.where(valid["_dec"].notna(), None),
         "rne": valid["RNE"], "ls": valid["LS"], "cin": valid["CIN"], "place": valid["PLACE"],
         "place_provider": valid["PLACE_PROVIDER"], "rec": valid["REC"],
-        "reason_place_change": valid["REASON_PLACE_CHANGE"], "urn": valid["URN"], "uasc": uasc, "short_break": short,
+        "reason_place_change": valid["REASON_PLACE_CHANGE"], "urn": valid["URN"], "uasc": uasc,
+        "birth_month": valid["_birth_month"] if "_birth_month" in valid else None, "short_break": short,
         "collection_year": valid["_cy"].astype(float).map(year_label),
         "home_outcode": text("home_outcode"), "home_sector": text("home_sector"),
         "pl_outcode": text("pl_outcode"), "pl_sector": text("pl_sector"),

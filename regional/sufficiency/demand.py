@@ -356,6 +356,18 @@ def by_type(projected: pd.DataFrame) -> pd.DataFrame:
     return out.groupby(["year", "type"], as_index=False, sort=False)["children"].sum()
 
 
+def by_age_band(projected: pd.DataFrame) -> pd.DataFrame:
+    """An age-band projection (states "band | type") summed to age bands, in the bands' order."""
+    states = projected["type"].str.split(BAND_SEP, regex=False, expand=True)
+    if states.shape[1] < 2:
+        return pd.DataFrame(columns=["year", "age_band", "children"])
+    out = projected.assign(age_band=states[0]).groupby(["year", "age_band"], as_index=False,
+                                                        sort=False)["children"].sum()
+    order = {label: i for i, (_, _, label) in enumerate(AGE_BANDS)} | {AGE_NOT_KNOWN: len(AGE_BANDS)}
+    return out.sort_values(["year", "age_band"], key=lambda c: c.map(order) if c.name == "age_band" else c,
+                           kind="stable").reset_index(drop=True)
+
+
 def project_transitions(rates: dict, years: list[int]) -> pd.DataFrame:
     """Roll the stock forward a year at a time: next = stock x matrix (staying in care) + entries."""
     matrix = rates["matrix"]

@@ -16,6 +16,8 @@ SUPPLIED = ["childrens_homes", "fostering_inhouse", "supported"]
 DEMAND_SOURCE = ("DfE children looked after at 31 March (cic_count; LAIT before 2021), DfE/LAIT % by placement type, "
                  "Ofsted LA foster places filled (LAIT), ONS child population 0-17")
 SYNTHETIC_WORD = "SYNTHETIC"
+#: Transition-rate rows: by placement type for all ages, or by age band for all types.
+ALL_AGES, ALL_TYPES = "all ages", "all types"
 
 
 @dataclass
@@ -45,6 +47,16 @@ class Plan:
         """Members whose placement mix is not published (suppressed): in the total, not in any type."""
         rows = self.demand[self.demand["type"].isin(TYPES) & self.demand["children"].isna()]
         return sorted(set(rows["area_code"]))
+
+    @property
+    def transition_by_type(self) -> pd.DataFrame:
+        """Transition-rate demand by placement type (all ages)."""
+        return self.transition[self.transition["age_band"] == ALL_AGES]
+
+    @property
+    def transition_by_age(self) -> pd.DataFrame:
+        """Transition-rate demand by age band (every type), for members with months of birth."""
+        return self.transition[self.transition["age_band"] != ALL_AGES]
 
     @property
     def group_gap(self) -> pd.DataFrame:
@@ -126,29 +138,43 @@ def demand_frame(inputs: pd.DataFrame, members: list[str], years: list[int], rat
 
 
 def transition_frame(episodes: pd.DataFrame, years: list[int]) -> pd.DataFrame:
-    """Transition-rate demand for members whose extract spans two or more years."""
+    """Transition-rate demand for members whose extract spans two or more years: by placement type
+    (``age_band`` "all ages"), and, where the episodes carry months of birth (``birth_month``), the
+    same projection by age band too (``type`` "total", every type of the band)."""
     parts = []
     for code, eps in episodes.groupby("area_code"):
         extract = pd.to_datetime(eps["extract_date"]).max()
         births = None
-        if "dob" in eps.columns and eps["dob"].notna().any():  # an extract that keeps dates of birth
-            births = eps.dropna(subset=["dob"]).drop_duplicates("child").set_index("child")["dob"]
+        if "birth_month" in eps.columns and eps["birth_month"].notna().any():  # an extract with months of birth
+            births = eps.dropna(subset=["birth_month"]).drop_duplicates("child").set_index("child")["birth_month"]
         rates = demand.transition_rates(eps, extract.date(), births=births)
         if rates is None:
             continue
         proj = demand.project_transitions(rates, years)
-        proj = demand.by_type(proj) if births is not None else proj
         synthetic = bool(eps["synthetic"].astype(bool).all())
         span = f"{rates['first']:%d %b %Y} to {rates['base']:%d %b %Y}, {rates['years']} year(s)"
         method = demand.TRANSITION_METHOD.format(span=span, base=rates["base"].year)
-        method += ("; by age band (under 1, 1-4, 5-9, 10-15, 16 and over, as Social Finance's demand model)"
-                   if births is not None else "; all ages (the extract holds no date of birth)")
+        if births is not None:
+            known = eps["child"].isin(births.index)
+            method += ("; by age band (under 1, 1-4, 5-9, 10-15, 16 and over, as Social Finance's demand model), "
+                       "from the month of birth"
+                       + ("" if known.all() else f" ({eps.loc[~known, 'child'].nunique()} children with none: "
+                                                 f"'{demand.AGE_NOT_KNOWN}')"))
+        else:
+            method += "; all ages (the extract holds no month of birth)"
         if synthetic:
             method = f"{SYNTHETIC_WORD} extract: " + method
-        total = proj.groupby("year", as_index=False)["children"].sum().assign(type="total")
-        parts.append(pd.concat([proj, total], ignore_index=True).assign(
+        by_type = demand.by_type(proj) if births is not None else proj
+        frames = [by_type.assign(age_band=ALL_AGES),
+                  by_type.groupby("year", as_index=False)["children"].sum().assign(type="total", age_band=ALL_AGES)]
+        if births is not None:
+            bands = demand.by_age_band(proj)
+            if not bands.loc[bands["age_band"] == demand.AGE_NOT_KNOWN, "children"].sum() > 0:
+                bands = bands[bands["age_band"] != demand.AGE_NOT_KNOWN]
+            frames.append(bands.assign(type="total"))
+        parts.append(pd.concat(frames, ignore_index=True).assign(
             area_code=code, method=method, synthetic=synthetic, source=", ".join(sorted(set(eps["dataset"])))))
-    cols = ["area_code", "year", "type", "children", "method", "source", "synthetic"]
+    cols = ["area_code", "year", "age_band", "type", "children", "method", "source", "synthetic"]
     return pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
 
 
@@ -259,8 +285,11 @@ def export_table(plan: Plan) -> pd.DataFrame:
 
     add(plan.demand, "demand", "children needing the type at 31 March", "children", "children",
         lambda r: r["method"], lambda r: r["source"], False, "low", "high")
-    add(plan.transition, "demand (transition rates)", "children needing the type at 31 March", "children", "children",
-        lambda r: r["method"], lambda r: r["source"], lambda r: bool(r["synthetic"]))
+    add(plan.transition_by_type, "demand (transition rates)", "children needing the type at 31 March", "children",
+        "children", lambda r: r["method"], lambda r: r["source"], lambda r: bool(r["synthetic"]))
+    for band, part in plan.transition_by_age.groupby("age_band", sort=False):
+        add(part, "demand (transition rates)", f"children in care aged {band} at 31 March (every type)", "children",
+            "children", lambda r: r["method"], lambda r: r["source"], lambda r: bool(r["synthetic"]))
     add(plan.supply, "supply", "local places", "places", "places", lambda r: r["basis"], lambda r: r["source"], False)
     add(plan.supply[plan.supply["type"] == "fostering_inhouse"], "supply", "in-house fostering households",
         "households", "households", lambda r: r["basis"] + f"; places per household {plan.pph_basis}",

@@ -142,23 +142,35 @@ def council_section(plan: Plan) -> Section:
 
 
 def transition_section(plan: Plan) -> Section:
-    """Transition-rate demand (SSDA903) beside the rate method for the same councils."""
+    """Transition-rate demand (SSDA903) beside the rate method for the same councils: by placement
+    type, and by age band where the extract holds months of birth."""
     t = plan.transition
+    title = "Transition-rate demand (SSDA903)"
     if t.empty:
-        return Section("transition", "Transition-rate demand (SSDA903)", t, t,
-                       "No member has an SSDA903 extract spanning two or more years.", "")
+        return Section("transition", title, t, t, "No member has an SSDA903 extract spanning two or more years.", "")
+    by_age = plan.transition_by_age
+    if len(by_age):
+        title += ", by age band" if set(by_age["area_code"]) == set(t["area_code"]) else ", by age band where known"
     rate = plan.demand[["area_code", "year", "type", "children"]].rename(columns={"children": "rate x population"})
-    both = t.merge(rate, on=["area_code", "year", "type"], how="left")
+    both = pd.concat([plan.transition_by_type.merge(rate, on=["area_code", "year", "type"], how="left"), by_age],
+                     ignore_index=True)
     both["council"] = both["area_code"].map(lambda c: plan.names.get(c, c))
-    both["type_label"] = both["type"].map(TYPE_LABELS)
+    both["type_label"] = np.where(both["age_band"] == plans.ALL_AGES, both["type"].map(TYPE_LABELS), plans.ALL_TYPES)
+    # each council and year: its age bands (youngest first), then its placement types
+    bands = {label: i for i, label in enumerate(by_age["age_band"].drop_duplicates())}
+    both["_order"] = both["age_band"].map(bands).fillna(len(bands))
+    both = both.sort_values(["council", "year", "_order"], kind="stable").drop(columns="_order").reset_index(drop=True)
     synthetic = bool(t["synthetic"].any())
-    table = _round(both[["council", "type_label", "year", "children", "rate x population"]]).rename(columns={
-        "type_label": "placement type", "year": "31 March",
+    columns = ["council", "age_band", "type_label", "year", "children", "rate x population"]
+    table = _round(both[columns]).rename(columns={
+        "age_band": "age band", "type_label": "placement type", "year": "31 March",
         "children": "transition rates (SYNTHETIC extract)" if synthetic else "transition rates"})
-    caption = (("SYNTHETIC: these extracts are generated to match the councils' published totals, not real children. "
-                if synthetic else "") + t["method"].iloc[0].replace("SYNTHETIC extract: ", "") + ".")
-    return Section("transition", "Transition-rate demand (SSDA903)", both, table, caption,
-                   ", ".join(sorted(set(t["source"]))), synthetic)
+    methods = t.drop_duplicates("area_code")
+    caption = ("SYNTHETIC: these extracts are generated to match the councils' published totals, not real children. "
+               if synthetic else "") + " ".join(
+        f"{plan.names.get(c, c)}: {m.replace(plans.SYNTHETIC_WORD + ' extract: ', '')}."
+        for c, m in zip(methods["area_code"], methods["method"]))
+    return Section("transition", title, both, table, caption, ", ".join(sorted(set(t["source"]))), synthetic)
 
 
 def costs_section(plan: Plan) -> Section:

@@ -40,7 +40,7 @@ def test_south_west_plan_in_chromium(page, base_url: str, plans) -> None:
     shown = headings(page)
     assert shown[0] == "Sufficiency plan"
     for heading in ("Demand by placement type", "Local supply and the gap", "Each council at 31 March 2028",
-                    "Transition-rate demand (SSDA903)", "How well the method forecast 2022-2025"):
+                    "Transition-rate demand (SSDA903), by age band", "How well the method forecast 2022-2025"):
         assert heading in shown, (heading, shown)
     text = main_text(page)
     assert sw.headline() in text and "SYNTHETIC" in text
@@ -56,6 +56,8 @@ def test_bcp_plan_and_scenario_in_chromium(page, base_url: str, plans) -> None:
     pick_radio(page, "Plan for", "Council of interest")
     assert bcp.headline() in main_text(page)
     assert metric(page, "Children in care") == _total(bcp)
+    assert "Transition-rate demand (SSDA903), by age band" in headings(page)  # the synthetic months of birth
+    full_page_screenshot(page, "sufficiency_plan_bcp_by_age_band")
     choose(page, "Scenario", "A new 4-bed home in 2027")
     assert "Scenario against the baseline, 31 March 2028" in headings(page)
     assert "Scenario: A new 4-bed home in 2027." in main_text(page)
