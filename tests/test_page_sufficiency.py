@@ -97,6 +97,9 @@ def test_bcp_transition_demand_by_age_band(app_test, store, results):
     assert by_age.groupby(level="year").sum().to_dict() == pytest.approx(total.to_dict())
     captions = " ".join(c.value for c in at.caption)
     assert "SYNTHETIC" in captions and "by age band" in captions and "from the month of birth" in captions
+    # no empty cell reads "None": the rate method has no age bands, and says so
+    assert (bands["rate x population"] == "not made by age").all()
+    assert not table.isna().any().any() and not table.astype(str).isin(["None", "nan"]).any().any()
 
 
 def test_a_scenario_is_saved_from_the_page_and_shown(app_test, engine, signed_in):

@@ -162,7 +162,12 @@ def transition_section(plan: Plan) -> Section:
     both = both.sort_values(["council", "year", "_order"], kind="stable").drop(columns="_order").reset_index(drop=True)
     synthetic = bool(t["synthetic"].any())
     columns = ["council", "age_band", "type_label", "year", "children", "rate x population"]
-    table = _round(both[columns]).rename(columns={
+    table = _round(both[columns])
+    # The rate method projects placement types, not ages: an age-band row has no figure beside it to show.
+    by_band = table["age_band"] != plans.ALL_AGES
+    table["rate x population"] = [("not made by age" if band else "not known") if pd.isna(v) else f"{v:,.0f}"
+                                  for v, band in zip(table["rate x population"], by_band)]
+    table = table.rename(columns={
         "age_band": "age band", "type_label": "placement type", "year": "31 March",
         "children": "transition rates (SYNTHETIC extract)" if synthetic else "transition rates"})
     methods = t.drop_duplicates("area_code")
