@@ -207,11 +207,14 @@ def figure_counts(page) -> dict:
 
 
 def open_page(page, base_url: str, path: Path) -> None:
-    """Go to a page and wait until its title is up, its script has finished and its figures are drawn."""
+    """Go to a page and wait until its title is up, its script has finished and its figures are drawn.
+    Twice: a first visit can rerun once the URL's parameters are written, and a page caught between
+    the two runs (idle for a moment, its later charts not yet sent) is not finished."""
     page.goto(f"{base_url}/{url_path(path)}", wait_until="domcontentloaded")
     page.wait_for_selector(f"{MAIN} h1", timeout=LOAD_TIMEOUT_MS)
-    wait_until_idle(page)
-    wait_for_drawn(page)
+    for _ in range(2):
+        wait_until_idle(page)
+        wait_for_drawn(page)
 
 
 def choose(page, label: str, option: str) -> None:
