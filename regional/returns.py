@@ -28,7 +28,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Date, DateTime, Engine, Integer, delete, func, insert, select
+from sqlalchemy import Date, DateTime, Engine, Integer, delete, func, select
 from sqlmodel import Session
 
 from regional import db, models
