@@ -406,11 +406,8 @@ async def first_load(base_url: str) -> float:
 
 def write_results(table: str) -> None:
     """Replace the browser section of bench/results.md (the rest is python -m bench's)."""
-    old = RESULTS.read_text() if RESULTS.exists() else ""
+    from bench.blocks import replace_block
+
     block = (f"{START}\n## In the browser (Chromium), {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n\n"
              f"`python -m bench browser`: {__doc__.splitlines()[0].split(': ', 1)[1]}\n\n{table}\n{END}")
-    if START in old and END in old:
-        new = old.split(START)[0] + block + old.split(END, 1)[1]
-    else:
-        new = old.rstrip() + "\n\n" + block + "\n"
-    RESULTS.write_text(new)
+    replace_block(RESULTS, START, END, block)
