@@ -257,7 +257,11 @@ def _prepared(page: str, version: str, selection_key: tuple[str, str, str], choi
     store = get_store()
     view = VIEWS[page]
     sel = Selection.from_dict(store, dict(zip(("group", "council", "model"), selection_key)))
-    return view.prepare(store, sel, view.Choices(**dict(choices)))
+    sections = view.prepare(store, sel, view.Choices(**dict(choices)))
+    for section in sections:  # kept with the sections, not hashed again on every run
+        if section.chart:
+            section.chart_key()
+    return sections
 
 
 @st.cache_data(show_spinner=False, max_entries=512)

@@ -122,8 +122,8 @@ def test_chart_key_follows_what_the_chart_draws_not_the_choices(store):
     assert [s.chart_key() for s in base] == [s.chart_key() for s in again]
     rank = next(s for s in base if s.key.startswith("cic_rank"))
     column = rank.frame.select_dtypes("number").columns[0]
-    rank.frame = rank.frame.assign(**{column: rank.frame[column] + 1})
-    assert rank.chart_key() != next(s for s in again if s.key == rank.key).chart_key()
+    moved = dataclasses.replace(rank, frame=rank.frame.assign(**{column: rank.frame[column] + 1}))
+    assert moved.chart_key() != rank.chart_key() == next(s for s in again if s.key == rank.key).chart_key()
 
 
 def _content(sections) -> list[tuple]:
