@@ -274,6 +274,10 @@ def main(argv: list[str] | None = None) -> int:
         from bench import browser
 
         return browser.main()
+    if argv[:1] == ["sessions"]:  # python -m bench sessions: many users at once, the server alone
+        from bench import sessions
+
+        return sessions.main()
     if argv[:1] == ["distance"]:  # one line: PL_DISTANCE three ways (bench/distance.py)
         from bench import distance as distance_bench
 
