@@ -231,3 +231,28 @@ def test_a_planned_opening_without_a_base_figure_is_named_not_counted(own_engine
     rows = supply.supported(load_store(own_engine), [TORBAY], [2028]).iloc[0]
     assert rows["status"] == "not known" and np.isnan(rows["places"])
     assert "1 planned change(s) returned but not counted: no base figure" in rows["basis"]
+
+
+def test_the_default_data_holds_the_homes_dorsets_strategy_opens_and_closes(store):
+    """Dorset's 2024-27 strategy: The Cherries (9 places) closes and Chestnut House (5) opens from early
+    2024, after Dorset's own count of 31 places (October 2023), so the plan has 4 fewer places than the
+    count and the register's trend alone would give; BCP's home of March 2024 is before its count."""
+    dorset, bcp, years = "E06000059", "E06000058", [2026, 2027, 2028]
+    rows = supply.childrens_homes(store, [dorset], years)
+    trend = float(supply._net_places_per_year(store, [dorset]).get(dorset, 0.0))
+    assert rows["places"].tolist() == pytest.approx(list(supply.project_places(31.0, 2023, trend, years) - 4))
+    basis = rows["basis"].iloc[0]
+    assert "-9 The Cherries (closes 31 March 2024, planned" in basis and "+5 Chestnut House" in basis
+    assert "Placement Sufficiency Strategy" in " ".join(store.table(models.Source).query(
+        "id in @ids", local_dict={"ids": rows["source"].iloc[0].split("; ")})["title"])
+    assert "1 change(s) dated before the base count, already in it" in supply.childrens_homes(
+        store, [bcp], years)["basis"].iloc[0]
+
+
+def test_changes_all_before_the_base_count_are_said_to_be_in_it():
+    changes = pd.DataFrame({"period": pd.to_datetime(["2022-12-01"]), "from_year": [2023], "change": ["open"],
+                            "beds": [2], "signed_beds": [2.0], "setting_name": ["Old"], "stage": "",
+                            "source_id": "s"})
+    places, words, ids = supply.add_planned(np.array([30.0, 30.0]), [2026, 2027], changes, pd.Timestamp("2023-03-31"))
+    assert places.tolist() == [30.0, 30.0] and ids == []
+    assert words == "planned homes (council's return): 1 change(s) dated before the base count, already in it"

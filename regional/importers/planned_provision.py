@@ -16,13 +16,16 @@ from pathlib import Path
 
 import pandas as pd
 
+from regional import models
 from regional.authorities import AreaIndex
 from regional.errors import DataError
 from regional.importers import values
 from regional.importers.council_return import published_date, read_template, validate_rows
 from regional.importers.local_provision import document_sources
 from regional.importers.local_provision import SETTING_TYPES, setting_key
+from regional.settings import DATA_DIR
 
+DEFAULT_DIR = DATA_DIR / "planned_provision"
 REQUIRED = ["council", "setting_type", "change", "beds", "opens"]
 OPTIONAL = ["setting_name", "stage", "document", "section", "published", "note"]
 CHANGES = {"open": "open", "opens": "open", "opening": "open", "new": "open", "close": "close", "closes": "close",
@@ -93,3 +96,16 @@ def _line(rec: dict, row: int, name: str, areas: AreaIndex) -> dict:
             "section": texts["section"], "note": texts["note"],
             "document": texts["document"] or f"Planned homes return {name}",
             "published": published_date(rec, fail), "row": row}
+
+
+def default_rows(index: AreaIndex, catalogue: pd.DataFrame) -> dict:
+    """The homes the councils' published documents say will open or close (data/planned_provision)."""
+    lines, sources = [], []
+    for path in sorted(DEFAULT_DIR.glob("*.csv")):
+        part, part_sources = read_planned_provision(path, index)
+        lines.append(part)
+        sources.append(part_sources)
+    if not lines:
+        return {models.PlannedProvision: pd.DataFrame(columns=ROW_COLUMNS)}
+    return {models.PlannedProvision: pd.concat(lines, ignore_index=True),
+            models.Source: pd.concat(sources, ignore_index=True).drop_duplicates("id")}

@@ -55,7 +55,8 @@ def add_planned(places: np.ndarray, years: list[int], changes: pd.DataFrame, bas
     the words saying which changes counted, and the source ids they came from."""
     later = changes[changes["period"] > pd.Timestamp(base_date)]
     if later.empty:
-        return places, "", []
+        return places, (f"planned homes (council's return): {len(changes)} change(s) dated before the base count, "
+                        "already in it" if len(changes) else ""), []
     years_arr = np.asarray(years)
     out = np.asarray(places, dtype=float).copy()
     words = []
