@@ -290,6 +290,25 @@ def stock_at(episodes: pd.DataFrame, when: date, births: pd.Series | None = None
     return bands + BAND_SEP + types
 
 
+def extract_episodes(store: Store, codes: list[str] | None = None) -> pd.DataFrame:
+    """The stored SSDA903 episodes (embedded extracts and councils' uploads, an upload preferred
+    over the embedded extract of the same council), for ``codes`` or every council with one."""
+    from regional import distance, models
+
+    frames = [store.table(models.PlacementEpisode), store.table(models.PlacementEpisodeUpload)]
+    episodes = distance.prefer_uploads(pd.concat([f for f in frames if len(f)], ignore_index=True)
+                                       if any(len(f) for f in frames) else frames[0])
+    return episodes if codes is None else episodes[episodes["area_code"].isin(codes)]
+
+
+def births_of(episodes: pd.DataFrame) -> pd.Series | None:
+    """Month of birth by child where the extract stores it (``birth_month``); None when it holds none,
+    so the transition rates are for all ages."""
+    if "birth_month" not in episodes.columns or not episodes["birth_month"].notna().any():
+        return None
+    return episodes.dropna(subset=["birth_month"]).drop_duplicates("child").set_index("child")["birth_month"]
+
+
 def snapshot_dates(episodes: pd.DataFrame, extract_date: date, *, pairs: int = 3) -> list[date]:
     """31 Marches at least a year after the extract's first episode, up to its date; the last ``pairs`` + 1."""
     first = pd.to_datetime(episodes["decom"]).min()
