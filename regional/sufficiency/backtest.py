@@ -102,14 +102,41 @@ def interval_ratios(results: pd.DataFrame, method: str | None = "trend", *, min_
     return out.reset_index()
 
 
-def _usable(ratios: pd.DataFrame, type_: str, min_points: int) -> pd.DataFrame:
-    rows = ratios[ratios["type"] == type_]
-    return rows[rows["n"] >= min_points] if "n" in rows else rows
+def _entries(ratios: pd.DataFrame) -> dict[str, list[tuple[int, float, float, int]]]:
+    """Per type: (horizon, low, high, n) for every horizon tested, shortest first; one pass over the
+    frame, so a table of every type and horizon costs no filtering each."""
+    n = ratios["n"] if "n" in ratios else pd.Series(np.iinfo(np.int64).max, index=ratios.index)
+    out: dict[str, list] = {}
+    for t, h, lo, hi, k in zip(ratios["type"], ratios["horizon"], ratios["low"], ratios["high"], n):
+        out.setdefault(t, []).append((int(h), float(lo), float(hi), int(k)))
+    return {t: sorted(rows) for t, rows in out.items()}
 
 
 def _widened(value: float, scale: float) -> float:
     with np.errstate(divide="ignore"):  # a ratio of 0 (nobody in the type when some were forecast) stays 0
         return float(np.exp(np.log(value) * scale))
+
+
+def _pick(every: list[tuple[int, float, float, int]], horizon: int, min_points: int) -> tuple[float, float, str]:
+    """The range multipliers for one type's ``every`` horizon and where they come from (see ratios_for)."""
+    nan = float("nan")
+    if horizon < 1:
+        return nan, nan, "not known: not a year ahead"
+    if not every:
+        return nan, nan, "not known: no backtest point for this type"
+    usable = [e for e in every if e[3] >= min_points]
+    if not usable:
+        return nan, nan, (f"not known: at most {max(e[3] for e in every)} backtest point(s) for this type at any "
+                          f"horizon, fewer than the {min_points} a percentile needs")
+    for h, low, high, n in usable:
+        if h == horizon:
+            return low, high, f"{n} backtest points {horizon} year(s) ahead"
+        if h > horizon:  # the next longer horizon with enough, as it is
+            return low, high, f"too few points {horizon} year(s) ahead: taken from {h} years ahead ({n} points)"
+    h, low, high, n = usable[-1]
+    scale = np.sqrt(horizon / h)
+    return _widened(low, scale), _widened(high, scale), (
+        f"{h} year(s) ahead ({n} points; the longest with {min_points} or more) widened by sqrt({horizon}/{h})")
 
 
 def ratios_for(ratios: pd.DataFrame, type_: str, horizon: int, *,
@@ -118,52 +145,22 @@ def ratios_for(ratios: pd.DataFrame, type_: str, horizon: int, *,
     backtest points. Beyond the longest such horizon, its log-spread is widened by
     sqrt(horizon / longest); a shorter horizon with too few takes the next longer one's as it is
     (a longer horizon's range is no narrower). NaN when the type has no horizon with enough."""
-    rows = _usable(ratios, type_, min_points)
-    if rows.empty or horizon < 1:
-        return float("nan"), float("nan")
-    if horizon in set(rows["horizon"]):
-        hit = rows[rows["horizon"] == horizon].iloc[0]
-        return float(hit["low"]), float(hit["high"])
-    longer = rows[rows["horizon"] > horizon].sort_values("horizon")
-    if len(longer):
-        return float(longer["low"].iloc[0]), float(longer["high"].iloc[0])
-    longest = rows.sort_values("horizon").iloc[-1]
-    scale = np.sqrt(horizon / float(longest["horizon"]))
-    return _widened(longest["low"], scale), _widened(longest["high"], scale)
+    low, high, _ = _pick(_entries(ratios[ratios["type"] == type_]).get(type_, []), horizon, min_points)
+    return low, high
 
 
 def range_note(ratios: pd.DataFrame, type_: str, horizon: int, *, min_points: int = MIN_POINTS) -> str:
     """Where :func:`ratios_for`'s range for a type and horizon comes from, or why there is none."""
-    every = ratios[ratios["type"] == type_]
-    rows = _usable(ratios, type_, min_points)
-    if horizon < 1:
-        return "not known: not a year ahead"
-    if every.empty:
-        return "not known: no backtest point for this type"
-    if rows.empty:
-        return (f"not known: at most {int(every['n'].max())} backtest point(s) for this type at any horizon, "
-                f"fewer than the {min_points} a percentile needs")
-    if horizon in set(rows["horizon"]):
-        n = int(rows.loc[rows["horizon"] == horizon, "n"].iloc[0])
-        return f"{n} backtest points {horizon} year(s) ahead"
-    longer = rows[rows["horizon"] > horizon].sort_values("horizon")
-    if len(longer):
-        return (f"too few points {horizon} year(s) ahead: taken from {int(longer['horizon'].iloc[0])} years ahead "
-                f"({int(longer['n'].iloc[0])} points)")
-    longest = rows.sort_values("horizon").iloc[-1]
-    return (f"{int(longest['horizon'])} year(s) ahead ({int(longest['n'])} points; the longest with {min_points} "
-            f"or more) widened by sqrt({horizon}/{int(longest['horizon'])})")
+    return _pick(_entries(ratios[ratios["type"] == type_]).get(type_, []), horizon, min_points)[2]
 
 
 def ratio_table(ratios: pd.DataFrame, horizons: list[int], types: list[str] | None = None, *,
                 min_points: int = MIN_POINTS) -> pd.DataFrame:
     """:func:`ratios_for` for every type (or ``types``) and the horizons given, with
     :func:`range_note`, as a table to merge on."""
-    types = sorted(ratios["type"].unique()) if types is None else types
-    rows = [{"type": t, "horizon": int(h),
-             **dict(zip(("low", "high"), ratios_for(ratios, t, int(h), min_points=min_points))),
-             "range_note": range_note(ratios, t, int(h), min_points=min_points)}
-            for t in types for h in horizons]
+    entries = _entries(ratios)
+    types = sorted(entries) if types is None else types
+    rows = [(t, int(h), *_pick(entries.get(t, []), int(h), min_points)) for t in types for h in horizons]
     return pd.DataFrame(rows, columns=["type", "horizon", "low", "high", "range_note"])
 
 
@@ -273,3 +270,8 @@ def in_extracts(store: Store) -> pd.DataFrame:
     """:func:`extract_run` for every council with an extract in the store, kept with the Store (one
     data version), as the page builds the plan on every visit."""
     return store.memo(("sufficiency_transition_backtest",), lambda: extract_run(demand.extract_episodes(store)))
+
+
+def in_extracts_ratios(store: Store) -> pd.DataFrame:
+    """:func:`transition_ratios` of :func:`in_extracts`, kept with the Store likewise."""
+    return store.memo(("sufficiency_transition_ratios",), lambda: transition_ratios(in_extracts(store)))

@@ -194,18 +194,18 @@ def transition_frame(episodes: pd.DataFrame, years: list[int], ratios: pd.DataFr
             if not bands.loc[bands["age_band"] == demand.AGE_NOT_KNOWN, "children"].sum() > 0:
                 bands = bands[bands["age_band"] != demand.AGE_NOT_KNOWN]
             frames.append(bands.assign(type="total"))
-        rows = pd.concat(frames, ignore_index=True)
-        rows["horizon"] = rows["year"] - rates["base"].year
-        rows["range_type"] = np.where(rows["age_band"] == ALL_AGES, rows["type"],
-                                      rows["age_band"].map(backtest.band_type))
-        rows = _with_range(rows, ratios)
         if range_words:
             method += "; " + range_words
-        parts.append(rows.assign(area_code=code, method=method, synthetic=synthetic,
-                                 source=", ".join(sorted(set(eps["dataset"])))))
+        parts.append(pd.concat(frames, ignore_index=True).assign(
+            area_code=code, method=method, synthetic=synthetic, source=", ".join(sorted(set(eps["dataset"]))),
+            horizon=lambda f, base=rates["base"].year: f["year"] - base))
     cols = ["area_code", "year", "age_band", "type", "children", "low", "high", "range_note", "method", "source",
             "synthetic"]
-    return pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
+    if not parts:
+        return pd.DataFrame(columns=cols)
+    rows = pd.concat(parts, ignore_index=True)
+    rows["range_type"] = np.where(rows["age_band"] == ALL_AGES, rows["type"], rows["age_band"].map(backtest.band_type))
+    return _with_range(rows, ratios)[cols]
 
 
 def _with_range(rows: pd.DataFrame, ratios: pd.DataFrame | None) -> pd.DataFrame:
@@ -234,9 +234,12 @@ def build_plan(store: Store, members: list[str], *, label: str, horizon: int = D
     ratios = backtest.interval_ratios(results, rate)
     base_demand = demand_frame(inputs, members, years, ratios, rate, loaded_projection(store, members))
     episodes = _episodes(store, members)
-    extract_results = backtest.in_extracts(store) if transition_results is None else transition_results
+    if transition_results is None:
+        extract_results, extract_ratios = backtest.in_extracts(store), backtest.in_extracts_ratios(store)
+    else:
+        extract_results, extract_ratios = transition_results, backtest.transition_ratios(transition_results)
     range_words = transition_range_words(extract_results, names)
-    trans = transition_frame(episodes, years, backtest.transition_ratios(extract_results), range_words)
+    trans = transition_frame(episodes, years, extract_ratios, range_words)
     pph, pph_basis = supply.places_per_household(store, members)
     base_supply = supply.local_supply(store, members, years, (pph, pph_basis))
     dem = apply_demand(base_demand, scenario)
