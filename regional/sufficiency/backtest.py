@@ -180,12 +180,14 @@ def band_type(band: str) -> str:
     return f"{band}{demand.BAND_SEP}total"
 
 
-def transition_run(episodes: pd.DataFrame, births: pd.Series | None, fit: list, test: list) -> pd.DataFrame:
+def transition_run(episodes: pd.DataFrame, births: pd.Series | None, fit: list, test: list,
+                   stocks: dict | None = None) -> pd.DataFrame:
     """Transition-rate forecasts (by age band where ``births`` is given, and all ages) from the 31 Marches
     in ``fit`` against each council's children in care at the 31 Marches in ``test``, beside the naive
     forecast (the stock at the last fitted 31 March carried forward), in the same run; one row per
     council, type (and ``total``; by age band also each band's children, type :func:`band_type`), year
-    and method, as :func:`run`."""
+    and method, as :func:`run`. ``stocks``: a dict the children in care at each date are kept in, to
+    share between runs on the same episodes (a rolling-origin backtest's origins)."""
     rows = []
     base = fit[-1]
     years = [t.year for t in test]
@@ -204,11 +206,19 @@ def transition_run(episodes: pd.DataFrame, births: pd.Series | None, fit: list, 
         return pd.concat([out, bands.set_index(bands["age_band"].map(band_type))["children"]]) if len(bands) else out
 
     variants = ((BY_AGE, births), (ALL_AGES, None)) if births is not None else ((ALL_AGES, None),)
+    held = {} if stocks is None else stocks
     for code, eps in episodes.groupby("area_code"):
-        actual = {t: counts(demand.stock_at(eps, t, births)) for t in test}
-        forecasts = {"naive": {y: counts(demand.stock_at(eps, base, births)) for y in years}}
+        def stock(when, b: pd.Series | None, eps=eps, code=code) -> pd.Series:
+            """demand.stock_at, each council, date and variant once (every origin asks for the same 31 Marches)."""
+            key = (code, when, b is not None)
+            if key not in held:
+                held[key] = demand.stock_at(eps, when, b)
+            return held[key]
+
+        actual = {t: counts(stock(t, births)) for t in test}
+        forecasts = {"naive": {y: counts(stock(base, births)) for y in years}}
         for method, b in variants:
-            rates = demand.transition_rates(eps, base, births=b, dates=fit)
+            rates = demand.transition_rates(eps, base, births=b, dates=fit, stock_of=lambda d, b=b: stock(d, b))
             proj = demand.project_transitions(rates, years)
             forecasts[method] = {y: projected(proj, y) for y in years}
         for method, per_year in forecasts.items():
@@ -251,8 +261,9 @@ def extract_run(episodes: pd.DataFrame, *, pairs: int = 3) -> pd.DataFrame:
         births = demand.births_of(eps)
         extract = pd.to_datetime(eps["extract_date"]).max().date()
         synthetic = bool(eps["synthetic"].astype(bool).all()) if "synthetic" in eps else False
+        stocks: dict = {}
         for fit, test in rolling_origins(eps, extract, pairs=pairs):
-            parts.append(transition_run(eps, births, fit, test).assign(
+            parts.append(transition_run(eps, births, fit, test, stocks).assign(
                 origin=fit[-1].year, variant=BY_AGE if births is not None else ALL_AGES, synthetic=synthetic))
     return pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
 
