@@ -22,6 +22,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from regional import distance, models
 from regional.store import Store
 from regional.sufficiency import BASE_TYPES
 
@@ -294,8 +295,6 @@ def stock_at(episodes: pd.DataFrame, when: date, births: pd.Series | None = None
 def extract_episodes(store: Store, codes: list[str] | None = None) -> pd.DataFrame:
     """The stored SSDA903 episodes (embedded extracts and councils' uploads, an upload preferred
     over the embedded extract of the same council), for ``codes`` or every council with one."""
-    from regional import distance, models
-
     frames = [store.table(models.PlacementEpisode), store.table(models.PlacementEpisodeUpload)]
     episodes = distance.prefer_uploads(pd.concat([f for f in frames if len(f)], ignore_index=True)
                                        if any(len(f) for f in frames) else frames[0])
