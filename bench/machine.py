@@ -48,5 +48,5 @@ def describe() -> dict[str, str]:
         "load average (1/5/15 min) when written": " / ".join(f"{x:.1f}" for x in os.getloadavg()),
         "libraries": ", ".join(f"{p} {_version(p)}" for p in
                                ("pandas", "numpy", "pyarrow", "SQLAlchemy", "sqlmodel", "streamlit", "altair",
-                                "pydeck", "pyproj")) + f", SQLite {sqlite3.sqlite_version}",
+                                "pyproj")) + f", SQLite {sqlite3.sqlite_version}",
     }

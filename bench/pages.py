@@ -31,12 +31,10 @@ def selections(store: Store) -> list[tuple[str, Selection]]:
 
 
 def render_section(section: Section) -> int:
-    """Build the section's chart and serialise it as Streamlit does (Vega-Lite JSON, deck JSON); the size."""
+    """Build the section's chart (maps too: they are Vega-Lite) and serialise it as Streamlit does; the size."""
     chart = section.build_chart()
     if chart is None:
         return 0
-    if section.is_map:
-        return len(chart.to_json())
     return len(str(chart.to_dict()))
 
 

@@ -1,14 +1,18 @@
-"""pydeck map builders: a frame in, a Deck out. No external tiles: the map draws
-council boundaries itself (``map_provider=None``, no ``map_style``), so a page
-makes no request outside the machine."""
+"""Council maps as Vega-Lite charts (Altair): a frame in, a chart out.
+
+Drawn by the browser's 2-D canvas like every other chart, not by WebGL: the deck.gl maps these
+replace cost 2-4 s of software WebGL (SwiftShader) on every visit on a machine without a GPU
+(Chromium traces on this project's 2-core test machine, 26 Nov 2026). Being Vega-Lite, a map is plain data like any chart: cached by what it draws, and
+drawn into the meeting pack by the same renderer. No external tiles: the map draws council
+boundaries itself, so a page makes no request outside the machine."""
 from __future__ import annotations
 
 import copy
-import json
 import math
 
+import altair as alt
+import numpy as np
 import pandas as pd
-import pydeck as pdk
 
 #: Viridis in five classes (colour-vision safe, no grey in it), low -> high, with names for the legend.
 CLASSES = [((68, 1, 84), "dark purple"), ((59, 82, 139), "blue"), ((33, 145, 140), "teal"),
@@ -18,34 +22,17 @@ NO_DATA = (235, 235, 235)
 OUTLINE = (120, 120, 120)
 MEMBER_OUTLINE = (0, 0, 0)  # group members: black and thicker than the grey of other councils
 HIGHLIGHT_OUTLINE = (213, 94, 0)
+#: Outline widths in pixels: other councils, group members, the council of interest.
+LINE_WIDTHS = (0.4, 1.2, 2.6)
+WIDTH, HEIGHT = 700, 560
+#: A map's extent: west, south, east, north (degrees). None: all of England.
+Extent = tuple[float, float, float, float]
 
 
-def to_compact_json(deck: pdk.Deck) -> str:
-    """The map as JSON without pydeck's two-space indentation, which made the council map 1.2 MB
-    on every rerun instead of 250 kB. Table data in layers becomes records first (pydeck cannot
-    serialise pandas 3 frames, which is why Streamlit converts them too)."""
-    from pydeck.bindings.json_tools import default_serialize
-
-    for layer in deck.layers:
-        if isinstance(getattr(layer, "data", None), pd.DataFrame):
-            layer.data = layer.data.to_dict("records")
-    return json.dumps(deck, sort_keys=True, default=default_serialize, separators=(",", ":"))
-
-
-class SerialisedDeck(pdk.Deck):
-    """A map already turned into JSON (plain data, cacheable across sessions): ``st.pydeck_chart``
-    takes it like any Deck and sends the stored text, with the original's tooltip."""
-
-    def __init__(self, spec: str, tooltip: dict | bool | None = None) -> None:
-        super().__init__(layers=[], map_provider=None, tooltip=tooltip if tooltip is not None else True)
-        self._spec = spec
-
-    def to_json(self) -> str:
-        return self._spec
-
-    @classmethod
-    def of(cls, deck: pdk.Deck) -> "SerialisedDeck":
-        return cls(to_compact_json(deck), getattr(deck, "_tooltip", None))
+def css(colour) -> str:
+    """[r, g, b] or [r, g, b, a (0-255)] as a CSS colour Vega draws."""
+    r, g, b, *a = [int(c) for c in colour]
+    return f"rgba({r},{g},{b},{round(a[0] / 255, 3) if a else 1})"
 
 
 def class_breaks(values: pd.Series, steps: int = len(CLASSES)) -> list[float]:
@@ -78,7 +65,8 @@ def ramp_colour(value: float | None, edges: list[float]) -> list[int]:
 
 def choropleth_features(boundaries: dict, values: pd.DataFrame, *, value_label: str, unit_suffix: str = "",
                         members: list[str] | None = None, highlight: str | None = None) -> dict:
-    """Copy of the boundaries with fill colour and tooltip text per council.
+    """Copy of the boundaries with fill colour, outline and tooltip text per council, drawn in the
+    order that keeps the thick outlines on top (others, then members, then the council of interest).
 
     ``values`` has code, value, and optionally status and period_label; councils
     without a figure are pale and their tooltip says why (suppressed, not published).
@@ -98,26 +86,77 @@ def choropleth_features(boundaries: dict, values: pd.DataFrame, *, value_label: 
         else:
             text = f"{value:,.1f}{unit_suffix}".replace(".0" + unit_suffix, unit_suffix) + period
         props = feature["properties"]
-        props["fill"] = ramp_colour(value, edges)
-        props["line"] = list(HIGHLIGHT_OUTLINE if code == highlight else MEMBER_OUTLINE if code in members else OUTLINE)
-        props["line_width"] = 900 if code == highlight else (600 if code in members else 100)
+        rank = 2 if code == highlight else (1 if code in members else 0)
+        props["fill"] = css(ramp_colour(value, edges))
+        props["line"] = css(HIGHLIGHT_OUTLINE if rank == 2 else MEMBER_OUTLINE if rank == 1 else OUTLINE)
+        props["line_width"] = LINE_WIDTHS[rank]
+        props["rank"] = rank
         props["tooltip"] = f"{props['name']}: {value_label} {text}" + (" · group member" if code in members else "")
+    out["features"].sort(key=lambda f: f["properties"]["rank"])
     return out
 
 
+def _bounds(feature: dict) -> Extent:
+    points = [p for polygon in feature["geometry"]["coordinates"] for p in polygon[0]]
+    lons, lats = [p[0] for p in points], [p[1] for p in points]
+    return min(lons), min(lats), max(lons), max(lats)
+
+
+def extent_for(boundaries: dict, codes: list[str], *, pad: float = 0.12, points: list | None = None,
+               reach: float = 1.0) -> Extent | None:
+    """The councils' bounding box with ``pad`` of its size round it (None, all of England, when none
+    are on the map). ``points`` (lon, lat) widen it, but by no more than ``reach`` times its size on
+    each side: one child placed in Northumberland does not shrink the South West to a dot."""
+    boxes = [_bounds(f) for f in boundaries["features"] if f["properties"]["code"] in set(codes)
+             and f["geometry"]["coordinates"]]
+    if not boxes:
+        return None
+    w, s = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    e, n = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    span_x, span_y = max(e - w, 0.2), max(n - s, 0.15)
+    if points:
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        w, e = max(min(w, *xs), w - reach * span_x), min(max(e, *xs), e + reach * span_x)
+        s, n = max(min(s, *ys), s - reach * span_y), min(max(n, *ys), n + reach * span_y)
+        span_x, span_y = max(e - w, 0.2), max(n - s, 0.15)
+    return (round(w - pad * span_x, 4), round(s - pad * span_y, 4), round(e + pad * span_x, 4),
+            round(n + pad * span_y, 4))
+
+
+def _in_extent(feature: dict, extent: Extent | None) -> bool:
+    if extent is None or not feature["geometry"]["coordinates"]:
+        return True
+    w, s, e, n = _bounds(feature)
+    return not (e < extent[0] or w > extent[2] or n < extent[1] or s > extent[3])
+
+
+def _projection(extent: Extent | None, features: list[dict]) -> alt.Projection:
+    """Mercator, fitted to the extent (two corner points: a rectangle's winding would matter to d3)."""
+    if extent is None:
+        return alt.Projection(type="mercator", fit={"type": "FeatureCollection", "features": features})
+    w, s, e, n = extent
+    return alt.Projection(type="mercator", fit={"type": "Feature", "properties": {},
+                                                "geometry": {"type": "MultiPoint", "coordinates": [[w, s], [e, n]]}})
+
+
+def _councils_layer(features: list[dict]) -> alt.Chart:
+    # a single tooltip field: Vega shows its text as it is ("Dorset: ... 28% (2025) · group member")
+    return alt.Chart(alt.Data(values=features), name="councils").mark_geoshape(clip=True).encode(
+        fill=alt.Fill("properties.fill:N", scale=None, legend=None),
+        stroke=alt.Stroke("properties.line:N", scale=None, legend=None),
+        strokeWidth=alt.StrokeWidth("properties.line_width:Q", scale=None, legend=None),
+        tooltip=alt.Tooltip("properties.tooltip:N"))
+
+
 def choropleth(boundaries: dict, values: pd.DataFrame, *, value_label: str, unit_suffix: str = "",
-               members: list[str] | None = None, highlight: str | None = None,
-               view: tuple[float, float, float] = (-2.3, 52.8, 5.6), extra_layers: list | None = None) -> pdk.Deck:
+               members: list[str] | None = None, highlight: str | None = None, extent: Extent | None = None,
+               extra_layers: list | None = None, height: int = HEIGHT) -> alt.LayerChart:
     """Councils coloured by a value; the group's members outlined, the council of interest in orange."""
     features = choropleth_features(boundaries, values, value_label=value_label, unit_suffix=unit_suffix,
-                                   members=members, highlight=highlight)
-    layer = pdk.Layer("GeoJsonLayer", features, id="councils", pickable=True, stroked=True, filled=True,
-                      get_fill_color="properties.fill", get_line_color="properties.line",
-                      get_line_width="properties.line_width", line_width_min_pixels=0.5)
-    lon, lat, zoom = view
-    return pdk.Deck(layers=[layer] + list(extra_layers or []), map_provider=None,
-                    initial_view_state=pdk.ViewState(longitude=lon, latitude=lat, zoom=zoom),
-                    tooltip={"text": "{tooltip}"})
+                                   members=members, highlight=highlight)["features"]
+    shown = [f for f in features if _in_extent(f, extent)]
+    return alt.layer(_councils_layer(shown), *(extra_layers or [])).properties(
+        width=WIDTH, height=height, projection=_projection(extent, shown)).configure_view(stroke=None)
 
 
 def legend_table(values: pd.Series, unit_suffix: str = "") -> pd.DataFrame:
@@ -145,6 +184,7 @@ ARC_WIDTH = {"Under 5 miles": 1, "5 to 10 miles": 1.2, "10 to 20 miles": 1.5, "2
              "Over 50 miles": 2.5, "Not known": 1}
 RING_COLOUR = (0, 0, 0)
 GROUP_OUTLINE = (0, 114, 178)
+FAR_BANDS = ("20 to 50 miles", "Over 50 miles")
 
 
 def hex_rgb(colour: str, alpha: int = 220) -> list[int]:
@@ -192,60 +232,90 @@ def group_outline_paths(boundaries: dict, members: list[str]) -> list[list[list[
     return paths
 
 
-def outline_layer(paths: list[list[list[float]]], label: str) -> pdk.Layer:
-    data = [{"path": p, "tooltip": f"Boundary of {label}"} for p in paths]
-    return pdk.Layer("PathLayer", data, id="group-outline", get_path="path", get_color=list(GROUP_OUTLINE) + [255],
-                     get_width=60, width_min_pixels=3, width_max_pixels=4, pickable=False)
+def _lines(rows: list[dict]) -> list[dict]:
+    """Paths (``path``: [[lon, lat], ...]) as GeoJSON line features carrying the row's other fields."""
+    return [{"type": "Feature", "geometry": {"type": "LineString", "coordinates": r["path"]},
+             "properties": {k: v for k, v in r.items() if k != "path"}} for r in rows]
 
 
-def ring_layer(rings: list[dict]) -> pdk.Layer:
+def outline_layer(paths: list[list[list[float]]], label: str) -> alt.Chart:
+    features = _lines([{"path": p, "tooltip": f"Boundary of {label}"} for p in paths])
+    return alt.Chart(alt.Data(values=features), name="group-outline").mark_geoshape(
+        filled=False, clip=True, stroke=css(GROUP_OUTLINE), strokeWidth=3).encode(
+        tooltip=alt.Tooltip("properties.tooltip:N"))
+
+
+def ring_layer(rings: list[dict]) -> alt.Chart:
     """20-mile rings: each dict has path (closed lon/lat ring) and tooltip."""
-    return pdk.Layer("PathLayer", rings, id="rings-20-miles", get_path="path", get_color=list(RING_COLOUR) + [140],
-                     get_width=30, width_min_pixels=1, width_max_pixels=2, pickable=True)
+    return alt.Chart(alt.Data(values=_lines(rings)), name="rings-20-miles").mark_geoshape(
+        filled=False, clip=True, stroke=css(list(RING_COLOUR) + [150]), strokeWidth=1.2).encode(
+        tooltip=alt.Tooltip("properties.tooltip:N"))
 
 
-def arc_layer(flows: pd.DataFrame, colours: dict[str, str]) -> pdk.Layer:
-    """Home -> placement arcs, coloured by distance band and as wide as ``arc_width`` (pixels, the
-    ArcLayer default; pydeck would turn a ``width_units`` string into an expression) or, without it,
-    by band."""
-    far = {"20 to 50 miles", "Over 50 miles"}
+def arc_path(home: tuple[float, float], placed: tuple[float, float], points: int = 16,
+             bend: float = 0.2) -> list[list[float]]:
+    """A curve from home to placement, bowed to the right of the journey by ``bend`` of its length, so
+    a pair of councils placing children with each other draws two curves, not one line twice."""
+    (x0, y0), (x1, y1) = home, placed
+    scale = math.cos(math.radians((y0 + y1) / 2))  # a degree of longitude is shorter than one of latitude
+    dx, dy = (x1 - x0) * scale, y1 - y0
+    cx, cy = (x0 + x1) / 2 + dy * bend / scale, (y0 + y1) / 2 - dx * bend
+    t = np.linspace(0, 1, points + 1)
+    xs = (1 - t) ** 2 * x0 + 2 * (1 - t) * t * cx + t ** 2 * x1
+    ys = (1 - t) ** 2 * y0 + 2 * (1 - t) * t * cy + t ** 2 * y1
+    return [[round(float(x), 4), round(float(y), 4)] for x, y in zip(xs, ys)]
+
+
+def arc_layers(flows: pd.DataFrame, colours: dict[str, str]) -> list[alt.Chart]:
+    """Home -> placement curves, coloured by distance band and as wide as ``arc_width`` (pixels) or,
+    without it, by band; a dot where the children live now marks the direction. Long journeys are
+    drawn first, the near ones on top of them."""
     width = flows["arc_width"] if "arc_width" in flows else flows["distance_band"].map(ARC_WIDTH).fillna(1.5)
-    data = flows.assign(colour=flows["distance_band"].map(lambda b: hex_rgb(colours.get(b, "#999999"),
-                                                                            170 if b in far else 235)),
-                        width=width, _near=~flows["distance_band"].isin(far))
-    data = data.sort_values("_near", kind="stable")  # near arcs drawn last, on top of the long ones
-    records = data[["home_lon", "home_lat", "pl_lon", "pl_lat", "colour", "width", "tooltip",
-                    "distance_band"]].to_dict("records")
-    return pdk.Layer("ArcLayer", records, id="placement-arcs", get_source_position=["home_lon", "home_lat"],
-                     get_target_position=["pl_lon", "pl_lat"], get_source_color="colour", get_target_color="colour",
-                     get_width="width", get_height=0.4, pickable=True, auto_highlight=True)
+    data = flows.assign(
+        colour=[css(hex_rgb(colours.get(b, "#999999"), 170 if b in FAR_BANDS else 235)) for b in flows["distance_band"]],
+        width=width, _near=~flows["distance_band"].isin(FAR_BANDS)).sort_values("_near", kind="stable")
+    rows = [{"path": arc_path((r.home_lon, r.home_lat), (r.pl_lon, r.pl_lat)), "colour": r.colour,
+             "width": float(r.width), "tooltip": r.tooltip, "distance_band": r.distance_band}
+            for r in data.itertuples()]
+    curves = alt.Chart(alt.Data(values=_lines(rows)), name="placement-arcs").mark_geoshape(
+        filled=False, clip=True, strokeCap="round").encode(
+        stroke=alt.Stroke("properties.colour:N", scale=None, legend=None),
+        strokeWidth=alt.StrokeWidth("properties.width:Q", scale=None, legend=None),
+        tooltip=alt.Tooltip("properties.tooltip:N"))
+    ends = pd.DataFrame({"lon": data["pl_lon"].astype(float), "lat": data["pl_lat"].astype(float),
+                         "size": (data["width"].astype(float) * 2.2) ** 2, "colour": data["colour"],
+                         "tooltip": data["tooltip"]})
+    dots = alt.Chart(alt.Data(values=ends.to_dict("records")), name="placement-ends").mark_circle(opacity=1, clip=True, stroke="white", strokeWidth=0.6).encode(
+        longitude="lon:Q", latitude="lat:Q", size=alt.Size("size:Q", scale=None, legend=None),
+        color=alt.Color("colour:N", scale=None, legend=None), tooltip=alt.Tooltip("tooltip:N"))
+    return [curves, dots]
+
+
+def layers_of(spec: dict) -> dict[str, list[dict]]:
+    """A map spec's layers by name, each as its rows (GeoJSON features, or records): what tests and
+    the bench read back from the page."""
+    datasets = spec.get("datasets", {})
+
+    def rows(data: dict | None) -> list[dict]:
+        if not data:
+            return []
+        if "values" in data:
+            return list(data["values"])
+        found = datasets.get(data.get("name"), [])
+        return found.to_dict("records") if isinstance(found, pd.DataFrame) else list(found)
+
+    return {layer.get("name", str(i)): rows(layer.get("data") or spec.get("data"))
+            for i, layer in enumerate(spec.get("layer", [spec]))}
 
 
 def placement_map(boundaries: dict, values: pd.DataFrame, flows: pd.DataFrame, *, colours: dict[str, str],
                   members: list[str], highlight: str | None, group_label: str, rings: list[dict] | None = None,
-                  value_label: str, view: tuple[float, float, float] = (-2.6, 51.0, 6.4), pitch: float = 30) -> pdk.Deck:
+                  value_label: str, extent: Extent | None = None, height: int = HEIGHT) -> alt.LayerChart:
     """Councils coloured by a value (the choropleth), the group's outline, 20-mile rings and the arcs on top."""
     layers = [outline_layer(group_outline_paths(boundaries, members), group_label)]
     if rings:
         layers.append(ring_layer(rings))
     if len(flows):
-        layers.append(arc_layer(flows, colours))
-    deck = choropleth(boundaries, values, value_label=value_label, unit_suffix="%", members=members,
-                      highlight=highlight, view=view, extra_layers=layers)
-    deck.initial_view_state.pitch = pitch  # a slight tilt lets the arcs rise off the map
-    return deck
-
-
-def view_for(boundaries: dict, codes: list[str], zoom: float | None = None) -> tuple[float, float, float]:
-    """A view centred on some councils' bounding box, zoomed to fit it (unless ``zoom`` is given)."""
-    xs, ys = [], []
-    for feature in boundaries["features"]:
-        if feature["properties"]["code"] in codes:
-            for polygon in feature["geometry"]["coordinates"]:
-                xs.extend(p[0] for p in polygon[0])
-                ys.extend(p[1] for p in polygon[0])
-    if not xs:
-        return (-2.3, 52.8, 5.6)
-    span = max(max(xs) - min(xs), (max(ys) - min(ys)) * 1.6, 0.3)
-    fit = min(8.0, max(5.0, 7.3 - math.log2(span)))  # room round them for the arcs
-    return ((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2, zoom if zoom is not None else round(fit, 2))
+        layers += arc_layers(flows, colours)
+    return choropleth(boundaries, values, value_label=value_label, unit_suffix="%", members=members,
+                      highlight=highlight, extent=extent, extra_layers=layers, height=height)

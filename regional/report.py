@@ -8,6 +8,7 @@ own rendering of that HTML (``page.pdf``), so the two cannot differ.
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import math
@@ -66,7 +67,9 @@ class Pack:
 TABLE_ROWS = 60  # a pack table stops here and says so; the page and its CSV have every row
 PAGE_TITLES = {"overview.py": "Overview", "pages/1_Children_in_care.py": "Children in care",
                "pages/2_Fostering.py": "Fostering", "pages/3_Residential.py": "Residential and supported accommodation",
-               "pages/4_Placement_distance.py": "Placement distance", "pages/5_Action_plans.py": "Action plans"}
+               "pages/4_Placement_distance.py": "Placement distance", "pages/5_Action_plans.py": "Action plans",
+               "pages/5_Sufficiency_plan.py": "Sufficiency plan", "pages/6_Scorecard.py": "Scorecard",
+               "pages/7_Groups.py": "Comparator groups"}
 
 
 def resolve_group(store, group: str) -> str:
@@ -119,14 +122,12 @@ def section_source(section) -> str:
 
 
 def from_section(section, title: str | None = None) -> Figure:
-    """A page's section as a pack figure: the same chart (built by the same builder), table and words.
-    A map's picture stays on the page (it needs a browser); its table comes here."""
+    """A page's section as a pack figure: the same chart or map (built by the same builder), table and words."""
     chart = None
-    if section.chart and not section.empty and not section.is_map:
+    if section.chart and not section.empty:
         chart = section.build_chart()
     caption = " ".join(t for t in (section.markdown if section.chart or section.table is not None else "",
-                                   section.caption, "(The page draws this as a map; its table is here.)"
-                                   if section.is_map else "") if t)
+                                   section.caption) if t)
     table = section.table
     if table is not None and len(table) > TABLE_ROWS:
         caption += f" The first {TABLE_ROWS} of {len(table):,} rows; the page and its CSV have them all."
@@ -300,7 +301,17 @@ def chart_svg(chart: alt.TopLevelMixin, figure: Figure) -> str:
         spec["width"] = CHART_WIDTH
     svg = vlc.vegalite_to_svg(json.dumps(spec, allow_nan=False, default=_json_value))
     svg = re.sub(r"^<\?xml[^>]*>\s*", "", svg)
+    svg = _own_ids(svg)
     return svg.replace("<svg ", f'<svg role="img" aria-label="{html.escape(figure.title)}" ', 1)
+
+
+def _own_ids(svg: str) -> str:
+    """Every id in one SVG (a map's clip paths: "clip1", ...) made its own, so two maps in one document
+    cannot borrow each other's clipping: the renderer numbers them from 1 in every chart."""
+    prefix = "f" + hashlib.sha1(svg.encode()).hexdigest()[:10] + "-"
+    svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}{m[1]}"', svg)
+    svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}{m[1]})", svg)
+    return re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}{m[1]}"', svg)
 
 
 def _json_value(value) -> object:

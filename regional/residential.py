@@ -8,7 +8,6 @@ observations from :class:`regional.store.Store`. A figure nobody published stays
 """
 from __future__ import annotations
 
-import math
 
 import numpy as np
 import pandas as pd
@@ -355,20 +354,6 @@ def occupancy_segments(market: pd.DataFrame) -> pd.DataFrame:
                          "beds_in_segment": round(float(share) * rec.beds / 100) if counted else np.nan})
     return pd.DataFrame(rows, columns=["area_code", "area_name", "line", "setting", "period_label", "beds", "source",
                                        "segment", "share_pct", "beds_in_segment"])
-
-
-def map_view(boundaries: dict, codes: list[str]) -> tuple[float, float, float]:
-    """Longitude, latitude and zoom that frame the councils given (England if none are on the map)."""
-    points = [p for feature in boundaries["features"] if feature["properties"]["code"] in set(codes)
-              for polygon in feature["geometry"]["coordinates"] for p in polygon[0]]
-    if not points:
-        return (-2.3, 52.8, 5.6)
-    lons, lats = [p[0] for p in points], [p[1] for p in points]
-    # a map about 700 x 560 pixels: 512 pixels span 360 / 2**zoom degrees of longitude (deck.gl), and at
-    # English latitudes its height shows about half as many degrees of latitude as its width shows longitude
-    span = max(max(lons) - min(lons), 2 * (max(lats) - min(lats)), 0.2) * 1.25
-    zoom = min(max(math.log2(700 * 360 / (512 * span)), 4.5), 10.0)
-    return ((min(lons) + max(lons)) / 2, (min(lats) + max(lats)) / 2, round(zoom, 2))
 
 
 GROWTH_INDICATORS = ["residential_beds_local_change", "residential_beds_local_pct_change",

@@ -130,3 +130,17 @@ def signed_in(engine):
     return make
 
 
+
+
+def map_layers(at) -> dict[str, list[dict]]:
+    """The page's one map (a Vega-Lite chart with a projection), its layers by name: GeoJSON features as
+    their properties, other layers as their records."""
+    import json
+
+    from regional.maps import layers_of
+
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    maps = [s for s in specs if "projection" in s]
+    assert len(maps) == 1, f"{len(maps)} maps on the page"
+    return {name: [r["properties"] if r.get("type") == "Feature" else r for r in rows]
+            for name, rows in layers_of(maps[0]).items()}

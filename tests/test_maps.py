@@ -2,10 +2,11 @@
 import json
 
 import pandas as pd
+import pytest
 
 from regional.geo import read_boundaries
-from regional.maps import (CLASSES, NO_DATA, SerialisedDeck, choropleth, choropleth_features, class_breaks,
-                           legend_table, ramp_colour)
+from regional.maps import (CLASSES, NO_DATA, arc_path, choropleth, choropleth_features, class_breaks, extent_for,
+                           layers_of, legend_table, ramp_colour)
 
 
 def test_outlier_does_not_put_everyone_in_the_bottom_class():
@@ -41,17 +42,39 @@ def test_tooltip_says_suppressed_not_zero():
     assert "28%" in features[1]["properties"]["tooltip"]
 
 
-def test_a_serialised_map_is_the_same_map_a_fifth_of_the_size():
-    """pydeck indents its JSON by two spaces; the page sends the same map without that, once built."""
+def test_a_map_is_a_vega_lite_chart_fitted_to_the_group_with_outlines_on_top():
+    """No WebGL: the map is a Vega-Lite chart with a projection, fitted to the group's extent, councils
+    outside it left out, the thick outlines (members, then the council of interest) drawn last."""
     boundaries = read_boundaries()
     codes = [f["properties"]["code"] for f in boundaries["features"]]
     values = pd.DataFrame({"code": codes, "value": [float(i % 7) if i % 5 else None for i in range(len(codes))]})
-    deck = choropleth(boundaries, values, value_label="places", members=codes[:3], highlight=codes[0])
-    indented = deck.to_json()
-    sent = SerialisedDeck.of(deck)
-    text = sent.to_json()
-    assert json.loads(text) == json.loads(indented)
-    assert "\n" not in text and len(text) < len(indented) / 4
-    assert sent._tooltip == {"text": "{tooltip}"} == deck._tooltip
-    again = SerialisedDeck(text, sent._tooltip)  # rebuilt from the cached text, as ui.show does
-    assert again.to_json() == text and again._tooltip == sent._tooltip
+    south_west = ["E06000058", "E06000059", "E06000022"]
+    extent = extent_for(boundaries, south_west)
+    spec = choropleth(boundaries, values, value_label="places", members=south_west, highlight="E06000059",
+                      extent=extent).to_dict()
+    assert spec["projection"]["type"] == "mercator" and spec["projection"]["fit"]["geometry"]["coordinates"] == [
+        [extent[0], extent[1]], [extent[2], extent[3]]]
+    features = layers_of(spec)["councils"]
+    shown = [f["properties"]["code"] for f in features]
+    assert set(south_west) <= set(shown) and "E08000003" not in shown  # Manchester is off this map
+    assert shown[-1] == "E06000059" and set(shown[-3:-1]) == {"E06000058", "E06000022"}
+    json.dumps(spec)  # plain data: cacheable, and drawn into the pack by the same renderer
+
+
+def test_extent_reaches_far_placements_only_so_far():
+    boundaries = read_boundaries()
+    dorset = extent_for(boundaries, ["E06000059"], pad=0)
+    width = dorset[2] - dorset[0]
+    near = extent_for(boundaries, ["E06000059"], pad=0, points=[[dorset[2] + width / 2, dorset[3]]])
+    assert near[2] == pytest.approx(dorset[2] + width / 2, abs=1e-3)
+    far = extent_for(boundaries, ["E06000059"], pad=0, points=[[dorset[2] + 10 * width, dorset[3]]])
+    assert far[2] == pytest.approx(dorset[2] + width, abs=1e-3)  # capped at one width beyond
+    assert extent_for(boundaries, ["E99999999"]) is None  # nothing of it on the map: all of England
+
+
+def test_arcs_bow_to_the_right_so_two_way_flows_are_two_curves():
+    there = arc_path((-2.0, 50.7), (-1.0, 50.7))
+    back = arc_path((-1.0, 50.7), (-2.0, 50.7))
+    assert there[0] == [-2.0, 50.7] and there[-1] == [-1.0, 50.7]
+    middle = len(there) // 2
+    assert there[middle][1] < 50.7 < back[middle][1]  # eastward bows south, westward bows north

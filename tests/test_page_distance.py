@@ -2,10 +2,11 @@
 band charts, suppression in cross-council views, and the synthetic label."""
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
+
+from tests.conftest import map_layers
 
 PAGE = "pages/4_Placement_distance.py"
 
@@ -26,18 +27,10 @@ def apply(at) -> None:
     next(b for b in at.button if b.label == "Apply filters").click().run()
 
 
-def deck(at) -> dict:
-    charts = at.get("deck_gl_json_chart")
-    assert len(charts) == 1
-    return json.loads(charts[0].proto.json)
-
-
 def test_map_has_councils_outline_rings_and_arcs(page):
-    spec = deck(page)
-    layers = {layer["id"]: layer for layer in spec["layers"]}
-    assert {"councils", "group-outline", "rings-20-miles", "placement-arcs"} <= set(layers)
-    assert layers["placement-arcs"]["@@type"] == "ArcLayer"
-    arcs = layers["placement-arcs"]["data"]
+    layers = map_layers(page)
+    assert {"councils", "group-outline", "rings-20-miles", "placement-arcs", "placement-ends"} <= set(layers)
+    arcs = layers["placement-arcs"]
     # one arc per pair of councils (not per outcode pair), as wide as its number of children
     pairs = [a["tooltip"].split(":")[0] for a in arcs]
     assert len(pairs) == len(set(pairs)) and 10 < len(arcs) < 300
@@ -47,16 +40,16 @@ def test_map_has_councils_outline_rings_and_arcs(page):
     assert {a["distance_band"] for a in arcs} >= {"20 to 50 miles"}
     assert all(int(re.search(r": (\d+) children", a["tooltip"])[1]) >= 5 for a in arcs)  # never one child's journey
     assert all("synthetic" in a["tooltip"] for a in arcs)
-    councils = layers["councils"]["data"]["features"]
-    bcp = next(f for f in councils if f["properties"]["code"] == "E06000058")
-    assert "26%" in bcp["properties"]["tooltip"] and "(2025)" in bcp["properties"]["tooltip"]
+    assert len(layers["placement-ends"]) == len(arcs)  # a dot where each pair's children live now
+    bcp = next(f for f in layers["councils"] if f["code"] == "E06000058")
+    assert "26%" in bcp["tooltip"] and "(2025)" in bcp["tooltip"]
 
 
 def test_page_labels_synthetic_data_and_suppresses_across_councils(page):
     assert any("Synthetic data" in w.value for w in page.warning)
     assert any("counts under 5" in c.value for c in page.caption)
     assert all("(synthetic)" in s.value for s in page.subheader[:4])
-    arcs = {layer["id"]: layer for layer in deck(page)["layers"]}["placement-arcs"]["data"]
+    arcs = map_layers(page)["placement-arcs"]
     assert arcs and not any("fewer than" in a["tooltip"] for a in arcs)
     assert len(page.get("vega_lite_chart")) >= 4  # bands, locations, published bands, DfE new placements
     tables = [d.value for d in page.dataframe]
@@ -74,7 +67,7 @@ def test_page_labels_synthetic_data_and_suppresses_across_councils(page):
 def _child_tables(at) -> tuple[list, list]:
     """Every table on the page that counts children, and the arcs on the map."""
     tables = [d.value for d in at.dataframe if "children" in d.value.columns]
-    arcs = {layer["id"]: layer for layer in deck(at)["layers"]}["placement-arcs"]["data"]
+    arcs = map_layers(at)["placement-arcs"]
     return tables, arcs
 
 

@@ -9,6 +9,7 @@ import pyarrow as pa
 
 from regional.importers import ofsted
 from regional.settings import EXTRACT_DIR
+from tests.conftest import map_layers
 
 PAGE = "pages/3_Residential.py"
 
@@ -37,8 +38,8 @@ def test_page_for_bcp_in_the_south_west(app_test, store):
     assert _metric(at, "Places per 10,000 children") == "2.7"
     assert _metric(at, "In residential care (council)") == "55"
     charts = at.get("vega_lite_chart")
-    assert len(charts) == 6
-    assert len(at.get("deck_gl_json_chart")) == 1
+    assert len(charts) == 7
+    assert [("projection" in json.loads(c.proto.spec)) for c in charts].count(True) == 1  # the map
     ranked = _rows(charts[0])
     members = store.group_members("rcc:south-west")
     assert set(ranked.loc[ranked["area_code"].notna(), "area_code"]) == set(members)
@@ -51,18 +52,19 @@ def test_page_for_bcp_in_the_south_west(app_test, store):
     assert "20 of 53" in text  # Dorset, a fellow member with a return: own children inside its local homes
 
 
-def test_map_colours_every_council_and_explains_gaps(app_test):
+def test_map_colours_every_council_and_explains_gaps(app_test, store):
     at = app_test(PAGE).run()
-    sent = at.get("deck_gl_json_chart")[0].proto
-    deck = json.loads(sent.json)
-    assert "\n" not in sent.json  # compact: pydeck's indented JSON was five times the size
-    assert json.loads(sent.tooltip) == {"text": "{tooltip}"}
-    assert deck.get("mapProvider") in (None, "") or "mapStyle" not in deck  # no outside tiles
-    features = deck["layers"][0]["data"]["features"]
-    tips = {f["properties"]["code"]: f["properties"]["tooltip"] for f in features}
+    spec = next(json.loads(c.proto.spec) for c in at.get("vega_lite_chart") if "projection" in c.proto.spec)
+    assert '"url"' not in json.dumps(spec)  # no outside tiles or files: the boundaries travel with the map
+    features = map_layers(at)["councils"]
+    tips = {f["code"]: f["tooltip"] for f in features}
     assert "2.7" in tips["E06000058"] and "group member" in tips["E06000058"]
+    # "The group" (the default) draws the South West and its neighbours, not all of England
+    assert set(store.group_members("rcc:south-west")) <= set(tips) and 15 < len(features) < 100
+    at.radio(key="res_map_extent").set_value("England").run()
+    tips = {f["code"]: f["tooltip"] for f in map_layers(at)["councils"]}
     assert "counted in Cumbria" in tips["E06000063"]
-    assert len(features) > 140
+    assert len(tips) > 140
 
 
 def test_settings_scope_and_measure_change_the_figures(app_test):

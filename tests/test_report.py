@@ -31,6 +31,12 @@ def test_pack_holds_every_section_and_image(south_west, store):
     assert titles[0] == "Overview: every member side by side"
     assert "Action plans: where each council's plan stands" in titles
     assert titles[-2:] == ["Council of interest: Bournemouth, Christchurch and Poole", "Council of interest: Dorset"]
+    assert {"Sufficiency plan", "Scorecard", "Comparator groups"} <= set(titles)
+    assert not any(t.startswith("pages/") for t in titles), titles  # a page's title, never its file
+    # the two maps are in the pack as pictures (Vega-Lite, like the page), not only as tables
+    maps = [f for c in pack.chapters for f in c.figures if f.title in ("Map: local places per 10,000 children",
+                                                                        "Where children live (synthetic)")]
+    assert len(maps) == 2 and all(f.chart is not None and "<path" in f.svg for f in maps)
     for chapter in pack.chapters:
         assert f"<h2>{chapter.title}</h2>".replace("'", "&#x27;") in document
     # the Overview table: every member, the region and England, as on the Overview page
@@ -56,7 +62,11 @@ def test_pack_makes_no_outside_request(south_west):
     urls = set(re.findall(r"""(?:https?:)?//[^\s"'<>)]+""", document))
     assert urls <= NAMESPACES, urls - NAMESPACES
     assert not re.search(r"""\b(?:src|href)\s*=\s*["'](?!#|data:)""", document)
-    assert "@import" not in document and "url(" not in document
+    assert "@import" not in document and not re.search(r"url\((?!#)", document)  # url(#clip): inside the SVG
+    ids = re.findall(r'\bid="([^"]+)"', document)
+    assert len(ids) == len(set(ids))  # two maps' clip paths cannot be mixed up
+    for ref in set(re.findall(r"url\(#([^)]+)\)", document)):
+        assert ref in ids
     assert "<script" not in document and "<link" not in document and "<img" not in document
 
 

@@ -50,7 +50,7 @@ class Section:
         return digest.hexdigest()
 
     def build_chart(self):
-        """The Altair chart or pydeck deck for this section (maps get the council boundaries first)."""
+        """The Altair chart for this section (maps get the council boundaries first)."""
         if not self.chart:
             return None
         from regional import charts, maps

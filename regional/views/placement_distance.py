@@ -11,7 +11,7 @@ import pandas as pd
 
 from regional import distance, models, privacy
 from regional.importers import new_placements
-from regional.maps import legend_table, view_for
+from regional.maps import extent_for, legend_table
 from regional.selection import Selection
 from regional.store import Store
 from regional.views.base import Section, boundaries, per_store, text_or_blank
@@ -175,7 +175,8 @@ def prepare(store: Store, selection: Selection, choices: Choices = Choices()) ->
         chart_args={"flows": pairs, "colours": distance.BAND_COLOURS, "members": members,
                     "highlight": selection.council, "group_label": selection.group_label, "rings": rings,
                     "value_label": "% placed over 20 miles and outside the council (DfE)",
-                    "view": view_for(boundaries(), sorted(set(chosen) | {selection.council}))},
+                    "extent": extent_for(boundaries(), sorted(set(chosen) | {selection.council}), pad=0.08,
+                                          points=_ends(pairs))},
         file_name="placement_distance_dfe.csv", synthetic=synthetic,
         caption=(f"Councils shaded by DfE's % of children in care placed more than 20 miles from home and outside the "
                  f"council ({period}; five colour classes, each holding a fifth of councils, from dark purple = lowest to yellow = highest, "
@@ -243,6 +244,16 @@ def prepare(store: Store, selection: Selection, choices: Choices = Choices()) ->
                  "council, under or over 20 miles from home. Suppressed figures (DfE 'c') are gaps. Source: DfE, "
                  f"{new_placements.FILE}.") if len(new) else ""))
     return sections
+
+
+def _ends(pairs: pd.DataFrame) -> list[list[float]]:
+    """Both ends of every arc drawn, so the map reaches the places the children live (within reason:
+    :func:`regional.maps.extent_for` caps how far)."""
+    if pairs.empty:
+        return []
+    lons = pd.concat([pairs["home_lon"], pairs["pl_lon"]]).astype(float)
+    lats = pd.concat([pairs["home_lat"], pairs["pl_lat"]]).astype(float)
+    return [[x, y] for x, y in zip(lons, lats)]
 
 
 def distance_council_pairs(now: pd.DataFrame, names: dict[str, str], *, suppress: bool) -> pd.DataFrame:

@@ -7,7 +7,7 @@ import pandas as pd
 
 from regional import models, residential
 from regional.charts.residential import MEASURE_SHAPES
-from regional.maps import legend_table
+from regional.maps import extent_for, legend_table
 from regional.selection import Selection
 from regional.store import Store
 from regional.views.base import Section, boundaries, text_or_blank
@@ -15,7 +15,6 @@ from regional.views.base import Section, boundaries, text_or_blank
 PAGE = "pages/3_Residential.py"
 MEASURES = {"Places per 10,000 children": "places_per_10k", "Places": "places", "Homes": "homes"}
 SCOPES = ("Group members", "All councils")
-ENGLAND_VIEW = (-2.3, 52.8, 5.6)
 OFSTED = "Ofsted register at 31 March 2023"
 
 
@@ -117,14 +116,14 @@ def _supply(sel: Selection, supply: pd.DataFrame, bench: pd.DataFrame, choices: 
 def _map(sel: Selection, supply: pd.DataFrame, choices: Choices, settings_text: str) -> Section:
     values = supply.rename(columns={"area_code": "code", "places_per_10k": "value"})[
         ["code", "value", "status", "period_label"]]
-    view = residential.map_view(boundaries(), list(sel.members)) if choices.map_extent == "The group" else ENGLAND_VIEW
+    extent = extent_for(boundaries(), list(sel.members)) if choices.map_extent == "The group" else None
     data = supply[["area_name", "area_code", "homes", "places", "child_population", "places_per_10k", "status",
                    "period_label", "source_id"]].assign(settings_counted=settings_text)
     return Section(
         "res_map", "Map: local places per 10,000 children", table=text_or_blank(data), frame=values,
         chart="maps.choropleth",
         chart_args={"value_label": "places per 10,000 children:", "members": list(sel.members),
-                    "highlight": sel.council, "view": view},
+                    "highlight": sel.council, "extent": extent},
         file_name="residential_places_map.csv",
         markdown=(f"Five colour classes, each holding a fifth of councils, dark purple (lowest) to yellow (highest); "
                   f"very pale grey: no "

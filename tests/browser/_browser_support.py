@@ -25,8 +25,9 @@ LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-ru
 SCREENSHOT_DIR = PROJECT_DIR / "artifacts" / "screenshots"
 VIEWPORT = {"width": 1400, "height": 900}
 
-CHART = '[data-testid="stVegaLiteChart"]'
-MAP = '[data-testid="stDeckGlJsonChart"]'
+#: Charts, and maps: a map is a Vega-Lite chart too, inside the container ``ui.show`` keys "map_<section>".
+CHART = '[data-testid="stVegaLiteChart"]:not([class*="st-key-map_"] *)'
+MAP = '[class*="st-key-map_"] [data-testid="stVegaLiteChart"]'
 STATUS = '[data-testid="stStatusWidget"]'
 EXCEPTION = '[data-testid="stException"]'
 ERROR_ALERT = '[data-testid="stAlertContentError"]'
@@ -137,7 +138,7 @@ _ALL_DRAWN_JS = """([chart, map]) => {
       const r = c.getBoundingClientRect(); return r.width > 0 && r.height > 0; });
   const charts = Array.from(document.querySelectorAll(chart)).filter(visible);
   const maps = Array.from(document.querySelectorAll(map)).filter(visible);
-  return charts.every(e => drawn(e, 'canvas, svg')) && maps.every(e => drawn(e, 'canvas'));
+  return charts.every(e => drawn(e, 'canvas, svg')) && maps.every(e => drawn(e, 'canvas, svg'));
 }"""
 
 _COUNTS_JS = """([chart, map]) => {
@@ -145,7 +146,7 @@ _COUNTS_JS = """([chart, map]) => {
   const drawn = (e, sel) => Array.from(e.querySelectorAll(sel)).some(c => {
       const r = c.getBoundingClientRect(); return r.width > 0 && r.height > 0; });
   const out = {};
-  for (const [kind, sel, inner] of [['chart', chart, 'canvas, svg'], ['map', map, 'canvas']]) {
+  for (const [kind, sel, inner] of [['chart', chart, 'canvas, svg'], ['map', map, 'canvas, svg']]) {
     const all = Array.from(document.querySelectorAll(sel));
     out[kind] = {total: all.length, visible: all.filter(visible).length,
                  drawn: all.filter(e => visible(e) && drawn(e, inner)).length};
@@ -198,7 +199,7 @@ def wait_until_idle(page, timeout_ms: int = LOAD_TIMEOUT_MS, quiet_ms: int = 500
 
 
 def wait_for_drawn(page, timeout_ms: int = 45_000) -> None:
-    """Wait until every visible Vega chart has its canvas/SVG and every deck.gl map its canvas."""
+    """Wait until every visible chart and map has its canvas/SVG."""
     page.wait_for_function(_ALL_DRAWN_JS, arg=[CHART, MAP], timeout=timeout_ms)
 
 

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 PAGES = discover_pages()
 
 _MARK_DRAWN_JS = """([chart, map]) => {
-  for (const [sel, inner] of [[chart, 'canvas, svg'], [map, 'canvas']]) {
+  for (const [sel, inner] of [[chart, 'canvas, svg'], [map, 'canvas, svg']]) {
     for (const e of document.querySelectorAll(sel)) {
       const visible = e.offsetParent !== null && e.getBoundingClientRect().width > 0;
       const drawn = Array.from(e.querySelectorAll(inner)).some(c => {

@@ -1,4 +1,4 @@
-"""Placement distance in Chromium: the deck.gl map drawn, the synthetic extracts labelled, DfE's
+"""Placement distance in Chromium: the map drawn, the synthetic extracts labelled, DfE's
 new placements downloaded as shown and checked against DfE's file, and the view following the
 council of interest and the UASC filter."""
 from __future__ import annotations
