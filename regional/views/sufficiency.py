@@ -174,13 +174,20 @@ def transition_section(plan: Plan) -> Section:
         "children": "transition rates (SYNTHETIC extract)" if synthetic else "transition rates",
         "low": "80% range from", "high": "80% range to"})
     methods = t.drop_duplicates("area_code")
-    words = plan.transition_range
+    words = plan.transition_range  # said once below, not after every council's method
+
+    def own(method: str) -> str:
+        method = method.replace(plans.SYNTHETIC_WORD + " extract: ", "")
+        return method.replace("; " + words, "") if words else method
+
+    above = bool((t["low"] > t["children"]).any())
     caption = ("SYNTHETIC: these extracts are generated to match the councils' published totals, not real children. "
                if synthetic else "") + " ".join(
-        f"{plan.names.get(c, c)}: {m.replace(plans.SYNTHETIC_WORD + ' extract: ', '').replace('; ' + words, '')}."
-        for c, m in zip(methods["area_code"], methods["method"])) + (
-        f" {words}. Where the backtests under-forecast nearly every time, the range lies above the central figure. "
-        "'not known': too few backtest points for that type or age band (the file names which).")
+        f"{plan.names.get(c, c)}: {own(m)}." for c, m in zip(methods["area_code"], methods["method"])) + (
+        f" {words}." if words else "") + (
+        " Where the backtests under-forecast nearly every time, the range lies above the central figure."
+        if above else "") + (" 'not known': too few backtest points for that type or age band (the file names which)."
+                             if t["low"].isna().any() else "")
     return Section("transition", title, both, table, caption, ", ".join(sorted(set(t["source"]))), synthetic)
 
 
