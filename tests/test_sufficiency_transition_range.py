@@ -140,3 +140,18 @@ def test_the_file_carries_the_transition_range_and_its_method(sw_plan):
     assert rows["low"].notna().sum() == sw_plan.transition["low"].notna().sum()
     assert rows["method"].str.contains("this row's 80% range: ").all()
     assert rows["method"].str.contains("rolling-origin backtests").all()
+
+
+def test_the_page_section_shows_the_range_once_and_not_known_as_words(sw_plan):
+    from dataclasses import replace
+
+    from regional.views import sufficiency as view
+
+    section = view.transition_section(sw_plan)
+    assert section.caption.count(sw_plan.transition_range) == 1  # once, not after every council
+    shown = section.table[["80% range from", "80% range to"]]
+    assert (shown == "not known").sum().sum() == sw_plan.transition[["low", "high"]].isna().sum().sum() > 0
+    assert not shown.isin(["None", "nan", ""]).any().any()
+    bare = view.transition_section(replace(sw_plan, transition_range=""))  # a plan without words keeps its methods
+    assert "share of children in each type a year later or leaving care, and entries a year" in bare.caption
+    assert "; by age band" in bare.caption
