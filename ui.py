@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -256,7 +257,11 @@ def _prepared(page: str, version: str, selection_key: tuple[str, str, str], choi
     store = get_store()
     view = VIEWS[page]
     sel = Selection.from_dict(store, dict(zip(("group", "council", "model"), selection_key)))
-    return view.prepare(store, sel, view.Choices(**dict(choices)))
+    sections = view.prepare(store, sel, view.Choices(**dict(choices)))
+    for section in sections:  # kept with the sections, not hashed again on every run
+        if section.chart:
+            section.chart_key()
+    return sections
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
@@ -266,13 +271,35 @@ def _spec(chart_key: str, _section: Section) -> dict:
     return chart_spec(_section.build_chart())
 
 
+#: Choices a view resolved ("no year" -> the year it drew) -> the choices first prepared for them, so
+#: the next run, whose controls now hold the resolved values, finds the same sections in the cache.
+_ALIASES: OrderedDict[tuple, tuple] = OrderedDict()
+_ALIASES_KEPT = 1024
+_ALIASES_LOCK = threading.Lock()
+
+
+def _items(choices) -> tuple:
+    return tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in asdict(choices).items())
+
+
 def prepare(page: str, sel: Selection, choices=None) -> dict[str, Section]:
     """The page's sections by key, cached on the data version, the selection and the choices (chart
-    specs are cached by what they draw: see :func:`_spec`)."""
+    specs are cached by what they draw: see :func:`_spec`). A view with ``resolved`` says which
+    choices its defaults stood for; those are remembered as the same sections."""
     view = VIEWS[page]
     choices = choices if choices is not None else view.Choices()
-    items = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in asdict(choices).items())
-    return {s.key: s for s in _prepared(page, data_version(), sel.key, items)}
+    version, asked = data_version(), _items(choices)
+    with _ALIASES_LOCK:
+        items = _ALIASES.get((page, version, sel.key, asked), asked)
+    sections = _prepared(page, version, sel.key, items)
+    if items == asked and hasattr(view, "resolved"):
+        same = _items(view.resolved(get_store(), choices, sections))
+        if same != asked:
+            with _ALIASES_LOCK:
+                _ALIASES[(page, version, sel.key, same)] = asked
+                while len(_ALIASES) > _ALIASES_KEPT:
+                    _ALIASES.popitem(last=False)
+    return {s.key: s for s in sections}
 
 
 def _chart(section: Section) -> dict:

@@ -21,10 +21,12 @@ from pathlib import Path
 import pandas as pd
 
 from bench import machine
+from bench.blocks import replace_block
 from bench.child import RESULT_PREFIX
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 RESULTS_FILE = PROJECT_DIR / "bench" / "results.md"
+START, END = "<!-- bench: written by python -m bench -->", "<!-- /bench -->"
 PAGE_GOAL_MS = 200
 DISTANCE_GOAL_S = 0.3  # issue 14: 150,000 episodes parsed, located, measured, banded and placed
 DISTANCE_ROW_X = 20
@@ -272,6 +274,10 @@ def main(argv: list[str] | None = None) -> int:
         from bench import browser
 
         return browser.main()
+    if argv[:1] == ["sessions"]:  # python -m bench sessions: many users at once, the server alone
+        from bench import sessions
+
+        return sessions.main()
     if argv[:1] == ["distance"]:  # one line: PL_DISTANCE three ways (bench/distance.py)
         from bench import distance as distance_bench
 
@@ -305,12 +311,8 @@ def main(argv: list[str] | None = None) -> int:
     desc = machine.describe()
     desc = {**desc, "load average (1/5/15 min) when started": load_before}
     text = render(rows, desc, time.perf_counter() - started)
-    from bench.browser import END, START
-
-    old = args.output.read_text() if args.output.exists() else ""
-    if START in old and END in old:  # keep the browser figures (python -m bench browser writes them)
-        text = text.rstrip() + "\n\n" + START + old.split(START, 1)[1].split(END, 1)[0] + END + "\n"
-    args.output.write_text(text)
+    # only its own block: the browser, backtest and uploads figures and the notes kept by hand stay
+    replace_block(args.output, START, END, f"{START}\n{text.strip()}\n{END}", at_top=True)
     print()
     print(text)
     print("bench: sufficiency backtest ...", flush=True)  # its own section of results.md (bench/backtest.py)

@@ -100,6 +100,22 @@ class AreaIndex:
     def name_of(self, code: str) -> str:
         return str(self._names.get(code, code))
 
+    @cached_property
+    def _levels(self) -> dict[str, str]:
+        return dict(zip(self.areas["code"], self.areas["level"]))
+
+    def resolve_council(self, text: object, *, why: str, file: str | None = None, row: int | None = None,
+                        column: str | None = "council") -> str:
+        """:meth:`resolve`, for a return that must name a council: a region or England is refused,
+        saying which it is and ``why`` a council is needed ("its local beds are in its area")."""
+        code = self.resolve(text, file=file, row=row, column=column)
+        level = self._levels.get(code, "")
+        if level != "la":
+            what = {"region": "a region", "subregion": "a sub-region", "england": "England"}.get(level, f"a {level}")
+            raise DataError(f"'{str(text).strip()}' is {what}, not a council", file=file, row=row, column=column,
+                            expected=f"a council: {why}")
+        return code
+
 
 def region_groupings(areas: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The 9 English regions as groupings of their councils in use today."""

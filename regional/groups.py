@@ -125,11 +125,14 @@ def group_label(row: pd.Series) -> str:
 def selector_groups(store: Store) -> pd.DataFrame:
     """Every group a page's selector lists, in the order it lists them (RCCs, user groups, regions):
     columns id, label, kind. User-defined groups are among them as soon as they are saved."""
-    order = {"rcc": 0, "user": 1, "region": 2}
-    groups = store.groupings.assign(_o=store.groupings["kind"].map(order).fillna(3))
-    groups = groups.sort_values(["_o", "name"])
-    return pd.DataFrame({"id": groups["id"], "label": groups.apply(group_label, axis=1), "kind": groups["kind"]}
-                        ).reset_index(drop=True)
+    def build() -> pd.DataFrame:
+        order = {"rcc": 0, "user": 1, "region": 2}
+        groups = store.groupings.assign(_o=store.groupings["kind"].map(order).fillna(3))
+        groups = groups.sort_values(["_o", "name"])
+        return pd.DataFrame({"id": groups["id"], "label": groups.apply(group_label, axis=1), "kind": groups["kind"]}
+                            ).reset_index(drop=True)
+
+    return store.memo(("selector_groups",), build)  # a saved group is a new data version, so a new Store
 
 
 def resolve_group(store: Store, text: str) -> str:

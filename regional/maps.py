@@ -131,21 +131,32 @@ def _in_extent(feature: dict, extent: Extent | None) -> bool:
 
 
 def _projection(extent: Extent | None, features: list[dict]) -> alt.Projection:
-    """Mercator, fitted to the extent (two corner points: a rectangle's winding would matter to d3)."""
+    """Mercator, fitted to the extent, or to every council drawn: two corner points (a rectangle's
+    winding would matter to d3, and a whole collection would be validated point by point)."""
     if extent is None:
-        return alt.Projection(type="mercator", fit={"type": "FeatureCollection", "features": features})
+        boxes = [_bounds(f) for f in features if f["geometry"]["coordinates"]] or [(-6.4, 49.8, 1.8, 55.9)]
+        extent = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
+                  max(b[3] for b in boxes))
     w, s, e, n = extent
     return alt.Projection(type="mercator", fit={"type": "Feature", "properties": {},
                                                 "geometry": {"type": "MultiPoint", "coordinates": [[w, s], [e, n]]}})
 
 
+def _inline(chart: alt.Chart, values: list[dict]) -> alt.Chart:
+    """The chart drawing ``values`` (GeoJSON features or records), set after it is built: Altair
+    validates inline data point by point when it is given at construction, which took 3-6 s for
+    England's 10,000 boundary points on every map (measured 26 Nov 2026), for no gain here."""
+    chart.data = {"values": values}
+    return chart
+
+
 def _councils_layer(features: list[dict]) -> alt.Chart:
     # a single tooltip field: Vega shows its text as it is ("Dorset: ... 28% (2025) · group member")
-    return alt.Chart(alt.Data(values=features), name="councils").mark_geoshape(clip=True).encode(
+    return _inline(alt.Chart(alt.Data(values=[]), name="councils").mark_geoshape(clip=True).encode(
         fill=alt.Fill("properties.fill:N", scale=None, legend=None),
         stroke=alt.Stroke("properties.line:N", scale=None, legend=None),
         strokeWidth=alt.StrokeWidth("properties.line_width:Q", scale=None, legend=None),
-        tooltip=alt.Tooltip("properties.tooltip:N"))
+        tooltip=alt.Tooltip("properties.tooltip:N")), features)
 
 
 def choropleth(boundaries: dict, values: pd.DataFrame, *, value_label: str, unit_suffix: str = "",
@@ -240,16 +251,16 @@ def _lines(rows: list[dict]) -> list[dict]:
 
 def outline_layer(paths: list[list[list[float]]], label: str) -> alt.Chart:
     features = _lines([{"path": p, "tooltip": f"Boundary of {label}"} for p in paths])
-    return alt.Chart(alt.Data(values=features), name="group-outline").mark_geoshape(
+    return _inline(alt.Chart(alt.Data(values=[]), name="group-outline").mark_geoshape(
         filled=False, clip=True, stroke=css(GROUP_OUTLINE), strokeWidth=3).encode(
-        tooltip=alt.Tooltip("properties.tooltip:N"))
+        tooltip=alt.Tooltip("properties.tooltip:N")), features)
 
 
 def ring_layer(rings: list[dict]) -> alt.Chart:
     """20-mile rings: each dict has path (closed lon/lat ring) and tooltip."""
-    return alt.Chart(alt.Data(values=_lines(rings)), name="rings-20-miles").mark_geoshape(
+    return _inline(alt.Chart(alt.Data(values=[]), name="rings-20-miles").mark_geoshape(
         filled=False, clip=True, stroke=css(list(RING_COLOUR) + [150]), strokeWidth=1.2).encode(
-        tooltip=alt.Tooltip("properties.tooltip:N"))
+        tooltip=alt.Tooltip("properties.tooltip:N")), _lines(rings))
 
 
 def arc_path(home: tuple[float, float], placed: tuple[float, float], points: int = 16,
@@ -277,17 +288,19 @@ def arc_layers(flows: pd.DataFrame, colours: dict[str, str]) -> list[alt.Chart]:
     rows = [{"path": arc_path((r.home_lon, r.home_lat), (r.pl_lon, r.pl_lat)), "colour": r.colour,
              "width": float(r.width), "tooltip": r.tooltip, "distance_band": r.distance_band}
             for r in data.itertuples()]
-    curves = alt.Chart(alt.Data(values=_lines(rows)), name="placement-arcs").mark_geoshape(
+    curves = _inline(alt.Chart(alt.Data(values=[]), name="placement-arcs").mark_geoshape(
         filled=False, clip=True, strokeCap="round").encode(
         stroke=alt.Stroke("properties.colour:N", scale=None, legend=None),
         strokeWidth=alt.StrokeWidth("properties.width:Q", scale=None, legend=None),
-        tooltip=alt.Tooltip("properties.tooltip:N"))
+        tooltip=alt.Tooltip("properties.tooltip:N")), _lines(rows))
     ends = pd.DataFrame({"lon": data["pl_lon"].astype(float), "lat": data["pl_lat"].astype(float),
                          "size": (data["width"].astype(float) * 2.2) ** 2, "colour": data["colour"],
                          "tooltip": data["tooltip"]})
-    dots = alt.Chart(alt.Data(values=ends.to_dict("records")), name="placement-ends").mark_circle(opacity=1, clip=True, stroke="white", strokeWidth=0.6).encode(
+    dots = _inline(alt.Chart(alt.Data(values=[]), name="placement-ends").mark_circle(
+        opacity=1, clip=True, stroke="white", strokeWidth=0.6).encode(
         longitude="lon:Q", latitude="lat:Q", size=alt.Size("size:Q", scale=None, legend=None),
-        color=alt.Color("colour:N", scale=None, legend=None), tooltip=alt.Tooltip("tooltip:N"))
+        color=alt.Color("colour:N", scale=None, legend=None), tooltip=alt.Tooltip("tooltip:N")),
+        ends.to_dict("records"))
     return [curves, dots]
 
 

@@ -48,6 +48,11 @@ class Selection:
         """A selection from plain values (``group``, ``council``, ``model``), e.g. session state or query
         parameters; unknown or stale values become the defaults, and ``fell_back`` names them."""
         values = values or {}
+        wanted = tuple(str(values.get(k) or "") for k in ("group", "council", "model"))
+        return store.memo(("selection", *wanted), lambda: cls._made(store, values))  # every run of every page
+
+    @classmethod
+    def _made(cls, store: Store, values: Mapping[str, object]) -> Selection:
         fell_back: list[str] = []
         options = group_options(store)
         group = str(values.get("group") or DEFAULT_RCC_ID)
@@ -125,16 +130,20 @@ def group_options(store: Store) -> list[str]:
 
 
 def group_labels(store: Store) -> dict[str, str]:
-    listed = selector_groups(store)
-    labels = dict(zip(listed["id"], listed["label"]))
-    labels[NEIGHBOURS_CHOICE] = NEIGHBOURS_LABEL
-    return labels
+    def build() -> dict[str, str]:
+        listed = selector_groups(store)
+        return {**dict(zip(listed["id"], listed["label"])), NEIGHBOURS_CHOICE: NEIGHBOURS_LABEL}
+
+    return store.memo(("group_labels",), build)
 
 
 def council_pool(store: Store, group: str) -> list[str]:
     """The councils offered as 'council of interest' for a group: its members, or every council."""
-    councils = store.councils()["code"].tolist()
-    if group == NEIGHBOURS_CHOICE or group not in set(store.groupings["id"]):
-        return councils
-    known = set(councils)
-    return [c for c in store.group_members(group) if c in known] or councils
+    def build() -> list[str]:
+        councils = store.councils()["code"].tolist()
+        if group == NEIGHBOURS_CHOICE or group not in set(store.groupings["id"]):
+            return councils
+        known = set(councils)
+        return [c for c in store.group_members(group) if c in known] or councils
+
+    return store.memo(("council_pool", group), build)

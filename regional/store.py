@@ -5,11 +5,13 @@ per chart; the page caches the Store keyed on :func:`regional.db.data_version`.
 """
 from __future__ import annotations
 
+import copy
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -24,6 +26,7 @@ from regional.observations import PERIOD_NOT_STATED
 
 #: How many frames :meth:`Store.memo` keeps per Store (most are a few hundred rows).
 MEMO_KEPT = 512
+T = TypeVar("T")
 #: When two sources give the same council/indicator/period, the first listed wins.
 SOURCE_PRIORITY = {"dfe": 0, "lait": 1, "ofsted": 2, "ons": 3, "council": 4, "synthetic": 5}
 
@@ -60,14 +63,21 @@ class Store:
         return self.index.name_of(code)
 
     def councils(self, active_only: bool = True) -> pd.DataFrame:
-        las = self.areas[self.areas["level"] == "la"]
-        return (las[las["active"]] if active_only else las).sort_values("name")
+        def build() -> pd.DataFrame:
+            las = self.areas[self.areas["level"] == "la"]
+            return (las[las["active"]] if active_only else las).sort_values("name")
+
+        return self.memo(("councils", active_only), build)
 
     def group_members(self, grouping_id: str) -> list[str]:
         if grouping_id not in set(self.groupings["id"]):
             raise DataError(f"unknown group '{grouping_id}'", expected=", ".join(self.groupings["id"]))
-        codes = self.members.loc[self.members["grouping_id"] == grouping_id, "area_code"]
-        return self.areas[self.areas["code"].isin(codes)].sort_values("name")["code"].tolist()
+
+        def build() -> list[str]:
+            codes = self.members.loc[self.members["grouping_id"] == grouping_id, "area_code"]
+            return self.areas[self.areas["code"].isin(codes)].sort_values("name")["code"].tolist()
+
+        return self.memo(("group_members", grouping_id), build)
 
     def region_of(self, code: str) -> str | None:
         match = self.areas.loc[self.areas["code"] == code, "region_code"]
@@ -151,11 +161,12 @@ class Store:
         return self.memo(("preferred", indicator_id if isinstance(indicator_id, str) else tuple(indicator_id),
                           None if codes is None else tuple(codes), published_only), build)
 
-    def memo(self, key: tuple, build: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-        """``build()``'s frame, kept with this Store (so with this data version) under ``key``, which must
-        name everything the frame depends on besides the Store. Sessions share it: pages ask the same
-        questions on every rerun. A shallow copy is returned (copy-on-write), so a caller adding or
-        changing a column never changes the kept frame."""
+    def memo(self, key: tuple, build: Callable[[], T]) -> T:
+        """``build()``'s result, kept with this Store (so with this data version) under ``key``, which must
+        name everything the result depends on besides the Store. Sessions share it: pages (and the
+        sidebar, on every run of every page) ask the same questions on every rerun. A shallow copy is
+        returned (copy-on-write for frames), so a caller adding a column or appending to a list never
+        changes the kept value."""
         with self._lock:
             found = self._memo.get(key)
             if found is not None:
@@ -166,7 +177,7 @@ class Store:
                 self._memo[key] = found
                 while len(self._memo) > MEMO_KEPT:
                     self._memo.popitem(last=False)
-        return found.copy(deep=False)
+        return found.copy(deep=False) if isinstance(found, (pd.DataFrame, pd.Series)) else copy.copy(found)
 
 
 def load_store(engine: Engine) -> Store:

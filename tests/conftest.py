@@ -139,8 +139,15 @@ def map_layers(at) -> dict[str, list[dict]]:
 
     from regional.maps import layers_of
 
-    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
-    maps = [s for s in specs if "projection" in s]
+    import pyarrow as pa
+
+    maps = []
+    for chart in at.get("vega_lite_chart"):
+        spec = json.loads(chart.proto.spec)
+        if "projection" in spec:  # Streamlit sends flat records as Arrow beside the spec
+            spec.setdefault("datasets", {}).update(
+                {d.name: pa.ipc.open_stream(d.data.data).read_all().to_pandas() for d in chart.proto.datasets})
+            maps.append(spec)
     assert len(maps) == 1, f"{len(maps)} maps on the page"
     return {name: [r["properties"] if r.get("type") == "Feature" else r for r in rows]
             for name, rows in layers_of(maps[0]).items()}

@@ -57,3 +57,14 @@ def test_resolve_prefers_council_in_use_today():
     index = AreaIndex(areas)
     assert index.resolve("Somerset") == "E06000066"
     assert index.resolve("933") == "E06000066"
+
+
+def test_a_return_that_must_name_a_council_refuses_a_region_or_england_and_says_why(index):
+    assert index.resolve_council("Dorset", why="its beds are in its area") == "E06000059"
+    for text, what in (("South West", "a region"), ("England", "England")):
+        with pytest.raises(DataError) as caught:
+            index.resolve_council(text, why="its beds are in its area", file="beds.csv", row=3)
+        err = caught.value
+        assert f"'{text}' is {what}, not a council" in str(err)
+        assert (err.file, err.row, err.column) == ("beds.csv", 3, "council")
+        assert err.expected == "a council: its beds are in its area"

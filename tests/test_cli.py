@@ -91,3 +91,23 @@ def test_postcode_index_is_built_once_by_the_install_step(tmp_path):
     assert check.stdout.strip() == "False", check.stderr
     third = index()  # and the install step builds it again, as the app would on first use
     assert third.returncode == 0 and third.stdout.startswith("postcode index built:"), third.stderr
+
+
+def test_index_ready_wants_every_array_and_this_version(tmp_path, monkeypatch):
+    """The check reads the zip's directory and the version, not the arrays: a file without an array
+    or from another package version is not ready."""
+    import numpy as np
+
+    from regional import geo, settings
+
+    monkeypatch.setattr(settings, "VAR_DIR", tmp_path)  # never the installation's own index
+    path = geo.index_path()
+    assert path.is_relative_to(tmp_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    arrays = {name: np.array([1]) for name in geo.INDEX_MEMBERS - {"version"}}
+    np.savez(path, **arrays, version=np.array(geo.package_version()))
+    assert geo.index_ready()
+    np.savez(path, **arrays, version=np.array("0.0.0"))
+    assert not geo.index_ready()
+    np.savez(path, **{k: v for k, v in arrays.items() if k != "easting"}, version=np.array(geo.package_version()))
+    assert not geo.index_ready()

@@ -65,3 +65,22 @@ def test_memo_builds_once_per_key_and_forgets_the_oldest(store, monkeypatch):
     assert calls == [1, 2, 3, 4, 2]
     store.memo(("test_memo", 4), build(4))
     assert calls == [1, 2, 3, 4, 2]
+
+
+def test_the_sidebars_questions_are_kept_and_callers_cannot_change_them(store):
+    """Every run of every page asks for the groups, the members and the selection: kept with the Store,
+    each caller gets its own copy (a list appended to, a frame given a column, changes nothing kept)."""
+    from regional.groups import selector_groups
+    from regional.selection import Selection
+
+    members = store.group_members("rcc:south-west")
+    members.append("E99999999")
+    assert "E99999999" not in store.group_members("rcc:south-west")
+    listed = selector_groups(store)
+    listed["extra"] = 1
+    assert "extra" not in selector_groups(store).columns
+    first = Selection.from_dict(store, {"group": "rcc:south-west", "council": "E06000059"})
+    assert Selection.from_dict(store, {"group": "rcc:south-west", "council": "E06000059"}) == first
+    assert first.council == "E06000059"
+    stale = Selection.from_dict(store, {"group": "rcc:gone"})
+    assert stale.fell_back == ("group",) and first.fell_back == ()

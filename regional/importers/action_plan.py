@@ -147,9 +147,7 @@ def _line(rec: dict, row: int, name: str, areas: AreaIndex) -> dict:
     def fail(column: str, message: str, expected: str | None = None) -> DataError:
         return DataError(message, file=name, row=row, column=column, expected=expected)
 
-    code = areas.resolve(rec["council"], file=name, row=row, column="council")
-    if areas.areas.loc[areas.areas["code"] == code, "level"].iloc[0] != "la":
-        raise fail("council", f"'{rec['council']}' is not a council", "a council: an action plan is a council's own")
+    code = areas.resolve_council(rec["council"], why="an action plan is a council's own", file=name, row=row)
     text = {k: re.sub(r"\s+", " ", str(v)).strip() for k, v in rec.items()}
     for column in ("plan", "version", "priority"):
         if not text[column]:

@@ -105,9 +105,8 @@ def read_pipeline_return(path: Path, areas: AreaIndex, *, display_name: str | No
     """Validate every row and return the table rows, or raise ReturnInvalid listing every problem."""
     name = display_name or Path(path).name
     frame = read_template(path, REQUIRED, OPTIONAL, name)
-    councils = set(areas.areas.loc[areas.areas["level"] == "la", "code"])
 
-    rows = pd.DataFrame(validate_rows(frame, lambda rec, row: _row(rec, row, name, areas, councils)))
+    rows = pd.DataFrame(validate_rows(frame, lambda rec, row: _row(rec, row, name, areas)))
     for column in COUNTS:
         rows[column] = pd.to_numeric(rows[column]).astype("Int64")
     problems = _overlaps(rows, name)
@@ -117,7 +116,7 @@ def read_pipeline_return(path: Path, areas: AreaIndex, *, display_name: str | No
     return PipelineReturn(rows[TABLE_COLUMNS].reset_index(drop=True), sources, stage_warnings(rows, name))
 
 
-def _row(rec: dict, row: int, name: str, areas: AreaIndex, councils: set[str]) -> dict:
+def _row(rec: dict, row: int, name: str, areas: AreaIndex) -> dict:
     def fail(column: str, message: str, expected: str | None = None) -> DataError:
         return DataError(message, file=name, row=row, column=column, expected=expected)
 
@@ -126,10 +125,7 @@ def _row(rec: dict, row: int, name: str, areas: AreaIndex, councils: set[str]) -
             values.check_length(rec[column], column, 100)
         except ValueError as exc:
             raise fail(column, str(exc)) from None
-    code = areas.resolve(rec["council"], file=name, row=row, column="council")
-    if code not in councils:
-        raise fail("council", f"'{rec['council']}' is a region or England, not a council",
-                   "an English council (ONS code, DfE number or name)")
+    code = areas.resolve_council(rec["council"], why="its recruitment pipeline is its own", file=name, row=row)
     try:
         start, end, label, kind = parse_pipeline_period(rec["period"])
     except ValueError as exc:

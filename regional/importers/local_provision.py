@@ -99,9 +99,7 @@ def _line(rec: dict, row: int, name: str, areas: AreaIndex) -> dict:
         return DataError(message, file=name, row=row, column=column, expected=expected)
 
     texts = values.checked_texts(rec, ("council", "period", "setting_type", "grade", "setting_name", "urn", "section", "note", "document"), fail)
-    code = areas.resolve(rec["council"], file=name, row=row, column="council")
-    if areas.areas.loc[areas.areas["code"] == code, "level"].iloc[0] != "la":
-        raise fail("council", f"'{rec['council']}' is not a council", "a council: its local beds are in its area")
+    code = areas.resolve_council(rec["council"], why="its local beds are in its area", file=name, row=row)
     try:
         period = _period(rec["period"])
     except ValueError as exc:

@@ -65,9 +65,7 @@ def _line(rec: dict, row: int, name: str, areas: AreaIndex) -> dict:
         return DataError(message, file=name, row=row, column=column, expected=expected)
 
     texts = values.checked_texts(rec, ("council", "setting_type", "setting_name", "change", "stage", "document", "section", "note"), fail)
-    code = areas.resolve(rec["council"], file=name, row=row, column="council")
-    if areas.areas.loc[areas.areas["code"] == code, "level"].iloc[0] != "la":
-        raise fail("council", f"'{rec['council']}' is not a council", "a council: the home is in its area")
+    code = areas.resolve_council(rec["council"], why="the home is in its area", file=name, row=row)
     setting = setting_key(rec["setting_type"])
     if setting not in SETTING_TYPES:
         raise fail("setting_type", f"unknown setting type '{rec['setting_type']}'", ", ".join(SETTING_TYPES))

@@ -2,7 +2,7 @@
 against England, statistical neighbours with the count gap, and flows in and out of care."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -46,6 +46,13 @@ def years(store: Store, measure: str) -> list[int]:
     """Years with figures, newest first (the year picker's options)."""
     frame = figures(store, measure)
     return sorted(frame.loc[frame["status"] == "ok", "year"].unique().tolist(), reverse=True)
+
+
+def resolved(store: Store, choices: Choices, sections: list[Section]) -> Choices:
+    """The choices with the year the page drew filled in: what the year picker holds on the next run,
+    which must find the same sections (a first visit ran the page twice, once with no year)."""
+    available = years(store, choices.measure)
+    return replace(choices, year=choices.year if choices.year in available or not available else available[0])
 
 
 def prepare(store: Store, selection: Selection, choices: Choices = Choices()) -> list[Section]:

@@ -2,7 +2,7 @@
 of households needed."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -40,6 +40,23 @@ class Choices:
 
 def _members(selection: Selection) -> list[str]:
     return [c for c in selection.members if c != ENGLAND_CODE]
+
+
+def resolved(store: Store, choices: Choices, sections: list[Section]) -> Choices:
+    """The choices with what the page's controls will hold on the next run filled in (the year shown,
+    the forecast's council and the assumptions it defaulted), so that run finds these sections instead
+    of preparing the same page again: a first visit ran the whole page twice."""
+    by_key = {s.key: s for s in sections}
+    out = choices
+    util = by_key.get("fostering_utilisation")
+    if util is not None and util.extra.get("year") is not None:
+        out = replace(out, year=util.extra["year"])
+    forecast = by_key.get("fostering_forecast")
+    if forecast is not None and forecast.extra.get("code") is not None:
+        out = replace(out, forecast_council=forecast.extra["code"])
+        defaults = forecast.extra.get("defaults", {})
+        out = replace(out, **{k: v for k, v in defaults.items() if getattr(choices, k) is None})
+    return out
 
 
 def prepare(store: Store, selection: Selection, choices: Choices = Choices()) -> list[Section]:
