@@ -55,6 +55,18 @@ def test_south_west_plan(app_test, store, results):
     transition = next(t for t in tables if "transition rates (SYNTHETIC extract)" in t.columns)
     assert set(transition["council"]) == {"Bournemouth, Christchurch and Poole", "Dorset",
                                           "Bath and North East Somerset"}
+    # the transition-rate demand's 80% range (rolling-origin backtests in the extracts), "not known" where none
+    assert {"80% range from", "80% range to"} <= set(transition.columns)
+    assert not transition.isna().any().any() and not transition.astype(str).isin(["None", "nan"]).any().any()
+    ranges = expected.transition
+    assert (transition["80% range from"] == "not known").sum() == ranges["low"].isna().sum() > 0
+    row = ranges[(ranges["area_code"] == "E06000058") & (ranges["type"] == "total")
+                 & (ranges["age_band"] == plan.ALL_AGES) & (ranges["year"] == 2028)].iloc[0]
+    shown = transition[(transition["council"] == "Bournemouth, Christchurch and Poole")
+                       & (transition["placement type"] == "All children in care") & (transition["31 March"] == 2028)]
+    assert shown[["80% range from", "80% range to"]].iloc[0].tolist() == [f"{row['low']:,.0f}", f"{row['high']:,.0f}"]
+    captions = " ".join(c.value for c in at.caption)
+    assert "rolling-origin backtests" in captions and "SYNTHETIC 80% range" in captions
 
 
 def test_bcp_alone_with_a_scenario(app_test, store, results):

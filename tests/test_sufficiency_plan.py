@@ -80,6 +80,11 @@ def test_cli_writes_csv_and_xlsx(engine, tmp_path):
     figures = frame[frame["section"] != "headline"]
     assert figures["method"].notna().all() and figures["source"].notna().all()
     assert frame.loc[frame["section"] == "demand (transition rates)", "synthetic"].all()
+    trans = frame[frame["section"] == "demand (transition rates)"]  # with its 80% range and where it comes from
+    assert trans["low"].notna().any() and (trans["low"].dropna() <= trans.loc[trans["low"].notna(), "high"]).all()
+    assert trans["method"].str.contains("rolling-origin backtests").all()
+    assert trans["method"].str.contains("in the synthetic SSDA903 extracts of all 3 councils with one").all()
+    assert trans.loc[trans["low"].isna(), "method"].str.contains("this row's 80% range: not known").all()
     assert "SYNTHETIC" in frame.loc[frame["section"] == "headline", "method"].iloc[0]
     xlsx = tmp_path / "plan.xlsx"
     result = run("plan", "--group", "Bournemouth, Christchurch and Poole", "--to", "2027",

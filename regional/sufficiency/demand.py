@@ -16,11 +16,13 @@ Two methods, each stated beside its figures:
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import numpy as np
 import pandas as pd
 
+from regional import distance, models
 from regional.store import Store
 from regional.sufficiency import BASE_TYPES
 
@@ -255,10 +257,10 @@ def age_band(births: pd.Series, when: date) -> pd.Series:
     born = pd.to_datetime(births, errors="coerce")
     before_birthday = (born.dt.month > when.month) | ((born.dt.month == when.month) & (born.dt.day > when.day))
     age = when.year - born.dt.year - before_birthday.astype(int)  # whole years at ``when``
-    out = pd.Series(AGE_NOT_KNOWN, index=births.index, dtype=object)
-    for low, high, label in AGE_BANDS:
-        out[(age >= low) & (age < high)] = label
-    return out
+    age = age.to_numpy(dtype=float)  # no date: NaN, in no band
+    bands = np.select([(age >= low) & (age < high) for low, high, _ in AGE_BANDS], [label for *_, label in AGE_BANDS],
+                      default=AGE_NOT_KNOWN)
+    return pd.Series(bands, index=births.index, dtype=object)
 
 
 def _band_years(band: str) -> int:
@@ -290,6 +292,23 @@ def stock_at(episodes: pd.DataFrame, when: date, births: pd.Series | None = None
     return bands + BAND_SEP + types
 
 
+def extract_episodes(store: Store, codes: list[str] | None = None) -> pd.DataFrame:
+    """The stored SSDA903 episodes (embedded extracts and councils' uploads, an upload preferred
+    over the embedded extract of the same council), for ``codes`` or every council with one."""
+    frames = [store.table(models.PlacementEpisode), store.table(models.PlacementEpisodeUpload)]
+    episodes = distance.prefer_uploads(pd.concat([f for f in frames if len(f)], ignore_index=True)
+                                       if any(len(f) for f in frames) else frames[0])
+    return episodes if codes is None else episodes[episodes["area_code"].isin(codes)]
+
+
+def births_of(episodes: pd.DataFrame) -> pd.Series | None:
+    """Month of birth by child where the extract stores it (``birth_month``); None when it holds none,
+    so the transition rates are for all ages."""
+    if "birth_month" not in episodes.columns or not episodes["birth_month"].notna().any():
+        return None
+    return episodes.dropna(subset=["birth_month"]).drop_duplicates("child").set_index("child")["birth_month"]
+
+
 def snapshot_dates(episodes: pd.DataFrame, extract_date: date, *, pairs: int = 3) -> list[date]:
     """31 Marches at least a year after the extract's first episode, up to its date; the last ``pairs`` + 1."""
     first = pd.to_datetime(episodes["decom"]).min()
@@ -303,14 +322,16 @@ def snapshot_dates(episodes: pd.DataFrame, extract_date: date, *, pairs: int = 3
 
 
 def transition_rates(episodes: pd.DataFrame, extract_date: date, *, pairs: int = 3,
-                     births: pd.Series | None = None, dates: list[date] | None = None) -> dict | None:
+                     births: pd.Series | None = None, dates: list[date] | None = None,
+                     stock_of: Callable[[date], pd.Series] | None = None) -> dict | None:
     """Transition matrix (state -> state or left care), entries a year by state and the latest stock.
 
     A state is a placement type, or with ``births`` (date of birth by child) an age band and a
     type, as the sector's demand models have it: children entering care, leaving it (turning 18
     included) and moving between types and bands are counted from one 31 March to the next.
     Pooled over up to ``pairs`` consecutive years (or the 31 Marches ``dates`` gives). None when
-    the extract spans less than two years (fewer than two 31 Marches to compare).
+    the extract spans less than two years (fewer than two 31 Marches to compare). ``stock_of`` (a
+    date to :func:`stock_at` of these episodes and births) lets a backtest reuse the stocks it holds.
     """
     dates = dates or snapshot_dates(episodes, extract_date, pairs=pairs)
     if len(dates) < 2:
@@ -323,7 +344,7 @@ def transition_rates(episodes: pd.DataFrame, extract_date: date, *, pairs: int =
         decom=pd.to_datetime(episodes["decom"]), dec=pd.to_datetime(episodes["dec"]))
     moves = pd.DataFrame(0.0, index=types, columns=[*types, LEFT])
     entries = pd.Series(0.0, index=types)
-    stocks = [stock_at(episodes, d, births) for d in dates]
+    stocks = [stock_of(d) if stock_of else stock_at(episodes, d, births) for d in dates]
     for before, after in zip(stocks, stocks[1:]):
         nxt = after.reindex(before.index).fillna(LEFT)
         counts = pd.crosstab(before, nxt)

@@ -41,6 +41,7 @@ class Plan:
     synthetic_inputs: list[str] = field(default_factory=list)
     rate: str = "trend"
     planned: pd.DataFrame = field(default_factory=pd.DataFrame)  # councils' planned homes (returns)
+    transition_range: str = ""  # where the transition-rate demand's 80% range comes from, in words
 
     @property
     def no_mix(self) -> list[str]:
@@ -84,10 +85,7 @@ class Plan:
 
 
 def _episodes(store: Store, members: list[str]) -> pd.DataFrame:
-    frames = [store.table(models.PlacementEpisode), store.table(models.PlacementEpisodeUpload)]
-    episodes = distance.prefer_uploads(pd.concat([f for f in frames if len(f)], ignore_index=True)
-                                       if any(len(f) for f in frames) else frames[0])
-    return episodes[episodes["area_code"].isin(members)]
+    return demand.extract_episodes(store, members)
 
 
 def loaded_projection(store: Store, members: list[str]) -> pd.DataFrame:
@@ -137,16 +135,40 @@ def demand_frame(inputs: pd.DataFrame, members: list[str], years: list[int], rat
     return fc[cols]
 
 
-def transition_frame(episodes: pd.DataFrame, years: list[int]) -> pd.DataFrame:
+def transition_range_words(results: pd.DataFrame, names: dict[str, str]) -> str:
+    """Where the transition-rate demand's 80% range comes from, in words: how many rolling-origin
+    backtests in which councils' extracts, how many years ahead, labelled synthetic where they are."""
+    if results.empty:
+        return ("80% range not known: no council's extract in the store holds three or more 31 Marches, so none "
+                "could be backtested")
+    councils = sorted(set(results["area_code"]))
+    runs = results.drop_duplicates(["area_code", "origin"])
+    points = results[(results["method"] == results["variant"]) & (results["type"] == "total")
+                     & (results["forecast"] >= backtest.MIN_FORECAST)]
+    synthetic = bool(results.drop_duplicates("area_code")["synthetic"].all())
+    return ((f"{SYNTHETIC_WORD} " if synthetic else "")
+            + f"80% range: 10th-90th percentile of actual / forecast in {len(runs)} rolling-origin backtests (each "
+            "31 March with two or more before it in an extract, forecasting every later one there) in the "
+            + ("synthetic " if synthetic else "") + f"SSDA903 extracts of all {len(councils)} councils with one "
+            f"in the store ({', '.join(names.get(c, c) for c in councils)}), pooled across councils as the rate "
+            f"method's range pools every council, by type and years ahead (1-{int(results['horizon'].max())} "
+            f"tested; {len(points)} points for all children in care; a point: one forecast of "
+            f"{backtest.MIN_FORECAST:.0f} or more children against the extract's own count); a type and horizon with "
+            f"fewer than {backtest.MIN_POINTS} points borrows a longer horizon's, widened by sqrt(years ahead / its "
+            "years) beyond the longest; with fewer at every horizon the range is not known")
+
+
+def transition_frame(episodes: pd.DataFrame, years: list[int], ratios: pd.DataFrame | None = None,
+                     range_words: str = "") -> pd.DataFrame:
     """Transition-rate demand for members whose extract spans two or more years: by placement type
     (``age_band`` "all ages"), and, where the episodes carry months of birth (``birth_month``), the
-    same projection by age band too (``type`` "total", every type of the band)."""
+    same projection by age band too (``type`` "total", every type of the band). ``low`` and ``high``:
+    its 80% range from ``ratios`` (:func:`backtest.transition_ratios`; none: not known), with
+    ``range_note`` saying which backtest points gave it or why it is not known."""
     parts = []
     for code, eps in episodes.groupby("area_code"):
         extract = pd.to_datetime(eps["extract_date"]).max()
-        births = None
-        if "birth_month" in eps.columns and eps["birth_month"].notna().any():  # an extract with months of birth
-            births = eps.dropna(subset=["birth_month"]).drop_duplicates("child").set_index("child")["birth_month"]
+        births = demand.births_of(eps)  # an extract with months of birth: by age band
         rates = demand.transition_rates(eps, extract.date(), births=births)
         if rates is None:
             continue
@@ -172,17 +194,38 @@ def transition_frame(episodes: pd.DataFrame, years: list[int]) -> pd.DataFrame:
             if not bands.loc[bands["age_band"] == demand.AGE_NOT_KNOWN, "children"].sum() > 0:
                 bands = bands[bands["age_band"] != demand.AGE_NOT_KNOWN]
             frames.append(bands.assign(type="total"))
+        if range_words:
+            method += "; " + range_words
         parts.append(pd.concat(frames, ignore_index=True).assign(
-            area_code=code, method=method, synthetic=synthetic, source=", ".join(sorted(set(eps["dataset"])))))
-    cols = ["area_code", "year", "age_band", "type", "children", "method", "source", "synthetic"]
-    return pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
+            area_code=code, method=method, synthetic=synthetic, source=", ".join(sorted(set(eps["dataset"]))),
+            horizon=lambda f, base=rates["base"].year: f["year"] - base))
+    cols = ["area_code", "year", "age_band", "type", "children", "low", "high", "range_note", "method", "source",
+            "synthetic"]
+    if not parts:
+        return pd.DataFrame(columns=cols)
+    rows = pd.concat(parts, ignore_index=True)
+    rows["range_type"] = np.where(rows["age_band"] == ALL_AGES, rows["type"], rows["age_band"].map(backtest.band_type))
+    return _with_range(rows, ratios)[cols]
+
+
+def _with_range(rows: pd.DataFrame, ratios: pd.DataFrame | None) -> pd.DataFrame:
+    """``rows`` (with ``horizon`` and ``range_type``) and their 80% range: children x the ratios."""
+    if ratios is None or ratios.empty:
+        return rows.assign(low=np.nan, high=np.nan,
+                           range_note="not known: no backtest of the transition rates (no extract with three or "
+                                      "more 31 Marches)")
+    bounds = backtest.ratio_table(ratios, sorted(rows["horizon"].unique()), sorted(rows["range_type"].unique()))
+    out = rows.merge(bounds.rename(columns={"type": "range_type"}), on=["range_type", "horizon"], how="left")
+    out["low"], out["high"] = out["children"] * out["low"], out["children"] * out["high"]
+    return out
 
 
 def build_plan(store: Store, members: list[str], *, label: str, horizon: int = DEFAULT_HORIZON,
                scenario: Scenario | None = None, backtest_results: pd.DataFrame | None = None,
-               rate: str = "trend") -> Plan:
+               rate: str = "trend", transition_results: pd.DataFrame | None = None) -> Plan:
     """Everything the plan shows for ``members``, from the year after each council's latest
-    figure to ``horizon`` (31 March), with ``scenario``'s levers applied when given."""
+    figure to ``horizon`` (31 March), with ``scenario``'s levers applied when given. The backtests
+    behind the ranges (national, and in the extracts) are computed here unless given."""
     names = dict(zip(store.areas["code"], store.areas["name"]))
     inputs = demand.published_inputs(store, members)
     latest = int(inputs.dropna(subset=["cic_count"])["year"].max()) if len(inputs) else horizon - 1
@@ -191,7 +234,12 @@ def build_plan(store: Store, members: list[str], *, label: str, horizon: int = D
     ratios = backtest.interval_ratios(results, rate)
     base_demand = demand_frame(inputs, members, years, ratios, rate, loaded_projection(store, members))
     episodes = _episodes(store, members)
-    trans = transition_frame(episodes, years)
+    if transition_results is None:
+        extract_results, extract_ratios = backtest.in_extracts(store), backtest.in_extracts_ratios(store)
+    else:
+        extract_results, extract_ratios = transition_results, backtest.transition_ratios(transition_results)
+    range_words = transition_range_words(extract_results, names)
+    trans = transition_frame(episodes, years, extract_ratios, range_words)
     pph, pph_basis = supply.places_per_household(store, members)
     base_supply = supply.local_supply(store, members, years, (pph, pph_basis))
     dem = apply_demand(base_demand, scenario)
@@ -219,7 +267,7 @@ def build_plan(store: Store, members: list[str], *, label: str, horizon: int = D
     return Plan(label=label, members=members, names=names, horizon=horizon, years=years, scenario=scenario,
                 demand=dem, transition=trans, supply=sup, gap=gaps, unit_costs=unit, cost=cost, inside_group=inside,
                 backtest=table, places_per_household=pph, pph_basis=pph_basis, synthetic_inputs=synthetic, rate=rate,
-                planned=planned)
+                planned=planned, transition_range=range_words)
 
 
 def _costs(dem: pd.DataFrame, gaps: pd.DataFrame, unit: pd.DataFrame, spend: pd.DataFrame,
@@ -285,11 +333,12 @@ def export_table(plan: Plan) -> pd.DataFrame:
 
     add(plan.demand, "demand", "children needing the type at 31 March", "children", "children",
         lambda r: r["method"], lambda r: r["source"], False, "low", "high")
+    trans_method = lambda r: f"{r['method']}; this row's 80% range: {r['range_note']}"
     add(plan.transition_by_type, "demand (transition rates)", "children needing the type at 31 March", "children",
-        "children", lambda r: r["method"], lambda r: r["source"], lambda r: bool(r["synthetic"]))
+        "children", trans_method, lambda r: r["source"], lambda r: bool(r["synthetic"]), "low", "high")
     for band, part in plan.transition_by_age.groupby("age_band", sort=False):
         add(part, "demand (transition rates)", f"children in care aged {band} at 31 March (every type)", "children",
-            "children", lambda r: r["method"], lambda r: r["source"], lambda r: bool(r["synthetic"]))
+            "children", trans_method, lambda r: r["source"], lambda r: bool(r["synthetic"]), "low", "high")
     add(plan.supply, "supply", "local places", "places", "places", lambda r: r["basis"], lambda r: r["source"], False)
     add(plan.supply[plan.supply["type"] == "fostering_inhouse"], "supply", "in-house fostering households",
         "households", "households", lambda r: r["basis"] + f"; places per household {plan.pph_basis}",

@@ -161,20 +161,33 @@ def transition_section(plan: Plan) -> Section:
     both["_order"] = both["age_band"].map(bands).fillna(len(bands))
     both = both.sort_values(["council", "year", "_order"], kind="stable").drop(columns="_order").reset_index(drop=True)
     synthetic = bool(t["synthetic"].any())
-    columns = ["council", "age_band", "type_label", "year", "children", "rate x population"]
+    columns = ["council", "age_band", "type_label", "year", "children", "low", "high", "rate x population"]
     table = _round(both[columns])
+    for col in ("low", "high"):  # a type or band too few backtests reached has no range: said so, never 0
+        table[col] = table[col].map(lambda v: "not known" if pd.isna(v) else f"{v:,.0f}")
     # The rate method projects placement types, not ages: an age-band row has no figure beside it to show.
     by_band = table["age_band"] != plans.ALL_AGES
     table["rate x population"] = [("not made by age" if band else "not known") if pd.isna(v) else f"{v:,.0f}"
                                   for v, band in zip(table["rate x population"], by_band)]
     table = table.rename(columns={
         "age_band": "age band", "type_label": "placement type", "year": "31 March",
-        "children": "transition rates (SYNTHETIC extract)" if synthetic else "transition rates"})
+        "children": "transition rates (SYNTHETIC extract)" if synthetic else "transition rates",
+        "low": "80% range from", "high": "80% range to"})
     methods = t.drop_duplicates("area_code")
+    words = plan.transition_range  # said once below, not after every council's method
+
+    def own(method: str) -> str:
+        method = method.replace(plans.SYNTHETIC_WORD + " extract: ", "")
+        return method.replace("; " + words, "") if words else method
+
+    above = bool((t["low"] > t["children"]).any())
     caption = ("SYNTHETIC: these extracts are generated to match the councils' published totals, not real children. "
                if synthetic else "") + " ".join(
-        f"{plan.names.get(c, c)}: {m.replace(plans.SYNTHETIC_WORD + ' extract: ', '')}."
-        for c, m in zip(methods["area_code"], methods["method"]))
+        f"{plan.names.get(c, c)}: {own(m)}." for c, m in zip(methods["area_code"], methods["method"])) + (
+        f" {words}." if words else "") + (
+        " Where the backtests under-forecast nearly every time, the range lies above the central figure."
+        if above else "") + (" 'not known': too few backtest points for that type or age band (the file names which)."
+                             if t["low"].isna().any() else "")
     return Section("transition", title, both, table, caption, ", ".join(sorted(set(t["source"]))), synthetic)
 
 
