@@ -167,7 +167,9 @@ def extract_section(store, members: list[str], label: str, names: dict[str, str]
               "the extract date with their current and (for about a third) one earlier placement; children who "
               "left care before that date are not in them, so the transition "
               "rates fitted to the early years under-forecast and the ranges lie mostly above the central figure. "
-              "With real extracts (every episode of every year) this would not be so.", "",
+              "With real extracts (every episode of every year) this would not be so. The plan checks every extract "
+              "against DfE's counts of children in care and ceasing care, and says on the page and in the file "
+              "that these three are not whole histories.", "",
               f"Timings (median of 3, load average {load}): the backtest in all {results['area_code'].nunique()} "
               f"extracts {run_s * 1000:.0f} ms and its ratios {ratios_s * 1000:.0f} ms, once per data version "
               f"(kept with the Store, `Store.memo`: the first plan built on a new data version pays them); the "

@@ -54,7 +54,7 @@ for key in ("suff_demand", "suff_gap", "suff_councils", "suff_transition", "suff
     if key == "suff_gap":
         with st.expander("Where each supply figure comes from"):
             st.dataframe(s[key].extra["basis"], hide_index=True, width="stretch")
-        with st.expander("Planned homes (councils' returns)"):
+        with st.expander("Planned homes (councils' documents and returns)"):
             planned = s[key].extra["planned"]
             if len(planned):
                 st.dataframe(planned, hide_index=True, width="stretch")

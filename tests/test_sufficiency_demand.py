@@ -241,3 +241,48 @@ def test_month_of_birth_gives_the_same_age_band_at_31_march_as_the_day():
     months = days.dt.to_period("M").dt.to_timestamp()
     for year in (2021, 2022, 2023):
         assert demand.age_band(days, date(year, 3, 31)).equals(demand.age_band(months, date(year, 3, 31)))
+
+
+def _dfe(rows: list[tuple[str, int, float]]) -> pd.DataFrame:
+    return pd.DataFrame([{"area_code": "A", "indicator_id": i, "year": y, "value": v} for i, y, v in rows],
+                        columns=["area_code", "indicator_id", "year", "value"])
+
+
+def test_an_extract_is_checked_against_dfes_counts_of_children_in_care_and_leaving_care():
+    """A whole history: 10 children in care at 31 March 2021, 4 of them gone a year later (DfE: 10 in care,
+    5 ceased, which also counts children who came and went in the year). An extract of today's children
+    only has nobody leaving: its rates would show nobody leaving care, and it is flagged."""
+    whole = [episode(f"c{i}", "2020-01-01", "2021-09-01" if i < 4 else None) for i in range(10)]
+    whole += [episode(f"n{i}", "2021-10-01", None) for i in range(3)]
+    eps = pd.DataFrame(whole)
+    published = _dfe([("cic_count", 2021, 10), ("cic_ceased_count", 2022, 5)])
+    check = demand.extract_completeness(eps, date(2021, 3, 31), date(2022, 3, 31), published)
+    assert check["complete"] and (check["held"], check["leavers"], check["dfe_leavers"]) == (10, 4, 5)
+    assert check["words"] == ("at 31 March 2021 it holds 10 of DfE's 10 children in care; 4 children leave care "
+                              "in the year to 31 March 2022, where DfE counts 5 ceasing care")
+    today_only = pd.DataFrame([e for e in whole if pd.isna(e["dec"])])
+    check = demand.extract_completeness(today_only, date(2021, 3, 31), date(2022, 3, 31), published)
+    assert not check["complete"] and check["leavers"] == 0 and check["held"] == 6
+    # no DfE figure to compare with: not flagged, and said so
+    check = demand.extract_completeness(today_only, date(2021, 3, 31), date(2022, 3, 31), _dfe([]))
+    assert check["complete"] and check["words"] == "no DfE figure to compare it with"
+
+
+def test_the_synthetic_extracts_are_flagged_as_not_whole_histories_on_the_plan(store):
+    """The embedded synthetic extracts hold the children in care at their date only: the plan's
+    transition rows say so, beside DfE's counts, and the page's section says the figures overstate demand."""
+    from regional.selection import Selection
+    from regional.sufficiency import plan
+    from regional.views import sufficiency as view
+
+    members = store.group_members("rcc:south-west")
+    built = plan.build_plan(store, members, label="South West RCC")
+    flagged = built.transition.drop_duplicates("area_code").set_index("area_code")
+    assert set(flagged.index) == {"E06000058", "E06000059", "E06000022"} and not flagged["complete"].any()
+    assert flagged["method"].str.contains("NOT A WHOLE HISTORY: at 31 March", regex=False).all()
+    assert flagged["method"].str.contains(r"0 children leave care in the years to 31 March \d{4}-\d{4}, where DfE "
+                                          r"counts \d+ ceasing care").all()
+    section = {s.key: s for s in view.prepare(store, Selection.from_dict(store, {}))}["suff_transition"]
+    assert section.markdown.startswith("**Not a whole history: Bath and North East Somerset, Bournemouth, "
+                                       "Christchurch and Poole, Dorset.**")
+    assert "overstate demand" in section.markdown

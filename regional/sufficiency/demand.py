@@ -292,6 +292,51 @@ def stock_at(episodes: pd.DataFrame, when: date, births: pd.Series | None = None
     return bands + BAND_SEP + types
 
 
+#: Below these shares of DfE's published figures an extract is not a whole history: rates read from it
+#: mislead (children in care at one 31 March and not the next count fewer than DfE's "ceased", which
+#: also counts children who came and went within the year, so the leavers' bar is lower).
+MIN_STOCK_SHARE, MIN_LEAVERS_SHARE = 0.9, 0.5
+
+
+def extract_completeness(episodes: pd.DataFrame, first: date, base: date, published: pd.DataFrame) -> dict:
+    """Whether one council's extract holds the whole history its transition rates are read from: its
+    children in care at the first 31 March used against DfE's count then, and its children leaving care
+    (in care at one 31 March, not at the next) against DfE's children ceasing care in those years.
+    ``published``: area_code, indicator_id (cic_count, cic_ceased_count), year, value. A synthetic extract
+    made of the children in care at its date has no leavers at all, and its rates would show nobody
+    leaving care."""
+    first, base = pd.Timestamp(first), pd.Timestamp(base)
+    dates = [date(y, 3, 31) for y in range(first.year, base.year + 1)]
+    stocks = {d: set(stock_at(episodes, d).index) for d in dates}
+    figures = published.set_index(["indicator_id", "year"])["value"] if len(published) else pd.Series(dtype=float)
+
+    def dfe(indicator: str, year: int) -> float | None:
+        value = figures.get((indicator, year))
+        return None if value is None or pd.isna(value) else float(value)
+
+    held_count, dfe_count = len(stocks[dates[0]]), dfe("cic_count", dates[0].year)
+    leavers = dfe_leavers = 0.0
+    years_compared = []
+    for before, after in zip(dates, dates[1:]):
+        ceased = dfe("cic_ceased_count", after.year)
+        if ceased is not None:
+            leavers += len(stocks[before] - stocks[after])
+            dfe_leavers += ceased
+            years_compared.append(after.year)
+    stock_ok = dfe_count is None or held_count >= MIN_STOCK_SHARE * dfe_count
+    leavers_ok = not years_compared or leavers >= MIN_LEAVERS_SHARE * dfe_leavers
+    parts = []
+    if dfe_count is not None:
+        parts.append(f"at 31 March {dates[0].year} it holds {held_count:,} of DfE's {dfe_count:,.0f} children in care")
+    if years_compared:
+        span = (f"the year to 31 March {years_compared[0]}" if len(years_compared) == 1 else
+                f"the years to 31 March {years_compared[0]}-{years_compared[-1]}")
+        parts.append(f"{leavers:,.0f} children leave care in {span}, where DfE counts {dfe_leavers:,.0f} ceasing care")
+    words = "; ".join(parts) if parts else "no DfE figure to compare it with"
+    return {"complete": stock_ok and leavers_ok, "words": words, "held": held_count, "dfe_count": dfe_count,
+            "leavers": leavers, "dfe_leavers": dfe_leavers}
+
+
 def extract_episodes(store: Store, codes: list[str] | None = None) -> pd.DataFrame:
     """The stored SSDA903 episodes (embedded extracts and councils' uploads, an upload preferred
     over the embedded extract of the same council), for ``codes`` or every council with one."""

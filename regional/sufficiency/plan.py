@@ -158,13 +158,20 @@ def transition_range_words(results: pd.DataFrame, names: dict[str, str]) -> str:
             "years) beyond the longest; with fewer at every horizon the range is not known")
 
 
+INCOMPLETE = ("not a whole history: transition rates read from it miss children leaving care, so these figures "
+              "overstate demand")
+
+
 def transition_frame(episodes: pd.DataFrame, years: list[int], ratios: pd.DataFrame | None = None,
-                     range_words: str = "") -> pd.DataFrame:
+                     range_words: str = "", published: pd.DataFrame | None = None) -> pd.DataFrame:
     """Transition-rate demand for members whose extract spans two or more years: by placement type
     (``age_band`` "all ages"), and, where the episodes carry months of birth (``birth_month``), the
     same projection by age band too (``type`` "total", every type of the band). ``low`` and ``high``:
     its 80% range from ``ratios`` (:func:`backtest.transition_ratios`; none: not known), with
-    ``range_note`` saying which backtest points gave it or why it is not known."""
+    ``range_note`` saying which backtest points gave it or why it is not known. With ``published`` (DfE's
+    cic_count and cic_ceased_count by area_code and year), each extract is checked against them
+    (:func:`demand.extract_completeness`): ``complete`` says whether it is a whole history, and the
+    method says what was compared."""
     parts = []
     for code, eps in episodes.groupby("area_code"):
         extract = pd.to_datetime(eps["extract_date"]).max()
@@ -196,11 +203,19 @@ def transition_frame(episodes: pd.DataFrame, years: list[int], ratios: pd.DataFr
             frames.append(bands.assign(type="total"))
         if range_words:
             method += "; " + range_words
+        complete = True
+        if published is not None:
+            check = demand.extract_completeness(eps, rates["first"], rates["base"],
+                                                published[published["area_code"] == code])
+            complete = check["complete"]
+            method += (f"; checked against DfE: {check['words']}" if complete else
+                       f"; {INCOMPLETE.upper().split(':')[0]}: {check['words']} ({INCOMPLETE.split(': ', 1)[1]})")
         parts.append(pd.concat(frames, ignore_index=True).assign(
             area_code=code, method=method, synthetic=synthetic, source=", ".join(sorted(set(eps["dataset"]))),
+            complete=complete,
             horizon=lambda f, base=rates["base"].year: f["year"] - base))
     cols = ["area_code", "year", "age_band", "type", "children", "low", "high", "range_note", "method", "source",
-            "synthetic"]
+            "synthetic", "complete"]
     if not parts:
         return pd.DataFrame(columns=cols)
     rows = pd.concat(parts, ignore_index=True)
@@ -239,7 +254,10 @@ def build_plan(store: Store, members: list[str], *, label: str, horizon: int = D
     else:
         extract_results, extract_ratios = transition_results, backtest.transition_ratios(transition_results)
     range_words = transition_range_words(extract_results, names)
-    trans = transition_frame(episodes, years, extract_ratios, range_words)
+    published = store.preferred(["cic_count", "cic_ceased_count"], members)
+    published = published.assign(year=pd.to_datetime(published["period"]).dt.year)[
+        ["area_code", "indicator_id", "year", "value"]]
+    trans = transition_frame(episodes, years, extract_ratios, range_words, published)
     pph, pph_basis = supply.places_per_household(store, members)
     base_supply = supply.local_supply(store, members, years, (pph, pph_basis))
     dem = apply_demand(base_demand, scenario)

@@ -39,6 +39,7 @@ class Section:
     caption: str
     source: str
     synthetic: bool = False
+    markdown: str = ""  # said above the table (a warning about what the figures can bear)
 
 
 def _round(frame: pd.DataFrame, digits: int = 0) -> pd.DataFrame:
@@ -188,7 +189,17 @@ def transition_section(plan: Plan) -> Section:
         " Where the backtests under-forecast nearly every time, the range lies above the central figure."
         if above else "") + (" 'not known': too few backtest points for that type or age band (the file names which)."
                              if t["low"].isna().any() else "")
-    return Section("transition", title, both, table, caption, ", ".join(sorted(set(t["source"]))), synthetic)
+    incomplete = sorted({plan.names.get(c, c) for c in t.loc[~t["complete"].astype(bool), "area_code"]}) \
+        if "complete" in t else []
+    warning = (f"**Not a whole history: {', '.join(incomplete)}.** Checked against DfE's published counts, "
+               f"{'these extracts hold' if len(incomplete) > 1 else 'this extract holds'} far fewer children leaving "
+               "care than DfE counts (the figures are below), so transition rates read from "
+               f"{'them' if len(incomplete) > 1 else 'it'} miss leaving care and the figures overstate demand. "
+               + ("The synthetic extracts are made of the children in care at their date only. " if synthetic else "")
+               + "A multi-year SSDA903 extract with every child looked after in the years it covers (the Data "
+                 "page) gives figures to plan with." if incomplete else "")
+    return Section("transition", title, both, table, caption, ", ".join(sorted(set(t["source"]))), synthetic,
+                   markdown=warning)
 
 
 def costs_section(plan: Plan) -> Section:
@@ -344,6 +355,6 @@ def prepare(store: Store, selection: Selection, choices: Choices = Choices()) ->
             key=f"suff_{part.key}", title=part.title, level=1, table=text_or_blank(part.table),
             frame=chart_frame if chart else None, chart=chart,
             chart_args={"title": titles[part.key]} if chart else {}, caption=part.caption, source=part.source,
-            synthetic=part.synthetic, extra=extra,
+            synthetic=part.synthetic, extra=extra, markdown=part.markdown,
             empty="" if len(part.table) else part.caption))
     return out
