@@ -59,6 +59,7 @@ def warm_up() -> None:
     visitor waits for none of it. Any failure is left for that visitor's page to report in words
     (``ui._engine_or_stop``)."""
     _WARMING.set()
+    store = None
     try:
         from regional import db
         from regional.selection import Selection
@@ -76,6 +77,20 @@ def warm_up() -> None:
     finally:
         _DONE.set()
         _WARMING.clear()
+    if store is not None:
+        _warm_plan_backtests(store)
+
+
+def _warm_plan_backtests(store) -> None:
+    """After the first visitor is let in: the Sufficiency plan's backtests (about a second, once per
+    data version) on the Store the pages are given, so its first visitor does not wait for them."""
+    try:
+        from regional.sufficiency import backtest
+
+        backtest.national(store)
+        backtest.in_extracts_ratios(store)
+    except Exception as exc:  # noqa: BLE001  the page computes them itself if this fails
+        logging.getLogger(__name__).warning("warm-up did not prepare the plan's backtests: %s", exc)
 
 
 def warm_store(version: str, wait_s: float = 60):

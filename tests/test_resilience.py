@@ -122,5 +122,7 @@ def test_the_warm_up_loads_and_hands_its_store_to_the_first_page_once(tmp_path, 
     assert store is not None and "E06000058" in set(store.areas["code"])
     assert len(store.observations) > 10_000
     assert store._memo  # the Overview was prepared on it: its kept frames are there for the first visitor
+    # and the Sufficiency plan's backtests, worked out after the first visitor was let in
+    assert {("sufficiency_national_backtest",), ("sufficiency_transition_ratios",)} <= set(store._memo)
     assert resilience.warm_store(version) is None  # handed over once
     assert resilience.warm_store("another version") is None

@@ -165,9 +165,10 @@ def ratio_table(ratios: pd.DataFrame, horizons: list[int], types: list[str] | No
 
 
 def national(store: Store) -> pd.DataFrame:
-    """The backtest for every active council (the interval needs the spread across all of them)."""
-    codes = store.councils()["code"].tolist()
-    return run(demand.published_inputs(store, codes))
+    """The backtest for every active council (the interval needs the spread across all of them), kept
+    with the Store: every plan (each scope, horizon and scenario) asks for the same one."""
+    return store.memo(("sufficiency_national_backtest",),
+                      lambda: run(demand.published_inputs(store, store.councils()["code"].tolist())))
 
 
 # --- transition rates (SSDA903 extracts spanning several years) -----------------------------------
