@@ -230,6 +230,7 @@ def shared_sidebar(store: Store) -> Iterator[Selection]:
         yield _this_run.selection
     finally:
         _this_run.selection = _this_run.actor = None
+        resilience.page_served()  # the start-up's later work waits for the first visitor's page
 
 
 def actor():

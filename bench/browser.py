@@ -60,9 +60,11 @@ _WATCH_JS = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
   if (!app) return;
   if (window.__observer) window.__observer.disconnect();
-  window.__observer = new MutationObserver(() => {
+  window.__observer = new MutationObserver(records => {
+    for (const r of records) if (r.oldValue === 'running') window.__runs += 1;
     if (app.getAttribute('data-test-script-state') === 'running') window.__runs += 1; });
-  window.__observer.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  window.__observer.observe(app, {attributes: true, attributeOldValue: true,
+                                  attributeFilter: ['data-test-script-state']});
 }"""
 
 
@@ -158,14 +160,18 @@ def start_server(tmp: Path, *, installed: bool = True) -> tuple[subprocess.Popen
     raise RuntimeError(f"streamlit did not start; see {tmp / 'server.log'}")
 
 
-async def interactive(page, started: float, *, expect_run: bool, timeout_s: float = 45, quiet_s: float = 0.3) -> float:
-    """Seconds from ``started`` until the page is interactive: a run was seen (when one is expected),
-    the script has finished, every chart and map is drawn, and it stays so for ``quiet_s``."""
+async def interactive(page, started: float, *, expect_run: bool, timeout_s: float = 45, quiet_s: float = 0.3,
+                      left: str | None = None) -> float:
+    """Seconds from ``started`` until the page is interactive: a run was seen (when one is expected; on a
+    navigation, the title no longer ``left``'s also shows the new page's run arrived), the script has
+    finished, every chart and map is drawn, and it stays so for ``quiet_s``. A short page's run can
+    start and finish within one frame, so its 'running' state never reaches the page to be seen."""
     ready_at = None
     while time.perf_counter() - started < timeout_s:
         snap = await page.evaluate(_SNAPSHOT_JS, [MAIN, STATUS])
         busy = snap is None or snap[0] != "notRunning" or snap[1] != "CONNECTED" or snap[2] or snap[4] > 0
-        ran = (not expect_run) or await page.evaluate("() => (window.__runs || 0) > 0")
+        ran = (not expect_run) or await page.evaluate("() => (window.__runs || 0) > 0") or (
+            left is not None and await _title(page) not in ("", left))
         drawn = (not busy) and ran and await page.evaluate(_ALL_DRAWN_JS, [CHART, MAP])
         if drawn and await page.locator(f"{MAIN} h1").count():
             ready_at = ready_at or time.perf_counter()
@@ -185,11 +191,17 @@ async def _first_visit(page, base_url: str) -> float:
     return await interactive(page, started, expect_run=False, timeout_s=180)
 
 
+async def _title(page) -> str:
+    titles = await page.locator(f"{MAIN} h1").all_inner_texts()
+    return titles[0].strip() if titles else ""
+
+
 async def _nav_click(page, title: str) -> float:
+    left = await _title(page)
     await page.evaluate(_WATCH_JS)
     started = time.perf_counter()
     await page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title, exact=True).first.click()
-    return await interactive(page, started, expect_run=True)
+    return await interactive(page, started, expect_run=True, left=left)
 
 
 def _titles() -> list[tuple[str, str]]:
@@ -409,5 +421,6 @@ def write_results(table: str) -> None:
     from bench.blocks import replace_block
 
     block = (f"{START}\n## In the browser (Chromium), {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n\n"
-             f"`python -m bench browser`: {__doc__.splitlines()[0].split(': ', 1)[1]}\n\n{table}\n{END}")
+             f"`python -m bench browser`: {' '.join(__doc__.split(chr(10) * 2)[0].split()).split(': ', 1)[1]}\n\n"
+             f"{table}\n{END}")
     replace_block(RESULTS, START, END, block)

@@ -51,6 +51,8 @@ def ready_engine(url: str | None = None) -> Engine:
 _WARM: dict[str, object] = {}  # data version -> the Store the warm-up read, for the first page to take
 _WARMING = threading.Event()  # set while a warm-up runs
 _DONE = threading.Event()  # set when one has finished
+_SERVED = threading.Event()  # set when a page's run has finished (the first visitor has been served)
+SERVED_WAIT_S = 60.0  # no visitor by then: the plan's backtests are worked out anyway
 
 
 def warm_up() -> None:
@@ -78,12 +80,19 @@ def warm_up() -> None:
         _DONE.set()
         _WARMING.clear()
     if store is not None:
+        _SERVED.wait(SERVED_WAIT_S)
         _warm_plan_backtests(store)
 
 
+def page_served() -> None:
+    """A page has finished its run (ui.shared_sidebar says so): the start-up may go on with what no
+    first visitor needs, without taking the first visitor's page's time (one process, one GIL)."""
+    _SERVED.set()
+
+
 def _warm_plan_backtests(store) -> None:
-    """After the first visitor is let in: the Sufficiency plan's backtests (about a second, once per
-    data version) on the Store the pages are given, so its first visitor does not wait for them."""
+    """After the first visitor's page: the Sufficiency plan's backtests (about a second, once per data
+    version) on the Store the pages are given, so the plan's first visitor does not wait for them."""
     try:
         from regional.sufficiency import backtest
 

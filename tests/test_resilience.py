@@ -115,6 +115,7 @@ def test_the_warm_up_loads_and_hands_its_store_to_the_first_page_once(tmp_path, 
 
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'warm.sqlite'}")
     monkeypatch.setenv("REGIONAL_PSEUDONYM_KEY", "test-only-key")
+    monkeypatch.setattr(resilience, "SERVED_WAIT_S", 0.0)  # no visitor here to wait for
     resilience.warm_up()
     engine = resilience.ready_engine()
     version = db.data_version(engine)
