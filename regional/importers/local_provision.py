@@ -198,14 +198,20 @@ def document_sources(lines: pd.DataFrame, areas: AreaIndex, name: str, *, prefix
     return pd.DataFrame(rows)
 
 
-def default_rows(index: AreaIndex, catalogue: pd.DataFrame) -> dict:
-    """The councils' published local-market figures (data/local_provision/*.csv)."""
+def defaults_from(directory: Path, read, table, columns: list[str], index: AreaIndex) -> dict:
+    """Every CSV in ``directory``, a return transcribed from the councils' published documents, read
+    as an upload would be (``read(path, index) -> (rows, sources)``): ``{table: rows, Source: sources}``."""
     lines, sources = [], []
-    for path in sorted(DEFAULT_DIR.glob("*.csv")):
-        part, part_sources = read_local_provision(path, index)
+    for path in sorted(directory.glob("*.csv")):
+        part, part_sources = read(path, index)
         lines.append(part)
         sources.append(part_sources)
     if not lines:
-        return {models.LocalProvision: pd.DataFrame(columns=LINE_COLUMNS)}
-    return {models.LocalProvision: pd.concat(lines, ignore_index=True),
+        return {table: pd.DataFrame(columns=columns)}
+    return {table: pd.concat(lines, ignore_index=True),
             models.Source: pd.concat(sources, ignore_index=True).drop_duplicates("id")}
+
+
+def default_rows(index: AreaIndex, catalogue: pd.DataFrame) -> dict:
+    """The councils' published local-market figures (data/local_provision/*.csv)."""
+    return defaults_from(DEFAULT_DIR, read_local_provision, models.LocalProvision, LINE_COLUMNS, index)

@@ -21,8 +21,7 @@ from regional.authorities import AreaIndex
 from regional.errors import DataError
 from regional.importers import values
 from regional.importers.council_return import published_date, read_template, validate_rows
-from regional.importers.local_provision import document_sources
-from regional.importers.local_provision import SETTING_TYPES, setting_key
+from regional.importers.local_provision import SETTING_TYPES, defaults_from, document_sources, setting_key
 from regional.settings import DATA_DIR
 
 DEFAULT_DIR = DATA_DIR / "planned_provision"
@@ -100,12 +99,4 @@ def _line(rec: dict, row: int, name: str, areas: AreaIndex) -> dict:
 
 def default_rows(index: AreaIndex, catalogue: pd.DataFrame) -> dict:
     """The homes the councils' published documents say will open or close (data/planned_provision)."""
-    lines, sources = [], []
-    for path in sorted(DEFAULT_DIR.glob("*.csv")):
-        part, part_sources = read_planned_provision(path, index)
-        lines.append(part)
-        sources.append(part_sources)
-    if not lines:
-        return {models.PlannedProvision: pd.DataFrame(columns=ROW_COLUMNS)}
-    return {models.PlannedProvision: pd.concat(lines, ignore_index=True),
-            models.Source: pd.concat(sources, ignore_index=True).drop_duplicates("id")}
+    return defaults_from(DEFAULT_DIR, read_planned_provision, models.PlannedProvision, ROW_COLUMNS, index)
