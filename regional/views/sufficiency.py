@@ -136,7 +136,7 @@ def council_section(plan: Plan) -> Section:
     table = table.rename(columns={"type_label": "placement type", "children": "children needing it",
                                   "places": "local places", "gap_children": "gap in children",
                                   "gap_places": "gap in places"}).sort_values(["placement type", "council"])
-    for col in ("local places", "gap in children", "gap in places"):
+    for col in ("children needing it", "local places", "gap in children", "gap in places"):
         table[col] = table[col].map(lambda v: "not known" if pd.isna(v) else f"{v:,.0f}")
     return Section("councils", f"Each council at 31 March {plan.horizon}", rows, table,
                    "A supply figure not published or returned is 'not known', never 0.", "as above")
