@@ -42,8 +42,9 @@ Accessibility Guidelines (WCAG) 2.2 at level AA.
   Placement distance pages (November 2026).
 
 ### Known limitations
-- Maps are drawn on a canvas that a screen reader cannot read, and their tooltips need a pointer;
-  the same figures are in the map's legend table and its CSV, and its summary sentence.
+- Maps are drawn like the charts: a screen reader reads the map's summary sentence as its name, but
+  not the council shapes, and their tooltips need a pointer; the same figures are in the map's
+  legend table, its Table tab and its CSV.
 - Tables are Streamlit's data grid: a screen reader reads them cell by cell but announces
   headings inconsistently; each table's CSV opens in a spreadsheet with its headings.
 - A screen reader gets a chart's summary and its table, but cannot follow the chart's structure
