@@ -220,8 +220,11 @@ def test_both_returns_store_compare_and_withdraw_on_postgresql(tmp_path):
     returns.withdraw(second.version, engine, who="test")
     held = db.read_table(engine, models.PopulationProjection).set_index("mid_year")
     assert held.loc[2027, "population"] == pytest.approx(18 * (4000 + 50)) and first.number == 1
+    embedded = len(db.read_table(engine, models.PlannedProvision))  # the homes the councils' documents name
     planned = returns.submit("planned_provision", _planned(tmp_path, [PLANNED]), engine, who="test")
-    assert planned.number == 1 and len(db.read_table(engine, models.PlannedProvision)) == 1
+    held = db.read_table(engine, models.PlannedProvision)
+    assert planned.number == 1 and len(held) == embedded + 1 and embedded >= 2
+    assert held.loc[held["area_code"] == TORBAY, "setting_name"].tolist() == ["New House"]
 
 
 def test_a_planned_opening_without_a_base_figure_is_named_not_counted(own_engine, tmp_path):
