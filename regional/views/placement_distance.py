@@ -181,9 +181,11 @@ def prepare(store: Store, selection: Selection, choices: Choices = Choices()) ->
         caption=(f"Councils shaded by DfE's % of children in care placed more than 20 miles from home and outside the "
                  f"council ({period}; five colour classes, each holding a fifth of councils, from dark purple = lowest to yellow = highest, "
                  f"very pale grey = not published; see the legend table). Blue outline: {selection.group_label}; "
-                 f"orange outline: {selection.council_name}; white outlines: the councils in the group. "
-                 f"Arcs{tag}: children placed from one council into another, one arc per pair of councils, as wide as "
-                 f"the number of children and coloured by their median distance band. Thin black circles: 20 miles "
+                 f"orange outline: {selection.council_name}; black outlines: the councils in the group. "
+                 f"Arcs{tag}: children placed from one council into another, one curve per pair of councils (bowed to "
+                 f"the right of the journey, so two councils placing with each other draw two), as wide as the number "
+                 f"of children, coloured by their median distance band, with a dot where the children live. Thin "
+                 f"black circles: 20 miles "
                  f"{ring_note}. Hover for figures."),
         extra={"legend": legend_table(values["value"], "%"), "band_legend": band_legend,
                "arcs": text_or_blank(arcs_table), "pairs": text_or_blank(pairs.drop(
