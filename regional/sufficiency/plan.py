@@ -158,8 +158,9 @@ def transition_range_words(results: pd.DataFrame, names: dict[str, str]) -> str:
             "years) beyond the longest; with fewer at every horizon the range is not known")
 
 
-INCOMPLETE = ("not a whole history: transition rates read from it miss children leaving care, so these figures "
-              "overstate demand")
+#: What the method says of an extract that fails :func:`demand.extract_completeness`, and why it matters.
+INCOMPLETE, INCOMPLETE_WHY = ("NOT A WHOLE HISTORY", "transition rates read from it miss children leaving care, so "
+                                                     "these figures overstate demand")
 
 
 def transition_frame(episodes: pd.DataFrame, years: list[int], ratios: pd.DataFrame | None = None,
@@ -209,7 +210,7 @@ def transition_frame(episodes: pd.DataFrame, years: list[int], ratios: pd.DataFr
                                                 published[published["area_code"] == code])
             complete = check["complete"]
             method += (f"; checked against DfE: {check['words']}" if complete else
-                       f"; {INCOMPLETE.upper().split(':')[0]}: {check['words']} ({INCOMPLETE.split(': ', 1)[1]})")
+                       f"; {INCOMPLETE}: {check['words']} ({INCOMPLETE_WHY})")
         parts.append(pd.concat(frames, ignore_index=True).assign(
             area_code=code, method=method, synthetic=synthetic, source=", ".join(sorted(set(eps["dataset"]))),
             complete=complete,

@@ -54,9 +54,6 @@ def add_planned(places: np.ndarray, years: list[int], changes: pd.DataFrame, bas
     """Places with each planned change after ``base_date`` added from its year (never below 0);
     the words saying which changes counted, and the source ids they came from."""
     later = changes[changes["period"] > pd.Timestamp(base_date)]
-    if later.empty:
-        return places, (f"planned homes (council's return): {len(changes)} change(s) dated before the base count, "
-                        "already in it" if len(changes) else ""), []
     years_arr = np.asarray(years)
     out = np.asarray(places, dtype=float).copy()
     words = []
@@ -67,9 +64,9 @@ def add_planned(places: np.ndarray, years: list[int], changes: pd.DataFrame, bas
         words.append(f"{'+' if rec.change == 'open' else '-'}{rec.beds} {name} ({rec.change}s "
                      f"{rec.period:%d %B %Y}{stage}; counted from 31 March {rec.from_year})")
     skipped = len(changes) - len(later)
-    text = "planned homes (council's return): " + "; ".join(words)
     if skipped:
-        text += f"; {skipped} change(s) dated before the base count, already in it"
+        words.append(f"{skipped} change(s) dated before the base count, already in it")
+    text = "planned homes (council's return): " + "; ".join(words) if words else ""
     return np.maximum(out, 0.0), text, sorted(set(later["source_id"]))
 
 
