@@ -226,13 +226,14 @@ def test_skipping_rows_no_rule_reads_changes_no_finding(store):
     kept = consistency._looked_at(obs, rules)
     assert len(kept) < len(obs)  # some published rows are read by no rule
     fig = consistency._figures(obs)  # the whole load, as before
+    split = consistency._ByIndicator(fig)
     everything = []
     for rule in (r for _, r in rules.iterrows()):
         kind = rule["kind"]
         if kind == "parts_of_whole":
-            everything += consistency._parts_of_whole(fig, rule)
+            everything += consistency._parts_of_whole(split, rule)
         elif kind in ("percentage_of", "rate"):
-            everything += consistency._ratio(fig, rule, 100.0 if kind == "percentage_of" else 10_000.0)
+            everything += consistency._ratio(split, rule, 100.0 if kind == "percentage_of" else 10_000.0)
         elif kind == "cross_source":
             everything += consistency._cross_source(fig, rule)
         elif kind == "cross_document":
@@ -242,3 +243,16 @@ def test_skipping_rows_no_rule_reads_changes_no_finding(store):
     key = ["rule", "council_code", "indicator", "breakdown", "period", "figure", "source"]
     before = consistency._frame(everything)[key].astype(str).sort_values(key).reset_index(drop=True)
     pd.testing.assert_frame_equal(got[key].astype(str).sort_values(key).reset_index(drop=True), before)
+
+
+def test_figures_split_by_indicator_are_the_whole_frame_filtered(store):
+    """The rules read each indicator from a split made once; every part is exactly what filtering the
+    whole frame gives (own figures only, or every breakdown), and an indicator with no figure is empty."""
+    fig = consistency._figures(store.observations)
+    split = consistency._ByIndicator(fig)
+    for indicator in fig["indicator_id"].unique():
+        every = fig[fig["indicator_id"] == indicator]
+        pd.testing.assert_frame_equal(split.of(indicator, whole_only=False), every)
+        pd.testing.assert_frame_equal(split.of(indicator), every[every["breakdown"] == ""])
+    assert split.of("no_such_indicator").empty
+    assert list(split.of("no_such_indicator").columns) == list(fig.columns)
