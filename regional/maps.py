@@ -7,7 +7,6 @@ drawn into the meeting pack by the same renderer. No external tiles: the map dra
 boundaries itself, so a page makes no request outside the machine."""
 from __future__ import annotations
 
-import copy
 import math
 
 import altair as alt
@@ -65,7 +64,7 @@ def ramp_colour(value: float | None, edges: list[float]) -> list[int]:
 
 def choropleth_features(boundaries: dict, values: pd.DataFrame, *, value_label: str, unit_suffix: str = "",
                         members: list[str] | None = None, highlight: str | None = None) -> dict:
-    """Copy of the boundaries with fill colour, outline and tooltip text per council, drawn in the
+    """The boundaries with fill colour, outline and tooltip text per council, drawn in the
     order that keeps the thick outlines on top (others, then members, then the council of interest).
 
     ``values`` has code, value, and optionally status and period_label; councils
@@ -74,7 +73,8 @@ def choropleth_features(boundaries: dict, values: pd.DataFrame, *, value_label: 
     by_code = values.set_index("code")
     edges = class_breaks(values["value"])
     members = set(members or [])
-    out = copy.deepcopy(boundaries)
+    # each feature and its properties are new; the geometry (most of the data) is shared, never changed
+    out = {**boundaries, "features": [{**f, "properties": dict(f["properties"])} for f in boundaries["features"]]}
     for feature in out["features"]:
         code = feature["properties"]["code"]
         row = by_code.loc[code] if code in by_code.index else None
@@ -145,8 +145,10 @@ def _projection(extent: Extent | None, features: list[dict]) -> alt.Projection:
 def _inline(chart: alt.Chart, values: list[dict]) -> alt.Chart:
     """The chart drawing ``values`` (GeoJSON features or records), set after it is built: Altair
     validates inline data point by point when it is given at construction, which took 3-6 s for
-    England's 10,000 boundary points on every map (measured 26 Nov 2026), for no gain here."""
-    chart.data = {"values": values}
+    England's 10,000 boundary points on every map (measured 26 Nov 2026), for no gain here. A tuple,
+    because Altair deep-copies lists and dicts each time charts are layered or given properties
+    (three times per map) and leaves a tuple whole; it writes the tuple out as a list."""
+    chart.data = {"values": tuple(values)}
     return chart
 
 
@@ -166,8 +168,8 @@ def choropleth(boundaries: dict, values: pd.DataFrame, *, value_label: str, unit
     features = choropleth_features(boundaries, values, value_label=value_label, unit_suffix=unit_suffix,
                                    members=members, highlight=highlight)["features"]
     shown = [f for f in features if _in_extent(f, extent)]
-    return alt.layer(_councils_layer(shown), *(extra_layers or [])).properties(
-        width=WIDTH, height=height, projection=_projection(extent, shown)).configure_view(stroke=None)
+    return alt.layer(_councils_layer(shown), *(extra_layers or []),
+                     width=WIDTH, height=height, projection=_projection(extent, shown)).configure_view(stroke=None)
 
 
 def legend_table(values: pd.Series, unit_suffix: str = "") -> pd.DataFrame:
@@ -298,7 +300,7 @@ def arc_layers(flows: pd.DataFrame, colours: dict[str, str]) -> list[alt.Chart]:
                          "tooltip": data["tooltip"]})
     dots = _inline(alt.Chart(alt.Data(values=[]), name="placement-ends").mark_circle(
         opacity=1, clip=True, stroke="white", strokeWidth=0.6).encode(
-        longitude="lon:Q", latitude="lat:Q", size=alt.Size("size:Q", scale=None, legend=None),
+        longitude=alt.Longitude("lon:Q"), latitude=alt.Latitude("lat:Q"), size=alt.Size("size:Q", scale=None, legend=None),
         color=alt.Color("colour:N", scale=None, legend=None), tooltip=alt.Tooltip("tooltip:N")),
         ends.to_dict("records"))
     return [curves, dots]
