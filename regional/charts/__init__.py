@@ -50,13 +50,13 @@ def ranked_bars(frame: pd.DataFrame, *, value_label: str, highlight: str | None 
                         legend=alt.Legend(title=None, orient="bottom")))
     labels = base.mark_text(align="left", dx=3).encode(text=alt.Text("value:Q", format=",.0f"))
     marker = base.transform_filter(alt.datum.role == "Council of interest").mark_point(
-        shape="triangle-left", size=90, filled=True, color=HIGHLIGHT).encode(x=alt.value(-8))
+        shape="triangle-left", size=90, filled=True, color=HIGHLIGHT).encode(x=alt.XValue(-8))
     layers = [bars, labels, marker]
     if england is not None and pd.notna(england):
         rule = alt.Chart(pd.DataFrame({"value": [england]})).mark_rule(
-            color=ENGLAND, strokeDash=[6, 3], size=1.5).encode(x="value:Q")
+            color=ENGLAND, strokeDash=[6, 3], size=1.5).encode(x=alt.X("value:Q"))
         layers.append(rule)
-    return alt.layer(*layers).properties(height=max(160, 24 * len(order)), width="container")
+    return alt.layer(*layers, height=max(160, 24 * len(order)), width="container")
 
 
 def spread(values, min_gap: float) -> np.ndarray:

@@ -48,14 +48,14 @@ def status_bars(counts: pd.DataFrame, *, y: str, y_title: str | None = None, mis
     data["start"] = data.groupby(y)["count"].cumsum() - data["count"]
     data["middle"] = data["start"] + data["count"] / 2
     text = alt.Chart(data).mark_text(align="center", baseline="middle", fontSize=11, color="black").encode(
-        y=y_axis, x=alt.X("middle:Q"), text="label:N")
+        y=y_axis, x=alt.X("middle:Q"), text=alt.Text("label:N"))
     layers = [bars, text]
     if missing:
         gaps = pd.DataFrame({y: missing, "reason": "no action plan held"})
         layers.append(alt.Chart(gaps).mark_text(align="left", dx=3, fontStyle="italic", color="#555555").encode(
-            y=y_axis, x=alt.datum(0), text="reason:N"))
+            y=y_axis, x=alt.XDatum(0), text=alt.Text("reason:N")))
     # Streamlit fits the whole chart (axis and legend included) into the height: leave room for them.
-    return alt.layer(*layers).properties(height=34 * len(rows) + 110, width="container")
+    return alt.layer(*layers, height=34 * len(rows) + 110, width="container")
 
 
 def _js(text: str) -> str:

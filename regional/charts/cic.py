@@ -89,13 +89,13 @@ def trend_chart(lines: pd.DataFrame, returns: pd.DataFrame | None, *, value_labe
         figures = base.transform_filter(alt.datum.kind == "figure")
         out = [
             figures.mark_line().encode(
-                x=x, y=y, detail="segment:N",
+                x=x, y=y, detail=alt.Detail("segment:N"),
                 color=alt.Color("role:N", scale=role_scale, legend=legend),
                 strokeDash=alt.StrokeDash("role:N", scale=alt.Scale(domain=ROLE_ORDER,
                                                                     range=[[1, 0], [1, 0], [6, 3], [2, 2]]), legend=None),
                 strokeWidth=alt.StrokeWidth("role:N", scale=alt.Scale(domain=ROLE_ORDER, range=[3.5, 1.5, 2.5, 2.5]),
                                             legend=None),
-                opacity=alt.condition(alt.datum.role == "Group member", alt.value(0.6), alt.value(1))),
+                opacity=alt.OpacityValue(1, condition={"test": "(datum.role === 'Group member')", "value": 0.6})),
             figures.mark_point(filled=True, size=50).encode(
                 x=x, y=y, tooltip=tooltip,
                 color=alt.Color("role:N", scale=role_scale, legend=legend),
@@ -108,24 +108,25 @@ def trend_chart(lines: pd.DataFrame, returns: pd.DataFrame | None, *, value_labe
                                                 stroke="#000000", strokeWidth=0.8).encode(x=x, y=y, tooltip=return_tooltip))
             if with_labels:  # one chart: labels spread apart with the lines' end labels
                 out.append(returns_layer.mark_text(align="left", dx=8, fontSize=10, color="#000000").encode(
-                    x=x, y=label_y, text="label:N"))
+                    x=x, y=label_y, text=alt.Text("label:N")))
             else:
                 for stagger, dy in ((0, -10), (1, 13), (2, -23)):
                     out.append(returns_layer.transform_filter(alt.datum.stagger == stagger).mark_text(
-                        align="left", dx=8, dy=dy, fontSize=10, color="#000000").encode(x=x, y=y, text="label:N"))
+                        align="left", dx=8, dy=dy, fontSize=10, color="#000000").encode(x=x, y=y, text=alt.Text("label:N")))
         if with_labels:
             last = frame[frame["kind"] == "figure"].sort_values("year").groupby("area_code", as_index=False).tail(1)
             colour = alt.Color("role:N", scale=role_scale, legend=legend)
             out.append(alt.Chart(last[last["role"] == "Group member"]).mark_text(align="left", dx=7, fontSize=10).encode(
-                x=x, y=label_y, text="label:N", color=colour))
+                x=x, y=label_y, text=alt.Text("label:N"), color=colour))
             out.append(alt.Chart(last[last["role"] != "Group member"]).mark_text(
-                align="left", dx=7, fontSize=11, fontWeight="bold").encode(x=x, y=label_y, text="label:N", color=colour))
+                align="left", dx=7, fontSize=11, fontWeight="bold").encode(x=x, y=label_y, text=alt.Text("label:N"),
+                                                                        color=colour))
         return out
 
     if not panels:
         frame = pd.concat([data, own], ignore_index=True) if own is not None else data
         frame["label_value"] = _label_heights(frame, zero_based, height=PLOT_HEIGHT)
-        return alt.layer(*layers(frame, True, x, y)).properties(height=540, width="container")
+        return alt.layer(*layers(frame, True, x, y), height=540, width="container")
     councils = data[data["role"].isin(["Council of interest", "Group member"])]
     order = (councils.loc[councils["role"] == "Council of interest", "area_name"].drop_duplicates().tolist()
              + sorted(set(councils.loc[councils["role"] == "Group member", "area_name"])))
@@ -141,7 +142,7 @@ def trend_chart(lines: pd.DataFrame, returns: pd.DataFrame | None, *, value_labe
     y = alt.Y("value:Q", title=None, scale=_scale(zero_based))
     x = alt.X("period:T", title=None, axis=alt.Axis(format="%Y", tickCount=5, labelAngle=0))
     # two panels a row at a fixed width, so the grid fits the page's column (three ran off the right edge)
-    return alt.layer(*layers(None, False, x, y), data=frame).properties(width=PANEL_WIDTH, height=150).facet(
+    return alt.layer(*layers(None, False, x, y), data=frame, width=PANEL_WIDTH, height=150).facet(
         facet=alt.Facet("panel:N", sort=order, title=None, header=alt.Header(labelFontWeight="bold", labelFontSize=12)),
         columns=PANEL_COLUMNS, title=alt.TitleParams(f"{value_label} ({x_title})", anchor="start", fontSize=13)
     ).resolve_axis(x="independent", y="independent")
@@ -195,38 +196,38 @@ def rank_chart(ranked: pd.DataFrame, thresholds: list[float], *, council: str, m
     bands["label"] = [f"{b}: {f:{value_format}} to {t:{value_format}}"
                       for b, f, t in zip(bands["band"], [thresholds[0], *thresholds[1:4]], bands["to"])]
     band_rects = alt.Chart(bands).mark_rect(stroke="#BBBBBB", strokeDash=[2, 2]).encode(
-        y=alt.Y("from:Q", scale=_scale(zero_based)), y2="to:Q",
+        y=alt.Y("from:Q", scale=_scale(zero_based)), y2=alt.Y2("to:Q"),
         color=alt.Color("shade:N", scale=None), tooltip=[alt.Tooltip("label:N", title="Quartile band")])
     # band names at the left edge, just under each band's top (on the right they met the members' labels)
     band_text = alt.Chart(bands).mark_text(align="left", baseline="top", dx=4, dy=3, fontSize=10,
                                            color="#555555").encode(
-        x=alt.value(0), y="to:Q", text="band:N")
+        x=alt.XValue(0), y=alt.Y("to:Q"), text=alt.Text("band:N"))
     colour = alt.Color("group:N", scale=alt.Scale(domain=["Council of interest", "Group member", "Other councils"],
                                                   range=[HIGHLIGHT, MEMBER, OTHER]),
                        legend=alt.Legend(title=None, orient="bottom"))
     tooltip = [alt.Tooltip("area_name:N", title="Council"), alt.Tooltip("rate:Q", title=value_label, format=value_format),
                alt.Tooltip("rank_label:N", title="Rank"), alt.Tooltip("quartile_label:N", title="Quartile"),
                alt.Tooltip("period_label:N", title="Period"), alt.Tooltip("source:N", title="Source")]
-    bars = alt.Chart(data).mark_rect().encode(x=x, x2="pos_to:Q", y=y, y2=alt.Y2(datum=0), color=colour,
+    bars = alt.Chart(data).mark_rect().encode(x=x, x2=alt.X2("pos_to:Q"), y=y, y2=alt.Y2(datum=0), color=colour,
                                                  tooltip=tooltip)
     # the named bars' labels, moved sideways until none overlaps the next (neighbouring ranks collide)
     named = data[data["group"] != "Other councils"].copy()
     named["label_pos"] = spread(named["pos"], max(len(order) / 45, 1.0))
     label_x = alt.X("label_pos:Q", scale=x_scale)
     names = alt.Chart(named).mark_text(angle=270, align="left", dy=0, dx=6, fontSize=10, color="#000000").encode(
-        x=label_x, y=y, text="area_name:N")
+        x=label_x, y=y, text=alt.Text("area_name:N"))
     leaders = alt.Chart(named).mark_rule(color="#666666", strokeWidth=0.6).encode(
-        x=alt.X("pos:Q", scale=x_scale), x2="label_pos:Q", y=y)
+        x=alt.X("pos:Q", scale=x_scale), x2=alt.X2("label_pos:Q"), y=y)
     marker = alt.Chart(data[data["group"] == "Council of interest"]).mark_point(
         shape="triangle-up", size=140, filled=True, color=HIGHLIGHT, stroke="#000000", strokeWidth=0.8).encode(
-        x=alt.X("pos:Q", scale=x_scale), y=alt.value("height"))
+        x=alt.X("pos:Q", scale=x_scale), y=alt.YValue("height"))
     layers = [band_rects, band_text, bars, leaders, names, marker]
     if england is not None and pd.notna(england):
         ref = pd.DataFrame({"rate": [england], "label": [f"England {england:{value_format}}"]})
-        layers += [alt.Chart(ref).mark_rule(color=ENGLAND, strokeDash=[6, 3], size=2).encode(y="rate:Q"),
+        layers += [alt.Chart(ref).mark_rule(color=ENGLAND, strokeDash=[6, 3], size=2).encode(y=alt.Y("rate:Q")),
                    alt.Chart(ref).mark_text(color=ENGLAND, align="left", dx=4, dy=-7, fontWeight="bold").encode(
-                       y="rate:Q", x=alt.value(0), text="label:N")]
-    return alt.layer(*layers).properties(height=480, width="container")
+                       y=alt.Y("rate:Q"), x=alt.XValue(0), text=alt.Text("label:N"))]
+    return alt.layer(*layers, height=480, width="container")
 
 
 def funnel_chart(points: pd.DataFrame, limits: pd.DataFrame, *, council: str, members: list[str],
@@ -252,7 +253,7 @@ def funnel_chart(points: pd.DataFrame, limits: pd.DataFrame, *, council: str, me
     y_scale = _scale(zero_based)
     line_domain = ["England rate (centre line)", "95% limits", "99.8% limits"]
     limit_lines = alt.Chart(long).mark_line(color="#333333").encode(
-        x=x, y=alt.Y("value:Q", title=value_label, scale=y_scale), detail="side:N",
+        x=x, y=alt.Y("value:Q", title=value_label, scale=y_scale), detail=alt.Detail("side:N"),
         strokeDash=alt.StrokeDash("line:N", scale=alt.Scale(domain=line_domain, range=[[1, 0], [6, 3], [2, 2]]),
                                   legend=alt.Legend(title="Lines", orient="right")),
         strokeWidth=alt.StrokeWidth("line:N", scale=alt.Scale(domain=line_domain, range=[2.5, 1.5, 1.5]), legend=None),
@@ -282,8 +283,8 @@ def funnel_chart(points: pd.DataFrame, limits: pd.DataFrame, *, council: str, me
     x_span = float((np.log10(data["population"].clip(lower=1)) if log_population else data["population"]).max()) or 1.0
     named["label_rate"] = place_labels(x_values, named["exact_rate"], x_gap=x_span * 0.12, y_gap=span_y * 0.035)
     names = alt.Chart(named).mark_text(align="left", dx=8, fontSize=10).encode(
-        x=x, y=alt.Y("label_rate:Q", scale=y_scale), text="area_name:N")
-    return alt.layer(limit_lines, dots, names).properties(height=540, width="container")
+        x=x, y=alt.Y("label_rate:Q", scale=y_scale), text=alt.Text("area_name:N"))
+    return alt.layer(limit_lines, dots, names, height=540, width="container")
 
 
 def neighbours_chart(table: pd.DataFrame, summary: dict, *, value_label: str, region_name: str, zero_based: bool,
@@ -322,5 +323,5 @@ def neighbours_chart(table: pd.DataFrame, summary: dict, *, value_label: str, re
     average_values = alt.Chart(data[averages]).mark_text(align="left", dx=3).encode(
         y=y, x=x, text=alt.Text("rate:Q", format=",.1f"))
     marker = alt.Chart(data[data["role"] == "Council of interest"]).mark_point(
-        shape="triangle-right", size=110, filled=True, color=HIGHLIGHT).encode(y=y, x=alt.value(-8))
-    return alt.layer(bars, values, average_values, marker).properties(height=max(300, 30 * len(order) + 110), width="container")
+        shape="triangle-right", size=110, filled=True, color=HIGHLIGHT).encode(y=y, x=alt.XValue(-8))
+    return alt.layer(bars, values, average_values, marker, height=max(300, 30 * len(order) + 110), width="container")

@@ -50,13 +50,13 @@ def _stacked(frame: pd.DataFrame, *, category: str, order: list[str], colours: l
                         legend=alt.Legend(title=None, orient="bottom", columns=2, labelExpr=numbered)),
         tooltip=tooltip)
     text = alt.Chart(data).mark_text(fontSize=11, fontWeight="bold").encode(
-        y=alt.Y(f"{y}:N", sort=rows), x=alt.X("mid:Q"), text="label:N",
+        y=alt.Y(f"{y}:N", sort=rows), x=alt.X("mid:Q"), text=alt.Text("label:N"),
         color=alt.Color("label_colour:N", scale=None), tooltip=tooltip)
     # Streamlit sizes the chart to fit: the height includes the legend (up to three rows in a narrow
     # column) and the axis, so reserve them first; one council's bar was squeezed to nothing before.
     legend_rows = -(-len(order) // 2)
-    return alt.layer(bars, text).properties(height=LEGEND_ROW_PX * legend_rows + AXIS_PX + BAR_ROW_PX * max(len(rows), 1),
-                                            width="container")
+    return alt.layer(bars, text, height=LEGEND_ROW_PX * legend_rows + AXIS_PX + BAR_ROW_PX * max(len(rows), 1),
+                     width="container")
 
 
 LEGEND_ROW_PX, AXIS_PX, BAR_ROW_PX = 34, 90, 56
@@ -90,7 +90,7 @@ def published_band_bars(frame: pd.DataFrame) -> alt.Chart:
     bars = base.mark_bar().encode(color=alt.Color("placement:N", scale=alt.Scale(
         domain=placements, range=colours[:len(placements)]), legend=alt.Legend(title=None, orient="bottom")))
     labels = base.mark_text(align="left", dx=3).encode(text=alt.Text("value:Q", format=",.0f"))
-    return alt.layer(bars, labels).properties(height=90 + 28 * len(order), width="container")
+    return alt.layer(bars, labels, height=90 + 28 * len(order), width="container")
 
 
 def new_placement_bars(frame: pd.DataFrame) -> alt.Chart:

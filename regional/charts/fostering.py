@@ -49,7 +49,8 @@ def households_chart(published: pd.DataFrame, trajectory: pd.DataFrame) -> alt.F
         tooltip=[alt.Tooltip("area_name:N", title="Council"), alt.Tooltip("household_type:N", title="Type"),
                  alt.Tooltip("period_label:N", title="Period"), alt.Tooltip("households:Q", title="Households", format=",.0f"),
                  alt.Tooltip("series:N", title="Figure")])
-    line = base.transform_filter(alt.datum.series == SERIES_SYNTHETIC).mark_line(strokeWidth=2).encode(detail="area_name:N", strokeDash=alt.StrokeDash(
+    line = base.transform_filter(alt.datum.series == SERIES_SYNTHETIC).mark_line(strokeWidth=2).encode(
+        detail=alt.Detail("area_name:N"), strokeDash=alt.StrokeDash(
             "series:N", title=None, scale=alt.Scale(domain=[SERIES_SYNTHETIC], range=[[5, 3]]),
             legend=alt.Legend(orient="bottom", labelLimit=400)))
     points = base.transform_filter(alt.datum.series != SERIES_SYNTHETIC).mark_point(size=110, filled=True).encode(
@@ -58,7 +59,7 @@ def households_chart(published: pd.DataFrame, trajectory: pd.DataFrame) -> alt.F
     labels = base.transform_filter(alt.datum.series != SERIES_SYNTHETIC).mark_text(dy=-12, fontWeight="bold").encode(
         text=alt.Text("households:Q", format=",.0f"))
     synthetic = bool((data["series"] == SERIES_SYNTHETIC).any())
-    return alt.layer(line, points, labels, data=data).properties(width=230, height=150).facet(
+    return alt.layer(line, points, labels, data=data, width=230, height=150).facet(
         column=alt.Column("household_type:N", title=None, sort=["Mainstream", "Kinship / connected person", "All in-house"]),
         row=alt.Row("area_name:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left", labelOrient="top",
                                                                 labelAnchor="start", labelFontWeight="bold"))
@@ -83,8 +84,8 @@ def inhouse_ifa_chart(frame: pd.DataFrame) -> alt.Chart:
     bars = base.mark_bar().encode(color=alt.Color("carer:N", title=None, scale=alt.Scale(
         domain=list(carers.values()), range=[MEMBER, PALETTE[1]]), legend=None))
     text = base.mark_text(align="left", dx=4, fontWeight="bold").encode(text=alt.Text("value:Q", format=",.0f"))
-    return alt.layer(bars, text).properties(height=alt.Step(30), width="container",
-                                            title=_title("Children in foster care by type of carer (where published)"))
+    return alt.layer(bars, text, height=alt.Step(30), width="container",
+                     title=_title("Children in foster care by type of carer (where published)"))
 
 
 def places_bars(latest: pd.DataFrame, council: str | None) -> alt.Chart:
@@ -104,11 +105,11 @@ def places_bars(latest: pd.DataFrame, council: str | None) -> alt.Chart:
     approved = alt.Chart(long).transform_filter(alt.datum.places == "Places approved").mark_bar(size=16).encode(
         y=y, x=alt.X("count:Q", title="LA foster places (excluding family and friends)"), color=colour, tooltip=tooltip)
     filled = alt.Chart(long).transform_filter(alt.datum.places == "Places filled").mark_bar(size=7).encode(
-        y=y, x="count:Q", color=colour, tooltip=tooltip)
+        y=y, x=alt.X("count:Q"), color=colour, tooltip=tooltip)
     text_data = data.dropna(subset=["utilisation_pct"]).assign(
         text=lambda d: d["utilisation_pct"].map(lambda v: f"{v:.0f}% filled"))
-    text = alt.Chart(text_data).mark_text(align="left", dx=4).encode(y=y, x="approved:Q", text="text:N")
-    return alt.layer(approved, filled, text).properties(height=alt.Step(24), width="container")
+    text = alt.Chart(text_data).mark_text(align="left", dx=4).encode(y=y, x=alt.X("approved:Q"), text=alt.Text("text:N"))
+    return alt.layer(approved, filled, text, height=alt.Step(24), width="container")
 
 
 def utilisation_strip(latest: pd.DataFrame, *, members: list[str], council: str | None, england: float | None,
@@ -134,7 +135,7 @@ def utilisation_strip(latest: pd.DataFrame, *, members: list[str], council: str 
         shape=alt.Shape("group:N", title=None, scale=alt.Scale(domain=["Council of interest", "Group member"],
                                                               range=["triangle-up", "circle"])))
     label = alt.Chart(data[data["group"] == "Council of interest"]).mark_text(dy=18, fontWeight="bold", color=HIGHLIGHT).encode(
-        x=x, y=y, text="area_name:N")
+        x=x, y=y, text=alt.Text("area_name:N"))
     layers = [others, mine, label]
     for name, value, colour, dash in (("England", england, ENGLAND, [2, 2]), (region_name, region, REGION, [6, 3])):
         if value is None or pd.isna(value):
@@ -145,8 +146,8 @@ def utilisation_strip(latest: pd.DataFrame, *, members: list[str], council: str 
                                                                          and pd.notna(england) and pd.notna(region)) else True
         layers.append(alt.Chart(ref).mark_text(color=colour, align="left" if above else "right", dx=4 if above else -4,
                                                dy=-4, fontWeight="bold", baseline="bottom").encode(
-            x=x, y=alt.value(0), text="text:N"))
-    return alt.layer(*layers).properties(height=alt.Step(48), width="container")
+            x=x, y=alt.YValue(0), text=alt.Text("text:N")))
+    return alt.layer(*layers, height=alt.Step(48), width="container")
 
 
 def utilisation_trend(frame: pd.DataFrame) -> alt.Chart:
@@ -162,19 +163,19 @@ def utilisation_trend(frame: pd.DataFrame) -> alt.Chart:
                  alt.Tooltip("utilisation_pct:Q", title="Utilisation %", format=".1f"),
                  alt.Tooltip("filled:Q", title="Filled"), alt.Tooltip("approved:Q", title="Approved")])
     lines = base.mark_line(strokeWidth=2).encode(
-        detail="area_name:N",
+        detail=alt.Detail("area_name:N"),
         color=alt.Color("role:N", title=None, scale=scale(ROLE_COLOURS), legend=None),
         strokeDash=alt.StrokeDash("role:N", scale=scale(ROLE_DASH), legend=None),
-        opacity=alt.condition(alt.datum.role == "Group member", alt.value(0.45), alt.value(1)))
+        opacity=alt.OpacityValue(1, condition={"test": "(datum.role === 'Group member')", "value": 0.45}))
     points = base.mark_point(filled=True, size=60).encode(
-        detail="area_name:N",
+        detail=alt.Detail("area_name:N"),
         color=alt.Color("role:N", title=None, scale=scale(ROLE_COLOURS), legend=alt.Legend(orient="bottom")),
         shape=alt.Shape("role:N", title=None, scale=scale(ROLE_SHAPES), legend=alt.Legend(orient="bottom")))
     last = data[data["role"] != "Group member"].sort_values("year").groupby("area_name").tail(1)
     labels = alt.Chart(last).mark_text(align="left", dx=8, fontWeight="bold").encode(
-        x="year:O", y="utilisation_pct:Q", text="area_name:N",
+        x=alt.X("year:O"), y=alt.Y("utilisation_pct:Q"), text=alt.Text("area_name:N"),
         color=alt.Color("role:N", scale=scale(ROLE_COLOURS), legend=None))
-    return alt.layer(lines, points, labels).properties(height=440, width="container")
+    return alt.layer(lines, points, labels, height=440, width="container")
 
 
 def funnel_chart(fun: pd.DataFrame, *, synthetic: bool, columns: int = 2) -> alt.FacetChart:
@@ -192,8 +193,8 @@ def funnel_chart(fun: pd.DataFrame, *, synthetic: bool, columns: int = 2) -> alt
                                        alt.Tooltip("count:Q", title="Count", format=",.0f"),
                                        alt.Tooltip("first_period:N", title="From"), alt.Tooltip("last_period:N", title="To")])
     bars = base.mark_bar(color=MEMBER).encode(x=alt.X("bar:Q", title="Households / people at each stage"))
-    text = base.mark_text(align="left", dx=3).encode(x="bar:Q", text="text:N")
-    return alt.layer(bars, text, data=data).properties(width=260, height=170).facet(
+    text = base.mark_text(align="left", dx=3).encode(x=alt.X("bar:Q"), text=alt.Text("text:N"))
+    return alt.layer(bars, text, data=data, width=260, height=170).facet(
         facet=alt.Facet("area_name:N", title=None, sort=panels), columns=columns
     ).resolve_scale(x="independent").properties(title=_title("Recruitment funnel", synthetic))
 
@@ -220,10 +221,11 @@ def net_change_chart(net: pd.DataFrame, *, synthetic: bool, width: int = 640) ->
                         legend=alt.Legend(orient="bottom")), tooltip=tooltip)
     net_only = alt.Chart().transform_filter(alt.datum.flow == "Approvals")
     marks = net_only.mark_point(shape="diamond", filled=True, size=90, color=ENGLAND).encode(
-        x=x, y="net_change:Q", tooltip=tooltip)
-    text = net_only.mark_text(dx=0, dy=-12, fontWeight="bold").encode(x=x, y="net_change:Q", text="net_text:N")
-    zero = alt.Chart().mark_rule(color="#666666", aria=False).encode(y=alt.datum(0))  # decorative: no alt text
-    return alt.layer(bars, zero, marks, text, data=long).properties(width=width, height=200).facet(
+        x=x, y=alt.Y("net_change:Q"), tooltip=tooltip)
+    text = net_only.mark_text(dx=0, dy=-12, fontWeight="bold").encode(x=x, y=alt.Y("net_change:Q"),
+                                                                      text=alt.Text("net_text:N"))
+    zero = alt.Chart().mark_rule(color="#666666", aria=False).encode(y=alt.YDatum(0))  # decorative: no alt text
+    return alt.layer(bars, zero, marks, text, data=long, width=width, height=200).facet(
         row=alt.Row("area_name:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start",
                                                                 labelOrient="top", labelFontWeight="bold"))
     ).resolve_scale(x="independent").properties(
@@ -241,7 +243,7 @@ def reasons_chart(reasons: pd.DataFrame, *, synthetic: bool, columns: int = 3) -
                  alt.Tooltip("count:Q", title="De-registrations")])
     bars = base.mark_bar(color=HIGHLIGHT)
     text = base.mark_text(align="left", dx=3).encode(text=alt.Text("count:Q", format=",.0f"))
-    return alt.layer(bars, text, data=data).properties(width=200, height=alt.Step(20)).facet(
+    return alt.layer(bars, text, data=data, width=200, height=alt.Step(20)).facet(
         facet=alt.Facet("area_name:N", title=None), columns=columns
     ).properties(title=_title("Why households left", synthetic))
 
@@ -255,8 +257,8 @@ def forecast_chart(frame: pd.DataFrame, council: str) -> alt.Chart:
     long["text"] = long["households"].map(lambda v: f"{v:,.0f}")
     domain = ["Needed", "Expected at current trend"]
     x = alt.X("year:O", title="Year ending 31 March", axis=alt.Axis(labelAngle=0))
-    gap = alt.Chart(frame).mark_area(opacity=0.18, color=HIGHLIGHT).encode(x=x, y="households_needed:Q",
-                                                                           y2="households_expected:Q")
+    gap = alt.Chart(frame).mark_area(opacity=0.18, color=HIGHLIGHT).encode(x=x, y=alt.Y("households_needed:Q"),
+                                                                           y2=alt.Y2("households_expected:Q"))
     base = alt.Chart(long).encode(
         x=x, y=alt.Y("households:Q", title="In-house mainstream fostering households",
                                                  scale=alt.Scale(zero=True, nice=True)),
@@ -269,9 +271,9 @@ def forecast_chart(frame: pd.DataFrame, council: str) -> alt.Chart:
     points = base.mark_point(filled=True, size=80).encode(shape=alt.Shape("series:N", scale=alt.Scale(
         domain=domain, range=["triangle-up", "circle"]), title=None, legend=alt.Legend(orient="bottom")))
     text = base.transform_filter((alt.datum.kind != "latest figures") | (alt.datum.series == "Needed")).mark_text(
-        dy=-12, fontWeight="bold").encode(text="text:N")
-    return alt.layer(gap, lines, points, text).properties(height=430, width="container",
-                                                         title=_title(f"{council}: households needed vs expected"))
+        dy=-12, fontWeight="bold").encode(text=alt.Text("text:N"))
+    return alt.layer(gap, lines, points, text, height=430, width="container",
+                     title=_title(f"{council}: households needed vs expected"))
 
 
 def children_chart(history: pd.DataFrame, projection: pd.DataFrame) -> alt.Chart:
@@ -287,9 +289,9 @@ def children_chart(history: pd.DataFrame, projection: pd.DataFrame) -> alt.Chart
         y=alt.Y("children_in_foster:Q", title="Children in foster care", scale=alt.Scale(zero=True, nice=True)),
         color=alt.Color("series:N", title=None, scale=alt.Scale(domain=domain, range=[ENGLAND, HIGHLIGHT]),
                         legend=alt.Legend(orient="bottom", labelLimit=400)),
-        tooltip=[alt.Tooltip("year:O"), alt.Tooltip("children_in_foster:Q", format=",.0f"), "series:N"])
+        tooltip=[alt.Tooltip("year:O"), alt.Tooltip("children_in_foster:Q", format=",.0f"), alt.Tooltip("series:N")])
     lines = base.mark_line().encode(strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(domain=domain, range=[[1, 0], [6, 3]]),
                                                               legend=None))
     points = base.mark_point(filled=True, size=50).encode(shape=alt.Shape("series:N", scale=alt.Scale(
         domain=domain, range=["circle", "triangle-up"]), title=None))
-    return alt.layer(lines, points).properties(height=360, width="container")
+    return alt.layer(lines, points, height=360, width="container")

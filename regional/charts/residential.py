@@ -46,12 +46,12 @@ def ranked_councils(frame: pd.DataFrame, *, value: str, value_label: str, highli
                         legend=alt.Legend(title=None, orient="bottom")),
         tooltip=tooltip)
     labels = base.transform_filter("isValid(datum.shown)").mark_text(align="left", dx=3, fontSize=11).encode(
-        x="shown:Q", text=alt.Text("shown:Q", format=number_format))
+        x=alt.X("shown:Q"), text=alt.Text("shown:Q", format=number_format))
     reasons = base.transform_filter("!isValid(datum.shown)").mark_text(align="left", dx=3, fontStyle="italic",
                                                                          color="#555555").encode(
-        x=alt.datum(0), text="reason:N")
+        x=alt.XDatum(0), text=alt.Text("reason:N"))
     marker = base.transform_filter(alt.datum.role == "Council of interest").mark_point(
-        shape="triangle-left", size=90, filled=True, color=HIGHLIGHT).encode(x=alt.value(-8))
+        shape="triangle-left", size=90, filled=True, color=HIGHLIGHT).encode(x=alt.XValue(-8))
     layers = [bars, labels, reasons, marker]
     if benchmarks is not None and len(benchmarks):
         refs = benchmarks.dropna(subset=["value"]).copy()
@@ -59,10 +59,11 @@ def ranked_councils(frame: pd.DataFrame, *, value: str, value_label: str, highli
         refs["colour"] = [ENGLAND if i == 0 else REGION for i in range(len(refs))]
         for rec in refs.itertuples():
             one = pd.DataFrame([{"value": rec.value, "label": rec.label}])
-            layers.append(alt.Chart(one).mark_rule(color=rec.colour, strokeDash=[6, 3], size=2).encode(x="value:Q"))
+            layers.append(alt.Chart(one).mark_rule(color=rec.colour, strokeDash=[6, 3], size=2).encode(x=alt.X("value:Q")))
             layers.append(alt.Chart(one).mark_text(color=rec.colour, align="left", dx=4, dy=-6 - 12 * rec.Index,
-                                                   fontWeight="bold").encode(x="value:Q", y=alt.value(0), text="label:N"))
-    return alt.layer(*layers).properties(height=90 + 24 * len(order), width="container")
+                                                   fontWeight="bold").encode(
+        x=alt.X("value:Q"), y=alt.YValue(0), text=alt.Text("label:N")))
+    return alt.layer(*layers, height=90 + 24 * len(order), width="container")
 
 
 def _js(names: pd.Series) -> str:
@@ -84,10 +85,11 @@ def category_columns(frame: pd.DataFrame, *, category: str, order: list[str], va
     bars = base.mark_bar().encode(
         x=alt.X(f"{value}:Q", title=value_label),
         color=alt.Color(f"{category}:N", scale=alt.Scale(domain=order, range=palette), legend=None),
-        stroke=alt.condition("datum.is_highlight", alt.value(HIGHLIGHT), alt.value(None)),
-        strokeWidth=alt.condition("datum.is_highlight", alt.value(2), alt.value(0)))
-    text = base.mark_text(align="left", dx=2, fontSize=10).encode(x=f"{value}:Q", text=alt.Text(f"{value}:Q", format=",.0f"))
-    return alt.layer(bars, text).properties(width=130, height=24 * len(names)).facet(
+        stroke=alt.StrokeValue(None, condition={"test": "datum.is_highlight", "value": HIGHLIGHT}),
+        strokeWidth=alt.StrokeWidthValue(0, condition={"test": "datum.is_highlight", "value": 2}))
+    text = base.mark_text(align="left", dx=2, fontSize=10).encode(x=alt.X(f"{value}:Q"),
+                                                                    text=alt.Text(f"{value}:Q", format=",.0f"))
+    return alt.layer(bars, text, width=130, height=24 * len(names)).facet(
         column=alt.Column(f"{category}:N", sort=order, title=None, header=alt.Header(labelFontWeight="bold",
                                                                                        labelLimit=150)))
 
@@ -114,17 +116,19 @@ def register_trend(frame: pd.DataFrame, *, measure: str = "homes", title: str = 
                  alt.Tooltip("count:Q", title="Count")])
     long["label"] = long["count"].abs().map(lambda v: f"{v:,.0f}")
     long = long[long["count"] != 0]
-    above = alt.Chart(long[long["count"] > 0]).mark_text(fontSize=10, dy=-7).encode(x=x, y="count:Q", text="label:N")
-    below = alt.Chart(long[long["count"] < 0]).mark_text(fontSize=10, dy=8).encode(x=x, y="count:Q", text="label:N")
+    above = alt.Chart(long[long["count"] > 0]).mark_text(fontSize=10, dy=-7).encode(
+        x=x, y=alt.Y("count:Q"), text=alt.Text("label:N"))
+    below = alt.Chart(long[long["count"] < 0]).mark_text(fontSize=10, dy=8).encode(
+        x=x, y=alt.Y("count:Q"), text=alt.Text("label:N"))
     line = alt.Chart(frame).mark_line(color="#000000", point=alt.OverlayMarkDef(shape="diamond", size=60,
                                                                                 color="#000000")).encode(
         x=x, y=alt.Y(f"{net}:Q"), tooltip=[alt.Tooltip("period_label:N", title="Year"),
                                            alt.Tooltip(f"{net}:Q", title="Net change")])
     net_text = alt.Chart(frame).mark_text(align="left", dx=7, fontWeight="bold", fontSize=10).encode(
-        x=x, y=f"{net}:Q", text=alt.Text("net_label:N")).transform_calculate(
+        x=x, y=alt.Y(f"{net}:Q"), text=alt.Text("net_label:N")).transform_calculate(
         net_label=f"'net ' + (datum['{net}'] > 0 ? '+' : '') + datum['{net}']")
-    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#555555").encode(y="y:Q")
-    return alt.layer(bars, above, below, zero, line, net_text).properties(height=300, width="container", title=title)
+    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#555555").encode(y=alt.Y("y:Q"))
+    return alt.layer(bars, above, below, zero, line, net_text, height=300, width="container", title=title)
 
 
 MEASURE_SHAPES = {
@@ -154,7 +158,8 @@ def supply_demand_dots(frame: pd.DataFrame) -> alt.Chart:
     offset = alt.YOffset("basis:N", scale=alt.Scale(domain=["published", "council"]))
     published = data[data["basis"] == "published"]
     span = published.groupby("area_name")["value"].agg(["min", "max"]).reset_index().assign(basis="published")
-    rule = alt.Chart(span).mark_rule(color="#999999", size=3).encode(y=y, yOffset=offset, x="min:Q", x2="max:Q")
+    rule = alt.Chart(span).mark_rule(color="#999999", size=3).encode(y=y, yOffset=offset, x=alt.X("min:Q"),
+                                                                     x2=alt.X2("max:Q"))
     dots = alt.Chart(data).mark_point(size=140, filled=True, opacity=0.95).encode(
         y=y, yOffset=offset, x=alt.X("value:Q", title="Places / children", scale=alt.Scale(zero=True)),
         shape=alt.Shape("measure:N", scale=alt.Scale(domain=domain, range=shapes), legend=legend),
@@ -163,8 +168,8 @@ def supply_demand_dots(frame: pd.DataFrame) -> alt.Chart:
                  alt.Tooltip("value:Q", title="Value", format=",.0f"), alt.Tooltip("date:N", title="Date"),
                  alt.Tooltip("source:N", title="Source")])
     text = alt.Chart(data).mark_text(align="left", dx=9, fontSize=10).encode(
-        y=y, yOffset=offset, x="value:Q", text=alt.Text("value:Q", format=",.0f"))
-    return alt.layer(rule, dots, text).properties(height=110 + 40 * len(names), width="container")
+        y=y, yOffset=offset, x=alt.X("value:Q"), text=alt.Text("value:Q", format=",.0f"))
+    return alt.layer(rule, dots, text, height=110 + 40 * len(names), width="container")
 
 
 SEGMENT_COLOURS = {"Own children": "#0072B2", "Other councils' children": "#E69F00", "Vacant": "#F0E442",
@@ -196,8 +201,8 @@ def occupancy_bars(segments: pd.DataFrame) -> alt.Chart:
                  alt.Tooltip("segment:N", title="Who"), alt.Tooltip("share_pct:Q", title="% of beds", format=".1f"),
                  alt.Tooltip("beds_in_segment:Q", title="Beds", format=",.0f"), alt.Tooltip("source:N", title="Source")])
     text = alt.Chart().transform_filter("datum.share_pct >= 9").mark_text(fontSize=10, color="#000000").encode(
-        y=y, x="middle:Q", text="share_label:N")
-    return alt.layer(bars, text, data=data).properties(width=560, height=alt.Step(26)).facet(
+        y=y, x=alt.X("middle:Q"), text=alt.Text("share_label:N"))
+    return alt.layer(bars, text, data=data, width=560, height=alt.Step(26)).facet(
         row=alt.Row("area_name:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start",
                                                                   labelOrient="top", labelFontWeight="bold",
                                                                   labelFontSize=13)),

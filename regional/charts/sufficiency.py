@@ -26,12 +26,12 @@ def demand_chart(frame: pd.DataFrame, title: str) -> alt.FacetChart:
                                        alt.Tooltip("children:Q", format=",.0f"),
                                        alt.Tooltip("low:Q", title="80% from", format=",.0f"),
                                        alt.Tooltip("high:Q", title="80% to", format=",.0f")])
-    rule = base.mark_rule(strokeWidth=2, opacity=0.5).encode(y=alt.Y("low:Q", title="Children"), y2="high:Q")
-    line = base.mark_line().encode(y="children:Q", detail="type_label:N")
-    points = base.mark_point(filled=True, size=80).encode(y="children:Q", shape=shape)
-    labels = base.mark_text(dx=14, align="left", fontSize=11).encode(y="children:Q",
+    rule = base.mark_rule(strokeWidth=2, opacity=0.5).encode(y=alt.Y("low:Q", title="Children"), y2=alt.Y2("high:Q"))
+    line = base.mark_line().encode(y=alt.Y("children:Q"), detail=alt.Detail("type_label:N"))
+    points = base.mark_point(filled=True, size=80).encode(y=alt.Y("children:Q"), shape=shape)
+    labels = base.mark_text(dx=14, align="left", fontSize=11).encode(y=alt.Y("children:Q"),
                                                                     text=alt.Text("children:Q", format=",.0f"))
-    return alt.layer(rule, line, points, labels, data=data).properties(width=230, height=170).facet(
+    return alt.layer(rule, line, points, labels, data=data, width=230, height=170).facet(
         facet=alt.Facet("type_label:N", title=None, sort=types, header=alt.Header(labelFontWeight="bold",
                                                                                    labelLimit=300)),
         columns=3,
