@@ -2,6 +2,12 @@
 
 Colour is never the only carrier of meaning: highlighted councils also get a
 marker shape and a label, and every chart is shown with its table beside it.
+
+Channels are written as their Altair classes (``alt.X("year:O")``, ``alt.YValue(0)``,
+``alt.OpacityValue(1, condition=...)``), never as a shorthand string, ``alt.value`` or
+``alt.datum``: Altair turns those into classes through ``from_dict``, about 3.5 ms each (it rehashes
+its whole schema), which was a third of a page's chart building. Layers are given their size as
+they are made (``alt.layer(a, b, height=...)``): ``.properties`` on a layer copies every layer again.
 """
 from __future__ import annotations
 
