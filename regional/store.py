@@ -165,8 +165,8 @@ class Store:
         """``build()``'s result, kept with this Store (so with this data version) under ``key``, which must
         name everything the result depends on besides the Store. Sessions share it: pages (and the
         sidebar, on every run of every page) ask the same questions on every rerun. A shallow copy is
-        returned (copy-on-write for frames), so a caller adding a column or appending to a list never
-        changes the kept value."""
+        returned (copy-on-write for frames, and for the frames in a tuple), so a caller adding a column
+        or appending to a list never changes the kept value."""
         with self._lock:
             found = self._memo.get(key)
             if found is not None:
@@ -177,7 +177,16 @@ class Store:
                 self._memo[key] = found
                 while len(self._memo) > MEMO_KEPT:
                     self._memo.popitem(last=False)
-        return found.copy(deep=False) if isinstance(found, (pd.DataFrame, pd.Series)) else copy.copy(found)
+        return _shallow(found)
+
+
+def _shallow(found):
+    """A copy a caller may add columns or items to; frames copy-on-write, a tuple's frames too."""
+    if isinstance(found, (pd.DataFrame, pd.Series)):
+        return found.copy(deep=False)
+    if isinstance(found, tuple):
+        return tuple(x.copy(deep=False) if isinstance(x, (pd.DataFrame, pd.Series)) else x for x in found)
+    return copy.copy(found)
 
 
 def load_store(engine: Engine) -> Store:

@@ -84,3 +84,13 @@ def test_the_sidebars_questions_are_kept_and_callers_cannot_change_them(store):
     assert first.council == "E06000059"
     stale = Selection.from_dict(store, {"group": "rcc:gone"})
     assert stale.fell_back == ("group",) and first.fell_back == ()
+
+
+def test_a_kept_tuples_frames_are_copies_too(store):
+    """A view keeps (points, limits, centre): a caller adding a column to either frame changes nothing kept."""
+    kept = store.memo(("test_tuple",), lambda: (pd.DataFrame({"a": [1]}), pd.Series([2.0]), 3.5))
+    points, limits, centre = kept
+    points["added"] = "x"
+    limits.loc[0] = -1.0
+    again = store.memo(("test_tuple",), lambda: pytest.fail("built twice"))
+    assert list(again[0].columns) == ["a"] and again[1].iloc[0] == 2.0 and again[2] == 3.5

@@ -115,7 +115,9 @@ def _intro(ctx: _Context) -> Section:
 
 
 def _ranked(ctx: _Context) -> pd.DataFrame:
-    return metrics.rank_councils(ctx.figures, ctx.councils_today, ctx.year)
+    """Every council's rank: the same whichever council is chosen, so worked out once per Store."""
+    return ctx.store.memo(("cic_ranked", ctx.choices.measure, ctx.year),
+                          lambda: metrics.rank_councils(ctx.figures, ctx.councils_today, ctx.year))
 
 
 def _headline(ctx: _Context) -> Section:
@@ -153,7 +155,8 @@ def _trend(ctx: _Context) -> Section:
     trend = ctx.figures[ctx.figures["area_code"].isin(area_codes)].copy()
     trend["role"] = sel.roles(trend["area_code"])
     trend["value"] = trend["rate"] if as_rate else trend["count"]
-    returns = metrics.cic_council_points(ctx.store, codes, choices.measure)
+    returns = ctx.store.memo(("cic_council_points", tuple(codes), choices.measure),
+                             lambda: metrics.cic_council_points(ctx.store, codes, choices.measure))
     returns["value"] = returns["rate"] if as_rate else returns["count"]
     returns = returns.dropna(subset=["value"])
     fmt = ctx.value_format if as_rate else ",.0f"
@@ -231,7 +234,8 @@ def _funnel(ctx: _Context) -> Section:
     key, title = f"cic_funnel_{ctx.choices.measure}_{year}", \
         f"Funnel plot: is the difference from England more than chance? 31 March {year}"
     try:
-        points, limits, centre = metrics.funnel_data(ctx.figures, ctx.councils_today, year)
+        points, limits, centre = ctx.store.memo(  # every council's point: the same whichever is chosen
+            ("cic_funnel", ctx.choices.measure, year), lambda: metrics.funnel_data(ctx.figures, ctx.councils_today, year))
     except DataError as exc:
         return Section(key, title, level=1, empty=str(exc))
     codes = sel.group_codes
@@ -332,7 +336,7 @@ def _flows(ctx: _Context) -> Section:
     flow, flow_rate = choices.flow, choices.flow_show == RATE
     codes = sel.group_codes
     flow_codes = codes + (sel.benchmark_codes if flow_rate else [])
-    flows = metrics.flow_figures(store, flow_codes)
+    flows = store.memo(("flow_figures", tuple(flow_codes)), lambda: metrics.flow_figures(store, flow_codes))
     flows = flows[flows["flow"] == flow].copy()
     flows["year"] = flows["period"].dt.year
     flows["value"] = flows["rate"] if flow_rate else flows["count"]
