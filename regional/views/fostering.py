@@ -72,8 +72,10 @@ def prepare(store: Store, selection: Selection, choices: Choices = Choices()) ->
 
 
 def _households(store: Store, sel: Selection, members: list[str], pipeline: pd.DataFrame) -> list[Section]:
-    house = fostering.households(store, members)
-    trajectory = fostering.household_trajectory(house, fostering.net_change(pipeline))
+    # the group's households and their trajectory do not change with the council of interest: kept with the Store
+    house = store.memo(("fostering_households", tuple(members)), lambda: fostering.households(store, members))
+    trajectory = store.memo(("fostering_trajectory", tuple(members)),
+                            lambda: fostering.household_trajectory(house, fostering.net_change(pipeline)))
     synthetic = bool(trajectory["synthetic"].any()) if len(trajectory) else False
     out = []
     if house.empty:
@@ -207,7 +209,8 @@ def _pipeline(store: Store, members: list[str], pipeline: pd.DataFrame, choices:
         out.append(Section("fostering_funnel", "Funnel and conversion", empty=f"No {choices.kind.lower()} rows in the "
                                                                                "pipeline returns held."))
         return out
-    fun = fostering.funnel(rows)
+    fun = store.memo(("fostering_funnel", tuple(members), choices.kind, choices.window),
+                     lambda: fostering.funnel(rows))
     conv = fostering.conversion(fun)
     fun_table = fun.assign(source=fun["synthetic"].map(SYNTHETIC_OR_RETURN))[
         ["area_name", "stage_label", "count", "periods_reported", "periods", "first_period", "last_period", "source"]
