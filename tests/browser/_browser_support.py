@@ -230,6 +230,14 @@ def choose(page, label: str, option: str) -> None:
     wait_for_drawn(page)
 
 
+def print_tables_in_full(page) -> None:
+    """Switch on the sidebar's "Print tables in full" (each table's print copy is drawn), as a user
+    about to print would, and wait for the page to be drawn again."""
+    page.locator('[data-testid="stSidebar"]').get_by_text("Print tables in full", exact=True).click()
+    wait_until_idle(page, expect_rerun=True)
+    wait_for_drawn(page)
+
+
 def main_text(page) -> str:
     return page.locator(MAIN).inner_text()
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from _browser_support import (CHART, MAIN, PROJECT_DIR, SCREENSHOT_DIR, full_page_screenshot, headings, main_page,
-                              open_page, wait_for_drawn)
+                              open_page, print_tables_in_full, wait_for_drawn)
 
 pytestmark = pytest.mark.browser
 
@@ -21,17 +21,26 @@ def _pdf_text(path: Path) -> list[str]:
     return [p.extract_text() for p in PdfReader(str(path)).pages]
 
 
-def test_action_plans_page_shows_and_prints(visited) -> None:
-    page = visited(PAGE).page
+def test_action_plans_page_shows_and_prints(page, base_url) -> None:
+    open_page(page, base_url, PAGE)
     assert headings(page)[:3] == ["Action plans", "Actions by status, council by council",
                                   "Bournemouth, Christchurch and Poole: actions by status and priority"]
     svg = page.locator(f"{MAIN} {CHART} svg").first.inner_html()
     assert "29 completed" in svg and "19 on track" in svg and "no action plan held" in svg
     shot = full_page_screenshot(page, "action_plans")
     assert shot.stat().st_size > 20_000
-    # printed: no sidebar, and each table whole (its static copy, not the scrolling grid)
+    # printed as the page is drawn: the grids print as far as they show, and the paper says how to print them whole
+    assert page.locator(".rcb-print-only").count() == 0
+    hint = page.locator(".rcb-print-hint")
+    assert not hint.is_visible()
+    page.emulate_media(media="print")
+    assert hint.is_visible() and "Print tables in full" in hint.inner_text()
+    page.emulate_media(media="screen")
+    # with "Print tables in full": no sidebar, and each table whole (its static copy, not the scrolling grid)
+    print_tables_in_full(page)
     page.emulate_media(media="print")
     assert page.locator('[data-testid="stSidebar"]').evaluate("e => getComputedStyle(e).display") == "none"
+    assert page.locator(".rcb-print-hint").count() == 0
     copies = page.locator(".rcb-print-only table")
     assert copies.count() >= 3 and copies.first.is_visible()
     PRINT_DIR.mkdir(parents=True, exist_ok=True)
@@ -68,9 +77,11 @@ def test_meeting_pack_in_the_browser(page, store, tmp_path) -> None:
     assert sum(bool(re.match(r"\s*Council of interest: ", p)) for p in pages) == 2
 
 
-def test_overview_prints_without_sidebar_and_with_its_whole_table(visited, store, tmp_path) -> None:
-    """Printing the Overview from the browser: the sidebar gone, every row and column of the wide table."""
-    page = visited(main_page()).page
+def test_overview_prints_without_sidebar_and_with_its_whole_table(page, base_url, store, tmp_path) -> None:
+    """Printing the Overview from the browser with "Print tables in full": the sidebar gone, every row and
+    column of the wide table."""
+    open_page(page, base_url, main_page())
+    print_tables_in_full(page)
     page.emulate_media(media="print")
     try:
         out = tmp_path / "overview.pdf"
