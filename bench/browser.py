@@ -135,6 +135,15 @@ def _process_cpu(pid: int | None) -> float:
         return -1.0
 
 
+def _process_rss_mb(pid: int | None) -> float:
+    """A process's resident memory in MB (VmRSS), or -1 when unknown."""
+    try:
+        line = next(x for x in Path(f"/proc/{pid}/status").read_text().splitlines() if x.startswith("VmRSS:"))
+        return int(line.split()[1]) / 1024
+    except (OSError, TypeError, StopIteration, ValueError):
+        return -1.0
+
+
 def start_server(tmp: Path, *, installed: bool = True) -> tuple[subprocess.Popen, str]:
     """The app on a free loopback port against an empty SQLite file. ``installed``: as `make run` serves
     it (postcode index built first, `streamlit run serve.py`, which loads the data as the server

@@ -94,6 +94,7 @@ async def user(url: str, n: int, think: float) -> tuple[list[float], list[str]]:
 async def measure(url: str, server_pid: int) -> list[browser.Timing]:
     out = []
     for think in (0.0, THINK_S):
+        rss_before = browser._process_rss_mb(server_pid)
         cpu_before, server_before, t0 = browser._cpu_seconds(), browser._process_cpu(server_pid), time.perf_counter()
         results = await asyncio.gather(*(user(url, n, think) for n in range(SESSIONS)))
         wall = time.perf_counter() - t0
@@ -108,7 +109,8 @@ async def measure(url: str, server_pid: int) -> list[browser.Timing]:
             f"{SESSIONS} sessions at once switching pages, server only ({how}): 95th percentile", [p95],
             note=f"{len(every)} page runs in {wall:.0f} s; median {statistics.median(every):.2f} s, slowest "
                  f"{every[-1]:.2f} s; server CPU {server:.0f} s ({server / max(len(every), 1):.2f} s a page), "
-                 f"machine busy {machine:.0f} of {wall * browser.CPUS:.0f} core-seconds"
+                 f"machine busy {machine:.0f} of {wall * browser.CPUS:.0f} core-seconds; server memory "
+                 f"{rss_before:,.0f} -> {browser._process_rss_mb(server_pid):,.0f} MB"
                  + (f"; {len(errors)} errors: {errors[:2]}" if errors else "")))
         print(f"bench sessions: {out[-1].what}: {p95:.2f} s ({out[-1].note})", flush=True)
     return out
