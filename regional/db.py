@@ -262,7 +262,7 @@ def _executemany(conn, compiled, order: list[str], types: list, rows: list[dict]
         if key in defaults:
             column = [defaults[key] if v is None else v for v in column]
         process = kind.dialect_impl(conn.dialect).bind_processor(conn.dialect)
-        values.append([None if v is None else process(v) for v in column] if process else column)
+        values.append([process(v) for v in column] if process else column)  # None too, as SQLAlchemy does
     params = list(zip(*values)) if compiled.positional else [dict(zip(order, row)) for row in zip(*values)]
     conn.exec_driver_sql(compiled.string, params)
 
