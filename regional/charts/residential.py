@@ -62,7 +62,7 @@ def ranked_councils(frame: pd.DataFrame, *, value: str, value_label: str, highli
             layers.append(alt.Chart(one).mark_rule(color=rec.colour, strokeDash=[6, 3], size=2).encode(x=alt.X("value:Q")))
             layers.append(alt.Chart(one).mark_text(color=rec.colour, align="left", dx=4, dy=-6 - 12 * rec.Index,
                                                    fontWeight="bold").encode(
-        x=alt.X("value:Q"), y=alt.YValue(0), text=alt.Text("label:N")))
+                x=alt.X("value:Q"), y=alt.YValue(0), text=alt.Text("label:N")))
     return alt.layer(*layers, height=90 + 24 * len(order), width="container")
 
 
