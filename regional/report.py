@@ -338,7 +338,7 @@ def _no_nan(value):
         return None
     if isinstance(value, dict):
         return {k: _no_nan(v) for k, v in value.items()}
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):  # a map's inline rows are a tuple (regional.maps._inline)
         return [_no_nan(v) for v in value]
     return value
 

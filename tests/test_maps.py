@@ -78,3 +78,24 @@ def test_arcs_bow_to_the_right_so_two_way_flows_are_two_curves():
     assert there[0] == [-2.0, 50.7] and there[-1] == [-1.0, 50.7]
     middle = len(there) // 2
     assert there[middle][1] < 50.7 < back[middle][1]  # eastward bows south, westward bows north
+
+
+def test_a_maps_spec_gives_streamlit_its_rows_as_lists_and_the_boundaries_are_left_as_they_were():
+    """The page's spec (views.base.chart_spec) holds every dataset as a list of rows or a frame: Altair
+    gathers inline values as they were given, and a tuple (how the maps keep Altair from copying them)
+    is not rows to Streamlit: the Placement distance map stopped changing with the council. Building a
+    map changes nothing in the shared boundaries it colours."""
+    from regional.views.base import chart_spec
+
+    boundaries = read_boundaries()
+    before = json.dumps(boundaries, sort_keys=True)
+    codes = [f["properties"]["code"] for f in boundaries["features"]]
+    values = pd.DataFrame({"code": codes, "value": [float(i % 7) for i in range(len(codes))]})
+    specs = [chart_spec(choropleth(boundaries, values, value_label="places", members=["E06000058", "E06000059"],
+                                   highlight=code, extent=extent_for(boundaries, ["E06000058", "E06000059"])))
+             for code in ("E06000058", "E06000059")]
+    for spec in specs:
+        assert spec["datasets"] and all(isinstance(rows, (list, pd.DataFrame)) for rows in spec["datasets"].values())
+    drawn = [[f["properties"]["code"] for f in layers_of(spec)["councils"]] for spec in specs]
+    assert drawn[0][-1] == "E06000058" and drawn[1][-1] == "E06000059"  # the council of interest on top
+    assert json.dumps(boundaries, sort_keys=True) == before

@@ -118,7 +118,10 @@ def chart_spec(chart) -> dict:
     alt.data_transformers.register("regional_named", lambda data, **_: named(data))
     with _ALTAIR_GLOBALS, alt.theme.enable("none"), alt.data_transformers.enable("regional_named"):
         spec = chart.to_dict(validate=False)
-    spec["datasets"] = {**spec.get("datasets", {}), **datasets}
+    # Altair gathers inline values into datasets as they were given: maps give tuples (regional.maps._inline),
+    # which Streamlit does not read as rows, so they leave here as lists
+    found = {k: list(v) if isinstance(v, tuple) else v for k, v in spec.get("datasets", {}).items()}
+    spec["datasets"] = {**found, **datasets}
     return spec
 
 
