@@ -205,6 +205,12 @@ def wait_for_drawn(page, timeout_ms: int = 45_000) -> None:
     page.wait_for_function(_ALL_DRAWN_JS, arg=[CHART, MAP], timeout=timeout_ms)
 
 
+def map_shapes(page) -> int:
+    """How many shapes the page's first map draws (a council, an outline, an arc: each an SVG path): a
+    map whose rows did not reach the browser is an empty frame, 'drawn' but with no council in it."""
+    return page.locator(f"{MAIN} {MAP}").first.evaluate("e => e.querySelectorAll('svg path').length")
+
+
 def figure_counts(page) -> dict:
     return page.evaluate(_COUNTS_JS, [CHART, MAP])
 

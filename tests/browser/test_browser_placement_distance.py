@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from _browser_support import (CHART, MAIN, MAP, PROJECT_DIR, RAW_DATA, choose, download_csv, figure_counts, headings,
-                              intro, open_page, pick_radio, press)
+                              intro, map_shapes, open_page, pick_radio, press)
 
 PAGE = PROJECT_DIR / "pages" / "4_Placement_distance.py"
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not PAGE.exists(), reason=f"{PAGE.name} is not in the app yet")]
@@ -35,6 +35,7 @@ def test_placement_distance_map_labels_and_figures(visited) -> None:
                     "Distance bands as councils publish them", "New placements in the year by location (DfE)"):
         assert heading in shown, (heading, shown)
     assert figure_counts(page)["map"] == {"total": 1, "visible": 1, "drawn": 1}
+    assert map_shapes(page) >= 15  # the South West's councils and their neighbours, the outline, the arcs
     warning = page.locator(f'{MAIN} [data-testid="stAlertContentWarning"]').filter(has_text="Synthetic data")
     assert warning.count() == 1 and "no real child" in warning.inner_text()
 

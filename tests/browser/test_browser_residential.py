@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from _browser_support import (CHART, MAIN, PROJECT_DIR, RAW_DATA, choose, figure_counts, headings, metric, open_page,
-                              pick_radio)
+from _browser_support import (CHART, MAIN, PROJECT_DIR, RAW_DATA, choose, figure_counts, headings, map_shapes, metric,
+                              open_page, pick_radio)
 
 PAGE = PROJECT_DIR / "pages" / "3_Residential.py"
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not PAGE.exists(), reason=f"{PAGE.name} is not in the app yet")]
@@ -51,6 +51,7 @@ def test_residential_sections_and_figures(visited) -> None:
     assert metric(page, "Local homes") == homes
     assert metric(page, "Places per 10,000 children") == per_10k
     assert figure_counts(page)["map"]["drawn"] == 1
+    assert map_shapes(page) >= 15  # councils drawn, not an empty frame
 
 
 def test_residential_follows_council_and_scope(page, base_url: str) -> None:
